@@ -1,0 +1,35 @@
+"""Build and synthesize the app: one stack per configured environment."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from cdktf import App
+
+from .config import Config
+from .stacks.environment_stack import EnvironmentStack
+
+DEFAULT_OUTDIR = "cdktf.out"
+
+
+def build_app(config: Config, outdir: str | Path) -> tuple[App, dict[str, EnvironmentStack]]:
+    app = App(outdir=str(outdir))
+    stacks = {env.name: EnvironmentStack(app, config, env) for env in config.environments}
+    return app, stacks
+
+
+def synth(config: Config, outdir: str | Path | None = None) -> Path:
+    """Synthesize every stack into `outdir` (default: cdktf's CDKTF_OUTDIR, else `cdktf.out`).
+
+    The app synthesizes into a scratch directory first and only then copies the result over, so a
+    failure leaves `outdir` as it was, and files the user keeps there (local state, .terraform) survive.
+    """
+    target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR)
+    with tempfile.TemporaryDirectory(prefix="mlops-cicd-synth-") as scratch:
+        app, _ = build_app(config, scratch)
+        app.synth()
+        shutil.copytree(scratch, target, dirs_exist_ok=True)
+    return target

@@ -1,0 +1,94 @@
+"""A GitHub deployment environment with its protection rules."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Sequence
+
+from cdktf import TerraformProvider, Token
+from cdktf_cdktf_provider_github.data_github_team import DataGithubTeam
+from cdktf_cdktf_provider_github.data_github_user import DataGithubUser
+from cdktf_cdktf_provider_github.repository_environment import (
+    RepositoryEnvironment,
+    RepositoryEnvironmentDeploymentBranchPolicy,
+    RepositoryEnvironmentReviewers,
+)
+from cdktf_cdktf_provider_github.repository_environment_deployment_policy import RepositoryEnvironmentDeploymentPolicy
+from constructs import Construct
+
+BranchPolicy = Literal["protected", "patterns", "any"]
+
+
+def _id_safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+class GitHubDeploymentEnvironment(Construct):
+    """`github_repository_environment` with reviewers given by login / team slug.
+
+    Logins and slugs are resolved to GitHub's numeric ids through data sources at plan time.
+    Branch policy: `protected` (only protected branches may deploy), `patterns` (only branches
+    matching `branch_patterns`) or `any`. The provider's defaults are permissive (`can_admins_bypass`
+    true, `prevent_self_review` false); this construct's defaults are the same, production stacks
+    pass stricter values. Attributes: `environment`, `branch_policies`.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        repository: str,
+        environment: str,
+        reviewer_users: Sequence[str] = (),
+        reviewer_teams: Sequence[str] = (),
+        prevent_self_review: bool = False,
+        can_admins_bypass: bool = True,
+        wait_timer_minutes: int = 0,
+        branch_policy: BranchPolicy = "any",
+        branch_patterns: Sequence[str] = (),
+        provider: TerraformProvider | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        if len(reviewer_users) + len(reviewer_teams) > 6:
+            raise ValueError("GitHub allows at most 6 reviewers (users and teams) per environment")
+        if (branch_policy == "patterns") != bool(branch_patterns):
+            raise ValueError("branch_patterns are required with branch_policy='patterns' and only used with it")
+
+        users = [
+            Token.as_number(DataGithubUser(self, f"reviewer_user_{_id_safe(login)}", username=login, provider=provider).id)
+            for login in reviewer_users
+        ]
+        teams = [
+            Token.as_number(
+                DataGithubTeam(self, f"reviewer_team_{_id_safe(slug)}", slug=slug, summary_only=True, provider=provider).id
+            )
+            for slug in reviewer_teams
+        ]
+        self.environment = RepositoryEnvironment(
+            self, "environment",
+            repository=repository,
+            environment=environment,
+            prevent_self_review=prevent_self_review,
+            can_admins_bypass=can_admins_bypass,
+            wait_timer=wait_timer_minutes,
+            reviewers=[RepositoryEnvironmentReviewers(users=users, teams=teams)] if users or teams else None,
+            deployment_branch_policy=(
+                RepositoryEnvironmentDeploymentBranchPolicy(
+                    protected_branches=branch_policy == "protected",
+                    custom_branch_policies=branch_policy == "patterns",
+                )
+                if branch_policy != "any" else None
+            ),
+            provider=provider,
+        )
+        self.branch_policies = [
+            RepositoryEnvironmentDeploymentPolicy(
+                self, f"branch_{_id_safe(pattern)}",
+                repository=repository,
+                environment=self.environment.environment,
+                branch_pattern=pattern,
+                provider=provider,
+            )
+            for pattern in branch_patterns
+        ]

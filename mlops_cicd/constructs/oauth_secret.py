@@ -1,0 +1,42 @@
+"""An OAuth secret of a service principal (OAuth M2M, all clouds), rotated on a schedule."""
+
+from __future__ import annotations
+
+from cdktf import TerraformProvider
+from cdktf_cdktf_provider_databricks.service_principal_secret import ServicePrincipalSecret
+from cdktf_cdktf_provider_time.rotating import Rotating
+from constructs import Construct
+
+from .rotation import check_rotation, rotation_lifecycle
+from .workspace_token import SECONDS_PER_DAY
+
+
+class OAuthSecret(Construct):
+    """`databricks_service_principal_secret` with a lifetime, replaced every `rotation_days`.
+
+    Attributes: `rotation`, `secret`, `value` (the client secret, a reference only).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        service_principal_id: str,
+        lifetime_days: int = 90,
+        rotation_days: int = 60,
+        provider: TerraformProvider | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        check_rotation(lifetime_days, rotation_days)
+        self.rotation = Rotating(self, "rotation", rotation_days=rotation_days)
+        self.secret = ServicePrincipalSecret(
+            self, "secret",
+            service_principal_id=service_principal_id,
+            lifetime=f"{lifetime_days * SECONDS_PER_DAY}s",
+            # The provider's own rotation argument: any change forces a new secret.
+            time_rotating=f"mlops-cicd rotation {self.rotation.rfc3339}",
+            lifecycle=rotation_lifecycle(self.rotation),
+            provider=provider,
+        )
+        self.value: str = self.secret.secret

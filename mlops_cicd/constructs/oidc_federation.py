@@ -1,0 +1,47 @@
+"""Tokenless CI/CD: a GitHub OIDC federation policy on a service principal (account-level)."""
+
+from __future__ import annotations
+
+from cdktf import TerraformProvider, Token
+from cdktf_cdktf_provider_databricks.service_principal_federation_policy import (
+    ServicePrincipalFederationPolicy,
+    ServicePrincipalFederationPolicyOidcPolicy,
+)
+from constructs import Construct
+
+GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com"
+
+
+def github_environment_subject(owner: str, repository: str, environment: str) -> str:
+    """The `sub` claim of a GitHub Actions job that runs in `environment` of `owner/repository`."""
+    return f"repo:{owner}/{repository}:environment:{environment}"
+
+
+class GitHubOidcFederation(Construct):
+    """Lets GitHub Actions jobs of one repository environment act as the SP without any stored secret.
+
+    `provider` must be an account-level Databricks provider (host + account_id). The workflow job sets
+    `environment: <env>`, `permissions: id-token: write` and `DATABRICKS_AUTH_TYPE=github-oidc`.
+    Attribute: `policy`.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        service_principal_id: str,
+        owner: str,
+        repository: str,
+        environment: str,
+        provider: TerraformProvider,
+    ) -> None:
+        super().__init__(scope, id)
+        self.subject = github_environment_subject(owner, repository, environment)
+        self.policy = ServicePrincipalFederationPolicy(
+            self, "policy",
+            service_principal_id=Token.as_number(service_principal_id),
+            description=f"GitHub Actions {owner}/{repository} environment {environment}",
+            oidc_policy=ServicePrincipalFederationPolicyOidcPolicy(issuer=GITHUB_OIDC_ISSUER, subject=self.subject),
+            provider=provider,
+        )

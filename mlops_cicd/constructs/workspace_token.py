@@ -1,0 +1,51 @@
+"""A workspace personal access token on behalf of a service principal (AWS and GCP), rotated on a schedule."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from cdktf import ITerraformDependable, TerraformProvider
+from cdktf_cdktf_provider_databricks.obo_token import OboToken
+from cdktf_cdktf_provider_time.rotating import Rotating
+from constructs import Construct
+
+from .rotation import check_rotation, rotation_lifecycle
+
+SECONDS_PER_DAY = 86400
+
+
+class WorkspaceToken(Construct):
+    """`databricks_obo_token` with a lifetime, replaced every `rotation_days` (before it expires).
+
+    `depends_on` must include whatever grants the SP token use (`CicdServicePrincipal.token_grant`):
+    creating the token fails until that grant exists. Attributes: `rotation`, `token`, `value`
+    (the token's secret, a reference that never appears in the synthesized JSON).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        application_id: str,
+        depends_on: Sequence[ITerraformDependable],
+        lifetime_days: int = 90,
+        rotation_days: int = 60,
+        comment: str = "CI/CD token managed by mlops-cicd",
+        provider: TerraformProvider | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        check_rotation(lifetime_days, rotation_days)
+        if not depends_on:
+            raise ValueError("depends_on must include the SP's token-usage grant, or token creation races it")
+        self.rotation = Rotating(self, "rotation", rotation_days=rotation_days)
+        self.token = OboToken(
+            self, "token",
+            application_id=application_id,
+            lifetime_seconds=lifetime_days * SECONDS_PER_DAY,
+            comment=comment,
+            depends_on=list(depends_on),
+            lifecycle=rotation_lifecycle(self.rotation),
+            provider=provider,
+        )
+        self.value: str = self.token.token_value

@@ -1,0 +1,94 @@
+"""Credential modes: how CI authenticates as the SP, and what each mode writes to GitHub.
+
+- `pat`: a rotated workspace token on behalf of the SP (AWS, GCP);
+- `oauth`: a rotated OAuth secret of the SP (all clouds);
+- `oidc`: a GitHub OIDC federation policy, no stored secret at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
+from constructs import Construct
+
+from ..config import Config, EnvironmentConfig
+from ..constructs.oauth_secret import OAuthSecret
+from ..constructs.oidc_federation import GitHubOidcFederation
+from ..constructs.service_principal import CicdServicePrincipal
+from ..constructs.service_principal_provider import provider_as_service_principal
+from ..constructs.workspace_token import WorkspaceToken
+
+SP_PROVIDER_ALIAS = "service_principal"
+ACCOUNT_PROVIDER_ALIAS = "account"
+
+
+@dataclass
+class Credentials:
+    """What the rest of the stack needs from a credential mode."""
+
+    sp_provider: DatabricksProvider | None
+    """A provider acting as the SP, or None when the stack holds no credential of the SP (oidc)."""
+    secrets: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)
+    credential: Construct | None = None
+
+
+def env_prefix(env: EnvironmentConfig) -> str:
+    return env.name.upper().replace("-", "_")
+
+
+def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, cicd: CicdServicePrincipal) -> Credentials:
+    sp = cicd.service_principal
+    if env.credential_mode == "pat":
+        token = WorkspaceToken(
+            scope, "workspace_token",
+            application_id=sp.application_id,
+            depends_on=[cicd.token_grant],
+            lifetime_days=env.token_lifetime_days,
+            rotation_days=env.rotation_days,
+            comment=f"{config.project.name} {env.name} CI/CD (mlops-cicd)",
+        )
+        provider = provider_as_service_principal(scope, SP_PROVIDER_ALIAS, host=env.workspace_host, token=token.value)
+        return Credentials(provider, secrets={f"{env_prefix(env)}_WORKSPACE_TOKEN": token.value}, credential=token)
+
+    if env.credential_mode == "oauth":
+        secret = OAuthSecret(
+            scope, "oauth_secret",
+            service_principal_id=sp.id,
+            lifetime_days=env.token_lifetime_days,
+            rotation_days=env.rotation_days,
+        )
+        provider = provider_as_service_principal(
+            scope, SP_PROVIDER_ALIAS, host=env.workspace_host, client_id=sp.application_id, client_secret=secret.value
+        )
+        # Repository-level names are shared by every environment: prefix them so stacks do not collide.
+        prefix = f"{env_prefix(env)}_" if env.placement == "repository" else ""
+        return Credentials(
+            provider,
+            secrets={f"{prefix}DATABRICKS_CLIENT_ID": sp.application_id, f"{prefix}DATABRICKS_CLIENT_SECRET": secret.value},
+            variables={f"{prefix}DATABRICKS_HOST": env.workspace_host},
+            credential=secret,
+        )
+
+    assert env.account is not None  # guaranteed by config validation
+    account = DatabricksProvider(
+        scope, ACCOUNT_PROVIDER_ALIAS, alias=ACCOUNT_PROVIDER_ALIAS, host=env.account.host, account_id=env.account.account_id
+    )
+    federation = GitHubOidcFederation(
+        scope, "github_oidc",
+        service_principal_id=sp.id,
+        owner=config.github.owner,
+        repository=config.github.repository,
+        environment=env.github_environment_name,
+        provider=account,
+    )
+    return Credentials(
+        None,
+        variables={
+            "DATABRICKS_HOST": env.workspace_host,
+            "DATABRICKS_CLIENT_ID": sp.application_id,
+            "DATABRICKS_AUTH_TYPE": "github-oidc",
+        },
+        credential=federation,
+    )

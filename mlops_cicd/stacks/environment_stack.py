@@ -1,0 +1,143 @@
+"""One stack per environment: its own providers, variables and state; nothing of another environment."""
+
+from __future__ import annotations
+
+from cdktf import TerraformOutput, TerraformStack, TerraformVariable
+from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
+from cdktf_cdktf_provider_github.provider import GithubProvider
+from cdktf_cdktf_provider_time.provider import TimeProvider
+from constructs import Construct
+
+from ..config import Config, EnvironmentConfig, TokenUsageConfig
+from ..constructs.cd_trigger import CdTriggerCredentials, cd_credentials_scope_name
+from ..constructs.git_credential import ServicePrincipalGitCredential
+from ..constructs.github_actions import actions_secret, actions_variable
+from ..constructs.github_environment import GitHubDeploymentEnvironment
+from ..constructs.service_principal import (
+    CicdServicePrincipal,
+    TokenUsage,
+    TokenUsageByGroup,
+    TokenUsageByPermission,
+)
+from .backends import apply_backend
+from .credentials import build_credentials
+
+# Secrets arrive as sensitive Terraform variables: set TF_VAR_<name> before `cdktf deploy`.
+GIT_READ_TOKEN_VARIABLE = "git_read_token"
+TRIGGER_TOKEN_VARIABLE = "trigger_workflows_github_token"
+TRIGGER_TOKEN_SECRET = "TRIGGER_WORKFLOWS_GITHUB_TOKEN"
+GITHUB_COM = "https://github.com"
+
+
+def token_usage(usage: TokenUsageConfig) -> TokenUsage:
+    if usage.mode == "permission":
+        return TokenUsageByPermission(keep_can_use=tuple(usage.keep_can_use))
+    return TokenUsageByGroup(group=usage.group)
+
+
+def github_api_url(server_url: str) -> str | None:
+    """The provider's base URL for GitHub Enterprise Server; None (the provider default) for github.com."""
+    return None if server_url == GITHUB_COM else f"{server_url}/api/v3/"
+
+
+class EnvironmentStack(TerraformStack):
+    """Everything one environment's CI/CD needs, deployable with `cdktf deploy <env>`.
+
+    Attributes: `cicd` (service principal), `credentials`, `git_credential` (None in oidc mode),
+    `cd_trigger`, `github_environment`, `github_secrets` and `github_variables` (by name).
+    """
+
+    def __init__(self, scope: Construct, config: Config, env: EnvironmentConfig) -> None:
+        super().__init__(scope, env.name)
+        project, gh = config.project.name, config.github
+        apply_backend(self, project, env.name, env.backend)
+
+        # Deployer credentials come from the environment (DATABRICKS_*, GITHUB_TOKEN), never from here.
+        DatabricksProvider(self, "databricks", host=env.workspace_host)
+        GithubProvider(self, "github", owner=gh.owner, base_url=github_api_url(gh.server_url))
+        TimeProvider(self, "time")
+
+        git_read_token = self._secret_variable(
+            GIT_READ_TOKEN_VARIABLE, "GitHub token with read access to the repository, stored as the SP's git credential"
+        )
+        trigger_token = self._secret_variable(
+            TRIGGER_TOKEN_VARIABLE, "GitHub PAT with write access, used by Databricks jobs to trigger the CD workflow"
+        )
+
+        self.cicd = CicdServicePrincipal(
+            self, "cicd",
+            display_name=env.service_principal_name,
+            project_directory=env.project_directory,
+            allow_cluster_create=env.allow_cluster_create,
+            token_usage=token_usage(env.token_usage),
+        )
+        application_id = self.cicd.service_principal.application_id
+        self.credentials = build_credentials(self, config, env, self.cicd)
+        sp_provider = self.credentials.sp_provider
+
+        self.git_credential = (
+            ServicePrincipalGitCredential(
+                self, "git_credential",
+                provider=sp_provider,
+                personal_access_token=git_read_token.string_value,
+                git_username=env.git_username or gh.owner,
+                git_provider=env.git_provider,
+            )
+            if sp_provider is not None else None
+        )
+        self.cd_trigger = CdTriggerCredentials(
+            self, "cd_trigger",
+            scope_name=cd_credentials_scope_name(env.name, project),
+            github_token=trigger_token.string_value,
+            github_repo=f"{gh.owner}/{gh.repository}",
+            github_server=gh.server_url,
+            provider=sp_provider,
+            # Without a provider acting as the SP the deployer owns the scope; the SP may read it.
+            reader=None if sp_provider is not None else application_id,
+        )
+
+        self.github_environment = self._github_environment(gh.repository, env)
+        placement = env.placement
+        environment_name = self.github_environment.environment.environment if placement == "environment" else None
+        self.github_secrets = {
+            name: actions_secret(
+                self, f"github_secret_{name.lower()}", repository=gh.repository, name=name, value=value,
+                placement=placement, environment=environment_name,
+            )
+            for name, value in self.credentials.secrets.items()
+        }
+        if env.name == config.shared_secrets_stack:
+            self.github_secrets[TRIGGER_TOKEN_SECRET] = actions_secret(
+                self, "github_secret_trigger_workflows_github_token",
+                repository=gh.repository, name=TRIGGER_TOKEN_SECRET, value=trigger_token.string_value,
+            )
+        self.github_variables = {
+            name: actions_variable(
+                self, f"github_variable_{name.lower()}", repository=gh.repository, name=name, value=value,
+                placement=placement, environment=environment_name,
+            )
+            for name, value in self.credentials.variables.items()
+        }
+
+        TerraformOutput(self, "service_principal_application_id", value=application_id)
+        TerraformOutput(self, "service_principal_id", value=self.cicd.service_principal.id)
+        TerraformOutput(self, "github_environment_name", value=self.github_environment.environment.environment)
+
+    def _secret_variable(self, name: str, description: str) -> TerraformVariable:
+        return TerraformVariable(self, name, type="string", sensitive=True, nullable=False, description=description)
+
+    def _github_environment(self, repository: str, env: EnvironmentConfig) -> GitHubDeploymentEnvironment:
+        """Production environments default to strict protection; every default can be overridden in config."""
+        settings, strict = env.github_environment, env.is_production
+        return GitHubDeploymentEnvironment(
+            self, "github_environment",
+            repository=repository,
+            environment=env.github_environment_name,
+            reviewer_users=settings.reviewers.users,
+            reviewer_teams=settings.reviewers.teams,
+            prevent_self_review=strict if settings.prevent_self_review is None else settings.prevent_self_review,
+            can_admins_bypass=(not strict) if settings.can_admins_bypass is None else settings.can_admins_bypass,
+            wait_timer_minutes=settings.wait_timer_minutes,
+            branch_policy=settings.branch_policy or ("protected" if strict else "any"),
+            branch_patterns=settings.branch_patterns,
+        )
