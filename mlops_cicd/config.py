@@ -183,10 +183,26 @@ class EnvironmentConfig(_Model):
         return self.github_environment.name or self.name
 
 
+class Suppression(_Model):
+    """Silence one synth-time check, with a written reason that is printed on every run."""
+
+    id: Annotated[str, Field(min_length=1)]
+    reason: Annotated[str, Field(min_length=10)]
+    environment: str | None = None
+    """Only in this environment's stack; default: every stack."""
+
+
+class ChecksConfig(_Model):
+    suppress: list[Suppression] = []
+    expiry_warning_days: Annotated[int, Field(ge=0)] = 14
+    """`status` warns about credentials that expire within this many days."""
+
+
 class Config(_Model):
     project: ProjectConfig
     github: GitHubConfig
     environments: Annotated[list[EnvironmentConfig], Field(min_length=1)]
+    checks: ChecksConfig = ChecksConfig()
 
     def environment(self, name: str) -> EnvironmentConfig:
         for env in self.environments:
