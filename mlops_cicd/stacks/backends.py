@@ -46,8 +46,10 @@ def apply_backend(stack: TerraformStack, project: str, environment: str, backend
         case cfg.GcsBackend():
             GcsBackend(stack, bucket=backend.bucket, prefix=f"{project}/{environment}")
         case cfg.PgBackend():
-            # conn_str deliberately unset: Terraform reads PG_CONN_STR, which may hold a password.
-            PgBackend(stack, schema_name=f"{project}_{environment}".replace("-", "_"))
+            # conn_str must stay unset: Terraform then reads PG_CONN_STR, which may hold a password.
+            # cdktf's PgBackend requires it, so give an empty one and delete it from the output.
+            PgBackend(stack, conn_str="", schema_name=f"{project}_{environment}".replace("-", "_"))
+            stack.add_override("terraform.backend.pg.conn_str", None)
         case cfg.CloudBackend():
             CloudBackend(
                 stack,

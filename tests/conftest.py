@@ -1,0 +1,63 @@
+"""Shared fixtures: the shipped configuration and synthesized stacks as JSON documents."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "mlops-cicd.toml"
+
+# jsii must run on the project's Node 22, or it prints the Node 20 end-of-life banner.
+_NODE22 = ROOT / "node_modules" / "node" / "bin" / "node"
+if _NODE22.exists():
+    os.environ.setdefault("JSII_NODE", str(_NODE22))
+
+
+def default_raw_config() -> dict:
+    return tomllib.loads(DEFAULT_CONFIG.read_text())
+
+
+def synthesize(raw: dict, outdir: Path) -> dict[str, dict]:
+    """Validate `raw`, synthesize every stack into `outdir`, return each stack's cdk.tf.json by name."""
+    from mlops_cicd.app import synth
+    from mlops_cicd.config import parse_config
+    from mlops_cicd.summary import stack_files
+
+    synth(parse_config(copy.deepcopy(raw)), outdir)
+    return {name: json.loads(path.read_text()) for name, path in stack_files(outdir).items()}
+
+
+@pytest.fixture
+def raw_config() -> dict:
+    return default_raw_config()
+
+
+@pytest.fixture(scope="session")
+def default_stacks(tmp_path_factory) -> dict[str, dict]:
+    return synthesize(default_raw_config(), tmp_path_factory.mktemp("default-synth"))
+
+
+@pytest.fixture
+def synth_raw(tmp_path):
+    """Synthesize a modified configuration: `synth_raw(raw)` -> stacks by name."""
+    return lambda raw: synthesize(raw, tmp_path / "out")
+
+
+def resources(stack: dict, kind: str, section: str = "resource") -> dict[str, dict]:
+    return stack.get(section, {}).get(kind, {})
+
+
+def only(stack: dict, kind: str, section: str = "resource") -> dict:
+    items = list(resources(stack, kind, section).values())
+    assert len(items) == 1, f"expected one {kind}, found {len(items)}"
+    return items[0]
+
+
+def env_of(raw: dict, name: str) -> dict:
+    return next(e for e in raw["environments"] if e["name"] == name)

@@ -1,0 +1,192 @@
+"""Each construct on its own, as another project would use it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cdktf import TerraformStack, TerraformVariable
+from cdktf import Testing as CdktfTesting  # aliased: pytest would try to collect `Testing`
+from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
+
+from conftest import only, resources
+from mlops_cicd.constructs import (
+    CdTriggerCredentials,
+    CicdServicePrincipal,
+    GitHubDeploymentEnvironment,
+    GitHubOidcFederation,
+    OAuthSecret,
+    ServicePrincipalGitCredential,
+    TokenUsageByPermission,
+    WorkspaceToken,
+    actions_secret,
+    provider_as_service_principal,
+)
+
+HOST = "https://example.cloud.databricks.com"
+
+
+def synth_stack(build) -> dict:
+    stack = TerraformStack(CdktfTesting.app(), "test")
+    DatabricksProvider(stack, "databricks", host=HOST)
+    build(stack)
+    return json.loads(CdktfTesting.synth(stack))
+
+
+def secret_variable(stack, name="secret"):
+    return TerraformVariable(stack, name, type="string", sensitive=True)
+
+
+def test_service_principal_defaults_to_group_membership_and_manages_directory():
+    doc = synth_stack(lambda s: CicdServicePrincipal(s, "cicd", display_name="ci", project_directory="/Shared/proj"))
+    sp = only(doc, "databricks_service_principal")
+    assert sp["allow_cluster_create"] is True and sp["display_name"] == "ci"
+    group = only(doc, "databricks_group", "data")
+    assert group["display_name"] == "mlops-service-principals"
+    member = only(doc, "databricks_group_member")
+    assert member["member_id"].startswith("${databricks_service_principal.") and member["group_id"].startswith("${data.databricks_group.")
+    assert only(doc, "databricks_directory")["path"] == "/Shared/proj"
+    (perm,) = resources(doc, "databricks_permissions").values()
+    assert perm["directory_path"].startswith("${databricks_directory.")
+    assert perm["access_control"] == [{"permission_level": "CAN_MANAGE", "service_principal_name": sp_ref(doc, "application_id")}]
+    assert "authorization" not in perm  # no authoritative token permission unless asked for
+
+
+def sp_ref(doc: dict, attribute: str) -> str:
+    (name,) = resources(doc, "databricks_service_principal")
+    return f"${{databricks_service_principal.{name}.{attribute}}}"
+
+
+def test_authoritative_token_permission_keeps_listed_principals_and_adds_the_sp():
+    usage = TokenUsageByPermission(keep_can_use=("group:admins", "user:ops@example.com"))
+    doc = synth_stack(lambda s: CicdServicePrincipal(s, "cicd", display_name="ci", project_directory="/p", token_usage=usage))
+    tokens = [p for p in resources(doc, "databricks_permissions").values() if p.get("authorization") == "tokens"]
+    assert len(tokens) == 1
+    assert tokens[0]["access_control"] == [
+        {"group_name": "admins", "permission_level": "CAN_USE"},
+        {"permission_level": "CAN_USE", "user_name": "ops@example.com"},
+        {"permission_level": "CAN_USE", "service_principal_name": sp_ref(doc, "application_id")},
+    ]
+    assert "databricks_group_member" not in doc["resource"]
+
+
+def test_authoritative_token_permission_without_principals_is_refused():
+    with pytest.raises(ValueError, match="keep_can_use"):
+        synth_stack(lambda s: CicdServicePrincipal(
+            s, "cicd", display_name="ci", project_directory="/p", token_usage=TokenUsageByPermission(keep_can_use=())))
+
+
+def build_token(stack, **kwargs):
+    cicd = CicdServicePrincipal(stack, "cicd", display_name="ci", project_directory="/p")
+    return WorkspaceToken(stack, "token", application_id=cicd.service_principal.application_id,
+                          depends_on=[cicd.token_grant], **kwargs)
+
+
+def test_workspace_token_rotates_before_expiry_and_waits_for_the_grant():
+    doc = synth_stack(lambda s: build_token(s, lifetime_days=90, rotation_days=60))
+    token = only(doc, "databricks_obo_token")
+    (rotation_name,) = resources(doc, "time_rotating")
+    (member_name,) = resources(doc, "databricks_group_member")
+    assert token["lifetime_seconds"] == 90 * 86400
+    assert only(doc, "time_rotating")["rotation_days"] == 60
+    assert token["depends_on"] == [f"databricks_group_member.{member_name}"]
+    assert token["lifecycle"] == {
+        "create_before_destroy": True,
+        "replace_triggered_by": [f"time_rotating.{rotation_name}"],  # bare address: Terraform rejects ${...}
+    }
+
+
+@pytest.mark.parametrize("lifetime, rotation", [(60, 60), (30, 45), (10, 0)])
+def test_workspace_token_refuses_rotation_not_shorter_than_lifetime(lifetime, rotation):
+    with pytest.raises(ValueError, match="rotation_days"):
+        synth_stack(lambda s: build_token(s, lifetime_days=lifetime, rotation_days=rotation))
+
+
+def test_git_credential_is_created_as_the_sp_with_an_explicit_token():
+    def build(stack):
+        token = build_token(stack)
+        sp = provider_as_service_principal(stack, "as_sp", host=HOST, token=token.value)
+        ServicePrincipalGitCredential(stack, "git", provider=sp, personal_access_token=secret_variable(stack).string_value,
+                                      git_username="octocat")
+
+    doc = synth_stack(build)
+    (obo_name,) = resources(doc, "databricks_obo_token")
+    aliased = [p for p in doc["provider"]["databricks"] if p.get("alias") == "as_sp"]
+    assert aliased == [{"alias": "as_sp", "auth_type": "pat", "host": HOST, "token": f"${{databricks_obo_token.{obo_name}.token_value}}"}]
+    credential = only(doc, "databricks_git_credential")
+    assert credential["provider"] == "databricks.as_sp"
+    assert credential["personal_access_token"] == "${var.secret}"
+    assert credential["git_provider"] == "gitHub"
+
+
+def test_git_credential_without_token_is_refused():
+    with pytest.raises(ValueError, match="personal_access_token"):
+        synth_stack(lambda s: ServicePrincipalGitCredential(
+            s, "git", provider=provider_as_service_principal(s, "sp", host=HOST, token="${var.x}"),
+            personal_access_token="", git_username="u"))
+
+
+def test_cd_trigger_scope_holds_token_repo_and_server():
+    doc = synth_stack(lambda s: CdTriggerCredentials(
+        s, "trigger", scope_name="staging-proj-cd-credentials", github_token=secret_variable(s).string_value,
+        github_repo="owner/proj", github_server="https://github.com"))
+    assert only(doc, "databricks_secret_scope")["name"] == "staging-proj-cd-credentials"
+    secrets = {v["key"]: v["string_value"] for v in resources(doc, "databricks_secret").values()}
+    assert secrets == {"token": "${var.secret}", "github_repo": "owner/proj", "github_server": "https://github.com"}
+    assert "databricks_secret_acl" not in doc["resource"]
+
+
+def test_github_secret_refuses_a_literal_value():
+    with pytest.raises(ValueError, match="not a literal"):
+        synth_stack(lambda s: actions_secret(s, "sec", repository="r", name="X", value="ghp_plaintext"))
+
+
+def test_github_secret_at_environment_level():
+    doc = synth_stack(lambda s: actions_secret(s, "sec", repository="r", name="X", value=secret_variable(s).string_value,
+                                               placement="environment", environment="prod"))
+    secret = only(doc, "github_actions_environment_secret")
+    assert (secret["environment"], secret["secret_name"], secret["plaintext_value"]) == ("prod", "X", "${var.secret}")
+    assert "github_actions_secret" not in doc["resource"]
+
+
+def test_github_environment_resolves_reviewers_and_branch_patterns():
+    doc = synth_stack(lambda s: GitHubDeploymentEnvironment(
+        s, "env", repository="r", environment="prod", reviewer_users=["alice"], reviewer_teams=["ml-leads"],
+        prevent_self_review=True, can_admins_bypass=False, branch_policy="patterns", branch_patterns=["main", "release/*"]))
+    env = only(doc, "github_repository_environment")
+    (user_name,) = doc["data"]["github_user"]
+    (team_name,) = doc["data"]["github_team"]
+    assert env["reviewers"] == [{"users": [f"${{data.github_user.{user_name}.id}}"], "teams": [f"${{data.github_team.{team_name}.id}}"]}]
+    assert env["deployment_branch_policy"] == {"protected_branches": False, "custom_branch_policies": True}
+    assert sorted(p["branch_pattern"] for p in resources(doc, "github_repository_environment_deployment_policy").values()) == ["main", "release/*"]
+
+
+def test_github_environment_patterns_require_the_patterns_policy():
+    with pytest.raises(ValueError, match="branch_patterns"):
+        synth_stack(lambda s: GitHubDeploymentEnvironment(s, "env", repository="r", environment="e", branch_patterns=["main"]))
+
+
+def test_oauth_secret_has_lifetime_and_rotation():
+    def build(stack):
+        cicd = CicdServicePrincipal(stack, "cicd", display_name="ci", project_directory="/p")
+        OAuthSecret(stack, "oauth", service_principal_id=cicd.service_principal.id, lifetime_days=90, rotation_days=30)
+
+    doc = synth_stack(build)
+    secret = only(doc, "databricks_service_principal_secret")
+    (rotation_name,) = resources(doc, "time_rotating")
+    assert secret["lifetime"] == f"{90 * 86400}s"
+    assert f"time_rotating.{rotation_name}.rfc3339" in secret["time_rotating"]
+    assert secret["lifecycle"]["create_before_destroy"] is True
+
+
+def test_oidc_federation_policy_trusts_one_github_environment():
+    def build(stack):
+        account = DatabricksProvider(stack, "account", alias="account", host="https://accounts.cloud.databricks.com",
+                                     account_id="00000000-0000-0000-0000-000000000000")
+        cicd = CicdServicePrincipal(stack, "cicd", display_name="ci", project_directory="/p")
+        GitHubOidcFederation(stack, "oidc", service_principal_id=cicd.service_principal.id, owner="o", repository="r",
+                             environment="prod", provider=account)
+
+    policy = only(synth_stack(build), "databricks_service_principal_federation_policy")
+    assert policy["provider"] == "databricks.account"
+    assert policy["oidc_policy"] == {"issuer": "https://token.actions.githubusercontent.com", "subject": "repo:o/r:environment:prod"}

@@ -1,0 +1,238 @@
+"""Per-environment stacks from the shipped configuration and its variants."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import env_of, only, resources
+
+PROJECT = "mlops-demo-classifier"
+
+
+def ref(stack: dict, kind: str, attribute: str) -> str:
+    (name,) = resources(stack, kind)
+    return f"${{{kind}.{name}.{attribute}}}"
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_databricks_side_of_each_environment(default_stacks, env):
+    stack = default_stacks[env]
+    sp = only(stack, "databricks_service_principal")
+    assert sp["allow_cluster_create"] is True
+    assert sp["display_name"] == f"{PROJECT}-{env}-cicd"
+    assert only(stack, "databricks_directory")["path"] == "/Users/ryuta.yoshimatsu@databricks.com/mlops-demo-classifier"
+    (directory_permission,) = [p for p in resources(stack, "databricks_permissions").values() if "directory_path" in p]
+    assert directory_permission["access_control"] == [
+        {"permission_level": "CAN_MANAGE", "service_principal_name": ref(stack, "databricks_service_principal", "application_id")}
+    ]
+
+    token = only(stack, "databricks_obo_token")
+    (member,) = resources(stack, "databricks_group_member")
+    (rotation,) = resources(stack, "time_rotating")
+    assert token["lifetime_seconds"] == 90 * 86400
+    assert token["depends_on"] == [f"databricks_group_member.{member}"]
+    assert token["lifecycle"] == {"create_before_destroy": True, "replace_triggered_by": [f"time_rotating.{rotation}"]}
+
+    (as_sp,) = [p for p in stack["provider"]["databricks"] if p.get("alias")]
+    assert as_sp["token"] == ref(stack, "databricks_obo_token", "token_value")
+    credential = only(stack, "databricks_git_credential")
+    assert credential["provider"] == f"databricks.{as_sp['alias']}"
+    assert credential["personal_access_token"] == "${var.git_read_token}"
+
+    assert only(stack, "databricks_secret_scope")["name"] == f"{env}-{PROJECT}-cd-credentials"
+    secrets = {s["key"]: s for s in resources(stack, "databricks_secret").values()}
+    assert sorted(secrets) == ["github_repo", "github_server", "token"]
+    assert secrets["github_repo"]["string_value"] == "ryuta-databricks/mlops-demo-classifier"
+    assert all(s["provider"] == f"databricks.{as_sp['alias']}" for s in secrets.values())
+
+
+def test_each_stack_has_its_own_local_state(default_stacks):
+    assert default_stacks["staging"]["terraform"]["backend"] == {"local": {"path": "terraform.staging.tfstate"}}
+    assert default_stacks["prod"]["terraform"]["backend"] == {"local": {"path": "terraform.prod.tfstate"}}
+
+
+def test_staging_contains_nothing_of_prod(default_stacks):
+    staging = json.dumps(default_stacks["staging"])
+    for prod_value in ("mlops-demo-prod.cloud.databricks.com", "PROD_", "prod-mlops-demo-classifier", "-prod-cicd", '"prod"'):
+        assert prod_value not in staging
+    prod = json.dumps(default_stacks["prod"])
+    for staging_value in ("mlops-demo-staging", "STAGING_", "staging-mlops", '"staging"'):
+        assert staging_value not in prod
+
+
+def test_staging_writes_its_token_to_a_repository_secret(default_stacks):
+    stack = default_stacks["staging"]
+    secrets = {s["secret_name"]: s for s in resources(stack, "github_actions_secret").values()}
+    assert secrets["STAGING_WORKSPACE_TOKEN"]["plaintext_value"] == ref(stack, "databricks_obo_token", "token_value")
+    assert only(stack, "github_repository_environment")["environment"] == "staging"
+
+
+def test_prod_environment_is_protected_and_holds_its_token(default_stacks):
+    stack = default_stacks["prod"]
+    env = only(stack, "github_repository_environment")
+    assert env["environment"] == "prod"
+    assert env["prevent_self_review"] is True and env["can_admins_bypass"] is False
+    assert env["deployment_branch_policy"] == {"protected_branches": True, "custom_branch_policies": False}
+    (reviewer,) = stack["data"]["github_user"].values()
+    assert reviewer["username"] == "ryuta-databricks"
+    secret = only(stack, "github_actions_environment_secret")
+    assert secret["secret_name"] == "PROD_WORKSPACE_TOKEN"
+    assert secret["plaintext_value"] == ref(stack, "databricks_obo_token", "token_value")
+    assert secret["environment"] == ref(stack, "github_repository_environment", "environment")
+    assert "github_actions_secret" not in stack["resource"]  # the shared secret is staging's to write
+
+
+def test_trigger_token_reaches_github_and_databricks_from_one_variable(default_stacks):
+    stack = default_stacks["staging"]
+    assert stack["variable"]["trigger_workflows_github_token"]["sensitive"] is True
+    github = {s["secret_name"]: s for s in resources(stack, "github_actions_secret").values()}
+    scope_token = next(s for s in resources(stack, "databricks_secret").values() if s["key"] == "token")
+    assert github["TRIGGER_WORKFLOWS_GITHUB_TOKEN"]["plaintext_value"] == "${var.trigger_workflows_github_token}"
+    assert scope_token["string_value"] == "${var.trigger_workflows_github_token}"
+
+
+def test_shared_secret_writer_is_configurable(raw_config, synth_raw):
+    raw_config["github"]["shared_secrets_stack"] = "prod"
+    stacks = synth_raw(raw_config)
+    names = lambda s: {r["secret_name"] for r in resources(s, "github_actions_secret").values()}
+    assert "TRIGGER_WORKFLOWS_GITHUB_TOKEN" in names(stacks["prod"])
+    assert "TRIGGER_WORKFLOWS_GITHUB_TOKEN" not in names(stacks["staging"])
+
+
+def test_providers_take_no_credentials_from_the_synthesized_json(default_stacks):
+    stack = default_stacks["staging"]
+    assert stack["provider"]["github"] == [{"owner": "ryuta-databricks"}]
+    deployer = next(p for p in stack["provider"]["databricks"] if "alias" not in p)
+    assert deployer == {"host": "https://mlops-demo-staging.cloud.databricks.com"}
+
+
+def test_github_enterprise_server_sets_the_api_url(raw_config, synth_raw):
+    raw_config["github"]["server_url"] = "https://github.example.com"
+    stack = synth_raw(raw_config)["staging"]
+    assert stack["provider"]["github"][0]["base_url"] == "https://github.example.com/api/v3/"
+    scope = {s["key"]: s["string_value"] for s in resources(stack, "databricks_secret").values()}
+    assert scope["github_server"] == "https://github.example.com"
+
+
+def test_secret_values_from_tf_var_never_reach_synthesized_files(raw_config, synth_raw, tmp_path, monkeypatch):
+    secrets = {"TF_VAR_git_read_token": "ghp_" + "R" * 36, "TF_VAR_trigger_workflows_github_token": "github_pat_" + "W" * 40}
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    synth_raw(raw_config)
+    written = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    assert written
+    for path in written:
+        text = path.read_text()
+        assert not any(value in text for value in secrets.values()), path
+
+
+def test_staging_token_can_live_in_the_environment(raw_config, synth_raw):
+    env_of(raw_config, "staging")["secret_placement"] = "environment"
+    stack = synth_raw(raw_config)["staging"]
+    assert only(stack, "github_actions_environment_secret")["secret_name"] == "STAGING_WORKSPACE_TOKEN"
+    assert {s["secret_name"] for s in resources(stack, "github_actions_secret").values()} == {"TRIGGER_WORKFLOWS_GITHUB_TOKEN"}
+
+
+def test_authoritative_token_permission_is_opt_in(raw_config, synth_raw, default_stacks):
+    assert not [p for p in resources(default_stacks["staging"], "databricks_permissions").values() if p.get("authorization")]
+    env_of(raw_config, "staging")["token_usage"] = {"mode": "permission", "keep_can_use": ["group:admins"]}
+    stack = synth_raw(raw_config)["staging"]
+    (tokens,) = [p for p in resources(stack, "databricks_permissions").values() if p.get("authorization") == "tokens"]
+    (permission_name,) = [n for n, p in resources(stack, "databricks_permissions").items() if p.get("authorization")]
+    assert only(stack, "databricks_obo_token")["depends_on"] == [f"databricks_permissions.{permission_name}"]
+    assert {"group_name": "admins", "permission_level": "CAN_USE"} in tokens["access_control"]
+
+
+OIDC_ACCOUNT = {"host": "https://accounts.cloud.databricks.com", "account_id": "0d26daa6-5e44-4c97-a497-ef015f91254a"}
+
+
+def test_oidc_environment_stores_no_databricks_secret(raw_config, synth_raw):
+    env_of(raw_config, "prod").update(credential_mode="oidc", account=OIDC_ACCOUNT)
+    stack = synth_raw(raw_config)["prod"]
+    policy = only(stack, "databricks_service_principal_federation_policy")
+    assert policy["oidc_policy"] == {
+        "issuer": "https://token.actions.githubusercontent.com",
+        "subject": "repo:ryuta-databricks/mlops-demo-classifier:environment:prod",
+    }
+    account = next(p for p in stack["provider"]["databricks"] if p.get("alias") == "account")
+    assert account == {"alias": "account", "host": OIDC_ACCOUNT["host"], "account_id": OIDC_ACCOUNT["account_id"]}
+    assert policy["provider"] == "databricks.account"
+    variables = {v["variable_name"]: v for v in resources(stack, "github_actions_environment_variable").values()}
+    assert variables["DATABRICKS_AUTH_TYPE"]["value"] == "github-oidc"
+    assert variables["DATABRICKS_HOST"]["value"] == "https://mlops-demo-prod.cloud.databricks.com"
+    assert variables["DATABRICKS_CLIENT_ID"]["value"] == ref(stack, "databricks_service_principal", "application_id")
+    for kind in ("github_actions_secret", "github_actions_environment_secret", "databricks_obo_token",
+                 "databricks_service_principal_secret", "databricks_git_credential"):
+        assert kind not in stack["resource"], kind
+    # The deployer owns the trigger scope and lets the SP read it.
+    acl = only(stack, "databricks_secret_acl")
+    assert acl["principal"] == ref(stack, "databricks_service_principal", "application_id") and acl["permission"] == "READ"
+
+
+def test_oauth_environment_rotates_a_service_principal_secret(raw_config, synth_raw):
+    env_of(raw_config, "staging").update(credential_mode="oauth", cloud="azure")
+    stack = synth_raw(raw_config)["staging"]
+    secret = only(stack, "databricks_service_principal_secret")
+    assert secret["lifecycle"]["create_before_destroy"] is True
+    assert secret["time_rotating"].startswith("mlops-cicd rotation ${time_rotating.")
+    (as_sp,) = [p for p in stack["provider"]["databricks"] if p.get("alias")]
+    assert as_sp["auth_type"] == "oauth-m2m"
+    assert as_sp["client_secret"] == ref(stack, "databricks_service_principal_secret", "secret")
+    github = {s["secret_name"]: s["plaintext_value"] for s in resources(stack, "github_actions_secret").values()}
+    assert github["STAGING_DATABRICKS_CLIENT_SECRET"] == ref(stack, "databricks_service_principal_secret", "secret")
+    assert github["STAGING_DATABRICKS_CLIENT_ID"] == ref(stack, "databricks_service_principal", "application_id")
+    assert "databricks_obo_token" not in stack["resource"]
+    assert only(stack, "databricks_git_credential")["provider"] == f"databricks.{as_sp['alias']}"
+
+
+def test_oauth_names_are_unprefixed_at_environment_level(raw_config, synth_raw):
+    env_of(raw_config, "prod").update(credential_mode="oauth")
+    stack = synth_raw(raw_config)["prod"]
+    names = {s["secret_name"] for s in resources(stack, "github_actions_environment_secret").values()}
+    assert names == {"DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET"}
+
+
+def test_third_environment_is_configuration_only(raw_config, synth_raw):
+    qa = dict(env_of(raw_config, "staging"), name="qa", workspace_host="https://qa.cloud.databricks.com",
+              service_principal_name="mlops-demo-classifier-qa-cicd")
+    raw_config["environments"].append(qa)
+    stacks = synth_raw(raw_config)
+    assert sorted(stacks) == ["prod", "qa", "staging"]
+    assert only(stacks["qa"], "databricks_secret_scope")["name"] == "qa-mlops-demo-classifier-cd-credentials"
+    assert {s["secret_name"] for s in resources(stacks["qa"], "github_actions_secret").values()} == {"QA_WORKSPACE_TOKEN"}
+
+
+BACKENDS = [
+    ({"type": "s3", "bucket": "tf-state", "region": "eu-west-1"}, "s3",
+     {"bucket": "tf-state", "key": "mlops-demo-classifier/prod/terraform.tfstate", "region": "eu-west-1", "encrypt": True, "use_lockfile": True}),
+    ({"type": "s3", "bucket": "tf-state", "region": "eu-west-1", "dynamodb_table": "locks"}, "s3",
+     {"bucket": "tf-state", "key": "mlops-demo-classifier/prod/terraform.tfstate", "region": "eu-west-1", "encrypt": True, "dynamodb_table": "locks"}),
+    ({"type": "azurerm", "resource_group_name": "rg", "storage_account_name": "tfstate01", "container_name": "state"}, "azurerm",
+     {"resource_group_name": "rg", "storage_account_name": "tfstate01", "container_name": "state", "key": "mlops-demo-classifier/prod/terraform.tfstate"}),
+    ({"type": "gcs", "bucket": "tf-state"}, "gcs", {"bucket": "tf-state", "prefix": "mlops-demo-classifier/prod"}),
+    ({"type": "pg"}, "pg", {"schema_name": "mlops_demo_classifier_prod"}),
+]
+
+
+@pytest.mark.parametrize("backend, kind, expected", BACKENDS, ids=[b[0]["type"] + str(i) for i, b in enumerate(BACKENDS)])
+def test_remote_backends_key_state_by_project_and_environment(raw_config, synth_raw, backend, kind, expected):
+    env_of(raw_config, "prod")["backend"] = backend
+    stack = synth_raw(raw_config)["prod"]
+    assert stack["terraform"]["backend"] == {kind: expected}
+
+
+def test_hcp_terraform_workspace_per_environment(raw_config, synth_raw):
+    env_of(raw_config, "prod")["backend"] = {"type": "cloud", "organization": "acme"}
+    cloud = synth_raw(raw_config)["prod"]["terraform"]["cloud"]
+    assert cloud == {"organization": "acme", "hostname": "app.terraform.io", "workspaces": {"name": "mlops-demo-classifier-prod"}}
+
+
+def test_backend_fields_are_validated(raw_config):
+    from mlops_cicd.config import ConfigError, parse_config
+
+    env_of(raw_config, "prod")["backend"] = {"type": "s3", "bucket": "tf-state"}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw_config)
+    assert [p.field for p in caught.value.problems] == ["environments[prod].backend.region"]
