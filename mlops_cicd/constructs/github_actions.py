@@ -14,11 +14,16 @@ from constructs import Construct
 Placement = Literal["repository", "environment"]
 
 
-def _check_placement(placement: str, environment: str | None) -> None:
+def _placed(scope: Construct, id: str, placement: str, environment: str | None, repository_level: type,
+            environment_level: type, **fields) -> TerraformResource:
+    """Create the repository-level or the environment-level flavour of a GitHub Actions resource."""
     if placement not in ("repository", "environment"):
         raise ValueError(f"placement must be 'repository' or 'environment', got {placement!r}")
     if (placement == "environment") != (environment is not None):
         raise ValueError("environment is required with placement='environment' and only used with it")
+    if placement == "environment":
+        return environment_level(scope, id, environment=environment, **fields)
+    return repository_level(scope, id, **fields)
 
 
 def actions_secret(
@@ -38,18 +43,15 @@ def actions_secret(
     Repository secrets are readable by every workflow of anyone with write access; environment secrets
     only by jobs that passed the environment's protection rules.
     """
-    _check_placement(placement, environment)
     if not Token.is_unresolved(value):
         raise ValueError(
             f"secret {name}: value must reference a resource attribute or a sensitive TerraformVariable, "
             "not a literal (a literal would be written to cdk.tf.json in plain text)"
         )
-    if placement == "environment":
-        return ActionsEnvironmentSecret(
-            scope, id, repository=repository, environment=environment, secret_name=name, plaintext_value=value,
-            provider=provider,
-        )
-    return ActionsSecret(scope, id, repository=repository, secret_name=name, plaintext_value=value, provider=provider)
+    return _placed(
+        scope, id, placement, environment, ActionsSecret, ActionsEnvironmentSecret,
+        repository=repository, secret_name=name, plaintext_value=value, provider=provider,
+    )
 
 
 def actions_variable(
@@ -64,10 +66,7 @@ def actions_variable(
     provider: TerraformProvider | None = None,
 ) -> TerraformResource:
     """A non-secret Actions variable (`vars.<NAME>` in workflows)."""
-    _check_placement(placement, environment)
-    if placement == "environment":
-        return ActionsEnvironmentVariable(
-            scope, id, repository=repository, environment=environment, variable_name=name, value=value,
-            provider=provider,
-        )
-    return ActionsVariable(scope, id, repository=repository, variable_name=name, value=value, provider=provider)
+    return _placed(
+        scope, id, placement, environment, ActionsVariable, ActionsEnvironmentVariable,
+        repository=repository, variable_name=name, value=value, provider=provider,
+    )
