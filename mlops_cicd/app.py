@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cdktf import App
 
+from .checks import enforce
 from .config import Config
 from .stacks.environment_stack import EnvironmentStack
 
@@ -26,10 +27,14 @@ def synth(config: Config, outdir: str | Path | None = None) -> Path:
 
     The app synthesizes into a scratch directory first and only then copies the result over, so a
     failure leaves `outdir` as it was, and files the user keeps there (local state, .terraform) survive.
+    The synth-time checks run in between: their report goes to stderr, and an error raises
+    `ChecksFailed` with nothing copied.
     """
     target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR)
     with tempfile.TemporaryDirectory(prefix="mlops-cicd-synth-") as scratch:
         app, _ = build_app(config, scratch)
         app.synth()
+        # Guard rails (design.md section 5): a check error raises here, before anything reaches `target`.
+        enforce(config, Path(scratch))
         shutil.copytree(scratch, target, dirs_exist_ok=True)
     return target

@@ -1,45 +1,62 @@
-"""The `mlops-cicd` command line."""
+"""The `mlops-cicd` command line: assembles the commands of `mlops_cicd.commands` and turns every
+failure a user can fix into one readable line plus the fix (set MLOPS_CICD_DEBUG=1 for a traceback)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from pathlib import Path
 
-from .config import DEFAULT_CONFIG_FILE, ConfigError, load_config
+from .commands import check, synth
+from .commands.common import add_config_option
+from .commands.errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OPERATION_FAILED, UserError
+from .config import ConfigError
 
-EXIT_CONFIG_ERROR = 2
-
-
-def _config_path(args: argparse.Namespace) -> str:
-    return args.config or os.environ.get("MLOPS_CICD_CONFIG") or DEFAULT_CONFIG_FILE
-
-
-def cmd_synth(args: argparse.Namespace) -> int:
-    from .app import synth  # cdktf start-up is slow; only pay it when synthesizing
-    from .summary import summarize
-
-    config = load_config(_config_path(args))
-    outdir = synth(config, args.output)
-    print(summarize(Path(outdir)))
-    return 0
+COMMANDS = (synth, check)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mlops-cicd", description="Set up Databricks + GitHub Actions CI/CD with CDKTF.")
-    parser.add_argument("--config", help=f"configuration file (default: $MLOPS_CICD_CONFIG or {DEFAULT_CONFIG_FILE})")
-    commands = parser.add_subparsers(dest="command", required=True)
-    synth = commands.add_parser("synth", help="validate the configuration and synthesize one Terraform stack per environment")
-    synth.add_argument("--output", help="output directory (default: $CDKTF_OUTDIR or cdktf.out)")
-    synth.set_defaults(handler=cmd_synth)
+    parser = argparse.ArgumentParser(
+        prog="mlops-cicd",
+        description="Set up Databricks + GitHub Actions CI/CD with CDKTF, and operate it: checks, "
+                    "offline rehearsal, credential status and rotation.",
+    )
+    add_config_option(parser)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(commands)
     return parser
 
 
+def _fail(message: str, fix: str, code: int) -> int:
+    print(f"mlops-cicd: error: {message}", file=sys.stderr)
+    print(f"  fix: {fix}", file=sys.stderr)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .checks import ChecksFailed
+
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
     except ConfigError as error:
-        print(error, file=sys.stderr)
+        print(error, file=sys.stderr)  # already one line per problem, each with its fix
         return EXIT_CONFIG_ERROR
+    except ChecksFailed as error:
+        # The report itself (each finding with its fix) has been printed already.
+        return _fail(str(error), "see each finding's fix above, or suppress it with a reason "
+                     "([[checks.suppress]] id, reason, environment)", EXIT_CHECKS_FAILED)
+    except UserError as error:
+        return _fail(str(error), error.fix, error.exit_code)
+    except KeyboardInterrupt:
+        return _fail("interrupted", "run the command again", EXIT_OPERATION_FAILED)
+    except Exception as error:  # noqa: BLE001 - the last resort: a line, not a traceback
+        if os.environ.get("MLOPS_CICD_DEBUG"):
+            raise
+        return _fail(f"unexpected {type(error).__name__}: {error}",
+                     "rerun with MLOPS_CICD_DEBUG=1 for the traceback and report it", EXIT_OPERATION_FAILED)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""What a check is, what it finds, and the synthesized stacks it looks at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Literal, Mapping
+
+from ..config import Config, EnvironmentConfig
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One synthesized stack: its name, its cdk.tf.json document and its environment's config (if any)."""
+
+    name: str
+    document: dict
+    env: EnvironmentConfig | None = None
+
+    @property
+    def is_production(self) -> bool:
+        return self.env.is_production if self.env is not None else self.name == "prod"
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    """Everything a check may look at. `environ` supplies TF_VAR_* values for literal-secret detection."""
+
+    config: Config
+    stacks: tuple[Stack, ...]
+    environ: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: what is wrong (`message`) and what to change (`fix`)."""
+
+    check_id: str
+    severity: Severity
+    stack: str
+    message: str
+    fix: str
+    address: str = ""
+    """The Terraform address or JSON path it is about, when there is one."""
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.check_id, "severity": self.severity, "stack": self.stack,
+            "address": self.address, "message": self.message, "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a check function yields; the registry adds the check's id and severity."""
+
+    stack: str
+    message: str
+    fix: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    severity: Severity
+    title: str
+    run: Callable[[Synthesis], Iterable[Issue]]
+
+    def findings(self, synthesis: Synthesis) -> list[Finding]:
+        return [
+            Finding(self.id, self.severity, issue.stack, issue.message, issue.fix, issue.address)
+            for issue in self.run(synthesis)
+        ]

@@ -1,0 +1,59 @@
+"""MLOPS008-009: outputs that carry secrets are sensitive; production state is not a local file."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .model import Issue, Synthesis
+from .terraform_json import references
+
+# Attributes that hold a secret, whichever resource they belong to.
+SENSITIVE_ATTRIBUTES = frozenset({
+    "token_value", "secret", "plaintext_value", "encrypted_value", "personal_access_token",
+    "string_value", "client_secret", "token", "password",
+})
+# A reference to the whole object exposes its secret attributes too.
+SECRET_HOLDING_TYPES = frozenset({
+    "databricks_obo_token", "databricks_service_principal_secret", "databricks_token",
+    "databricks_git_credential", "databricks_secret", "github_actions_secret", "github_actions_environment_secret",
+})
+
+
+def _is_sensitive(reference: str, sensitive_variables: set[str]) -> bool:
+    parts = reference.split(".")
+    if parts[0] == "var":
+        return parts[1] in sensitive_variables
+    if parts[0] == "data":
+        return len(parts) > 3 and parts[3] in SENSITIVE_ATTRIBUTES
+    return (len(parts) > 2 and parts[2] in SENSITIVE_ATTRIBUTES) or (len(parts) == 2 and parts[0] in SECRET_HOLDING_TYPES)
+
+
+def sensitive_outputs(synthesis: Synthesis) -> Iterator[Issue]:
+    for stack in synthesis.stacks:
+        document = stack.document
+        sensitive_variables = {n for n, v in (document.get("variable") or {}).items() if v.get("sensitive")}
+        for name, output in (document.get("output") or {}).items():
+            leaked = sorted(r for r in references(output.get("value")) if _is_sensitive(r, sensitive_variables))
+            if leaked and output.get("sensitive") is not True:
+                yield Issue(
+                    stack.name,
+                    f"output {name} exposes {', '.join(leaked)} but is not sensitive: `terraform output` and "
+                    "CI logs print it",
+                    "declare it TerraformOutput(..., sensitive=True), or do not output the secret",
+                    f"output.{name}",
+                )
+
+
+def production_local_backend(synthesis: Synthesis) -> Iterator[Issue]:
+    for stack in synthesis.stacks:
+        terraform = stack.document.get("terraform") or {}
+        backend = terraform.get("backend") or ({} if terraform.get("cloud") else {"local": {}})
+        if stack.is_production and "local" in backend:
+            yield Issue(
+                stack.name,
+                f"production stack {stack.name} keeps its state (which holds the tokens) in a local file: "
+                "no locking, no backup, readable by whoever has the disk",
+                f"set [environments.backend] type = \"s3\" / \"azurerm\" / \"gcs\" / \"pg\" / \"cloud\" for "
+                f"{stack.name}; or, while trying things out, suppress MLOPS009 with a reason",
+                "terraform.backend",
+            )

@@ -1,0 +1,109 @@
+"""MLOPS005-006: every credential expires, is rotated before it does, and is replaced new-before-old;
+`replace_triggered_by` holds bare addresses."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from .model import Issue, Stack, Synthesis
+from .terraform_json import all_resources, references, resources
+
+SECONDS_PER_DAY = 86400
+# Upper bounds, so a rotation period is never judged shorter than it can be.
+_ROTATION_UNITS = {
+    "rotation_minutes": 60, "rotation_hours": 3600, "rotation_days": SECONDS_PER_DAY,
+    "rotation_months": 31 * SECONDS_PER_DAY, "rotation_years": 366 * SECONDS_PER_DAY,
+}
+_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(h|m|s)")
+_GO_UNITS = {"h": 3600, "m": 60, "s": 1}
+# credential type -> how its lifetime is written
+CREDENTIAL_TYPES = ("databricks_obo_token", "databricks_service_principal_secret")
+
+
+def lifetime_seconds(kind: str, body: dict) -> float | None:
+    if kind == "databricks_obo_token":
+        value = body.get("lifetime_seconds")
+        return float(value) if isinstance(value, (int, float)) or str(value).isdigit() else None
+    value = str(body.get("lifetime") or "")  # a Go duration such as "7776000s" or "2160h"
+    parts = _GO_DURATION_PART.findall(value)
+    if not parts or "".join(n + u for n, u in parts) != value:
+        return None
+    return sum(float(n) * _GO_UNITS[u] for n, u in parts)
+
+
+def rotation_seconds(body: dict) -> float | None:
+    """The longest a time_rotating can run before firing; None when not a literal period."""
+    total = 0.0
+    for key, unit in _ROTATION_UNITS.items():
+        value = body.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, (int, float)):
+            return None
+        total += value * unit
+    return total or None
+
+
+def rotations_of(kind: str, body: dict) -> set[str]:
+    """Addresses of the time_rotating resources whose firing replaces this credential."""
+    lifecycle = body.get("lifecycle") or {}
+    triggers = [entry.removeprefix("${").removesuffix("}") for entry in lifecycle.get("replace_triggered_by") or []]
+    if kind == "databricks_service_principal_secret":
+        triggers += sorted(references(body.get("time_rotating")))
+    return {".".join(t.split(".")[:2]) for t in triggers if t.startswith("time_rotating.")}
+
+
+def _credential_issues(stack: Stack, kind: str, address: str, body: dict) -> Iterator[Issue]:
+    def issue(message: str, fix: str) -> Issue:
+        return Issue(stack.name, f"{address} {message}", fix, address)
+
+    lifetime = lifetime_seconds(kind, body)
+    if lifetime is None:
+        yield issue("has no literal lifetime, so it lives as long as the workspace allows",
+                    "set token_lifetime_days (WorkspaceToken / OAuthSecret lifetime_days)")
+    if (body.get("lifecycle") or {}).get("create_before_destroy") is not True:
+        yield issue("is not create_before_destroy: on rotation the old credential is deleted before the new "
+                    "one is stored, and CI breaks in between",
+                    "set lifecycle create_before_destroy = true (rotation_lifecycle() does)")
+    rotations = rotations_of(kind, body)
+    if not rotations:
+        yield issue("is not tied to a time_rotating schedule, so it is only recreated after it has expired",
+                    "replace it on a schedule: lifecycle replace_triggered_by = [\"time_rotating.<name>\"] "
+                    "(WorkspaceToken / OAuthSecret do, with rotation_days)")
+    time_rotating = dict(resources(stack.document, "time_rotating"))
+    for rotation in sorted(rotations):
+        period = rotation_seconds(time_rotating[rotation]) if rotation in time_rotating else None
+        if rotation not in time_rotating:
+            yield issue(f"is tied to {rotation}, which this stack does not declare",
+                        "point replace_triggered_by at a time_rotating of the same stack")
+        elif period is None:
+            yield issue(f"is tied to {rotation}, whose period is not a literal rotation_days/hours/...",
+                        "give the time_rotating a literal rotation_days")
+        elif lifetime is not None and period >= lifetime:
+            yield issue(f"expires after {lifetime / SECONDS_PER_DAY:g} days but {rotation} only fires after "
+                        f"{period / SECONDS_PER_DAY:g} days: the credential expires before it is replaced",
+                        "make rotation_days shorter than token_lifetime_days (e.g. two thirds of it)")
+
+
+def token_rotation(synthesis: Synthesis) -> Iterator[Issue]:
+    for stack in synthesis.stacks:
+        for kind in CREDENTIAL_TYPES:
+            for address, body in resources(stack.document, kind):
+                yield from _credential_issues(stack, kind, address, body)
+
+
+def bare_replace_triggers(synthesis: Synthesis) -> Iterator[Issue]:
+    for stack in synthesis.stacks:
+        for address, body in all_resources(stack.document):
+            for entry in (body.get("lifecycle") or {}).get("replace_triggered_by") or []:
+                if "${" in str(entry):
+                    bare = str(entry).removeprefix("${").removesuffix("}")
+                    yield Issue(
+                        stack.name,
+                        f"{address} has replace_triggered_by entry {entry!r}: Terraform rejects an "
+                        "interpolation there (\"Invalid expression\")",
+                        f"give the bare address {bare!r} (mlops_cicd.constructs.rotation.resource_address() "
+                        "builds it), not the resource object",
+                        address,
+                    )

@@ -1,0 +1,78 @@
+"""MLOPS001-003: no secret in plain text, the git credential's token set, prod's token kept in its environment."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from .model import Issue, Synthesis
+from .terraform_json import references, resources, strings_with_paths
+
+# Token formats that must never appear in cdk.tf.json (which is committed, logged and copied around).
+SECRET_PATTERNS = {
+    "a Databricks personal access token (dapi...)": re.compile(r"dapi[0-9a-f]{16,}"),
+    "a GitHub classic token (ghp_...)": re.compile(r"gh[pousr]_[A-Za-z0-9]{20,}"),
+    "a GitHub fine-grained token (github_pat_...)": re.compile(r"github_pat_[A-Za-z0-9_]{20,}"),
+}
+# Shorter TF_VAR_* values are not matched: "1" or "main" would be found everywhere.
+MIN_VARIABLE_VALUE_LENGTH = 6
+# Resource attributes that hold a Databricks credential of the SP.
+WORKSPACE_CREDENTIAL_ATTRIBUTES = (
+    "databricks_obo_token.", "databricks_service_principal_secret.",
+)
+
+
+def literal_secrets(synthesis: Synthesis) -> Iterator[Issue]:
+    for stack in synthesis.stacks:
+        passed_in = {
+            f"the value of TF_VAR_{name}": synthesis.environ[f"TF_VAR_{name}"]
+            for name in stack.document.get("variable", {}) or {}
+            if len(synthesis.environ.get(f"TF_VAR_{name}", "")) >= MIN_VARIABLE_VALUE_LENGTH
+        }
+        for path, text in strings_with_paths(stack.document):
+            kinds = [kind for kind, pattern in SECRET_PATTERNS.items() if pattern.search(text)]
+            kinds += [kind for kind, value in passed_in.items() if value in text]
+            for kind in kinds:
+                # Name the place and the kind only: the message must not repeat the secret.
+                yield Issue(
+                    stack.name,
+                    f"{path} contains {kind} in plain text; cdk.tf.json and the state would expose it",
+                    "pass secrets as sensitive variables (set TF_VAR_<name> at deploy time) or resource "
+                    "attributes, never as Python strings; then revoke this token, it has been written to disk",
+                    path,
+                )
+
+
+def git_credential_token(synthesis: Synthesis) -> Iterator[Issue]:
+    for stack in synthesis.stacks:
+        for address, body in resources(stack.document, "databricks_git_credential"):
+            if not body.get("personal_access_token"):
+                yield Issue(
+                    stack.name,
+                    f"{address} has no personal_access_token: the provider then silently stores the deployer's "
+                    "own GITHUB_TOKEN as the service principal's git credential",
+                    "set personal_access_token to a sensitive variable (ServicePrincipalGitCredential does; "
+                    "set TF_VAR_git_read_token at deploy time)",
+                    address,
+                )
+
+
+def prod_secret_placement(synthesis: Synthesis) -> Iterator[Issue]:
+    """Repository secrets are readable by every workflow of anyone with write access. Keeping prod's
+    workspace credential there is allowed only as an explicit `secret_placement = "repository"`."""
+    for stack in synthesis.stacks:
+        if not stack.is_production or (stack.env is not None and stack.env.secret_placement == "repository"):
+            continue
+        for address, body in resources(stack.document, "github_actions_secret"):
+            values = {key: body.get(key) for key in ("plaintext_value", "encrypted_value")}
+            if any(ref.startswith(WORKSPACE_CREDENTIAL_ATTRIBUTES) for ref in references(values)):
+                yield Issue(
+                    stack.name,
+                    f"{address} stores {stack.name}'s workspace credential {body.get('secret_name', '')} as a "
+                    "repository secret, readable by any workflow of anyone with write access",
+                    f"keep it an environment secret (secret_placement = \"environment\", the production default) "
+                    f"so only jobs that pass the {stack.name} environment's reviews get it; or, if the workflows "
+                    f"need it repository-level, say so: secret_placement = \"repository\" in "
+                    f"[[environments]] {stack.name}",
+                    address,
+                )

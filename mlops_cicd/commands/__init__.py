@@ -1,0 +1,1 @@
+"""The `mlops-cicd` commands, one module each; `cli.py` assembles them."""

@@ -1,0 +1,34 @@
+"""Options and helpers shared by several commands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+from ..config import DEFAULT_CONFIG_FILE, Config, load_config
+from .progress import step
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    # default=SUPPRESS: `--config` works before or after the command name without one hiding the other.
+    parser.add_argument(
+        "--config", default=argparse.SUPPRESS,
+        help=f"configuration file (default: $MLOPS_CICD_CONFIG or {DEFAULT_CONFIG_FILE})",
+    )
+
+
+def config_of(args: argparse.Namespace) -> Config:
+    return load_config(getattr(args, "config", None) or os.environ.get("MLOPS_CICD_CONFIG") or DEFAULT_CONFIG_FILE)
+
+
+def synthesized_documents(config: Config) -> dict[str, dict]:
+    """Synthesize every stack into a throwaway directory (no checks enforced) and return the JSON by stack."""
+    from ..app import build_app  # cdktf start-up is slow; only pay it when synthesizing
+    from ..checks import load_documents
+
+    with step(f"synthesizing {len(config.environments)} stack(s)"), tempfile.TemporaryDirectory(prefix="mlops-cicd-check-") as scratch:
+        app, _ = build_app(config, scratch)
+        app.synth()
+        return load_documents(Path(scratch))

@@ -1,0 +1,56 @@
+"""MLOPS004: production GitHub environment protection."""
+
+from __future__ import annotations
+
+import pytest
+
+from .check_helpers import first
+
+
+def _no_reviewers(env):
+    env["reviewers"] = []
+
+
+def _self_review(env):
+    env["prevent_self_review"] = False
+
+
+def _admin_bypass_by_default(env):
+    del env["can_admins_bypass"]
+
+
+def _any_branch(env):
+    del env["deployment_branch_policy"]
+
+
+@pytest.mark.parametrize("weaken, expected", [
+    (_no_reviewers, "no required reviewers"),
+    (_self_review, "prevent_self_review"),
+    (_admin_bypass_by_default, "can_admins_bypass"),
+    (_any_branch, "any branch"),
+])
+def test_each_missing_protection_of_prod_is_an_error_naming_the_setting(docs, findings, weaken, expected):
+    weaken(first(docs["prod"], "github_repository_environment"))
+    active, report = findings(docs)
+    assert active == {("MLOPS004", "prod")}
+    (finding,) = report.errors
+    assert expected in finding.message
+    assert "[environments.github_environment" in finding.fix
+
+
+def test_protected_prod_environment_passes(docs, findings):
+    active, _ = findings(docs)
+    assert ("MLOPS004", "prod") not in active
+
+
+def test_unprotected_staging_environment_is_fine(docs, findings):
+    env = first(docs["staging"], "github_repository_environment")
+    assert "reviewers" not in env and env["can_admins_bypass"] is True
+    active, _ = findings(docs)
+    assert active == set()
+
+
+def test_production_stack_without_github_environment_is_an_error(docs, findings):
+    del docs["prod"]["resource"]["github_repository_environment"]
+    active, _ = findings(docs)
+    assert ("MLOPS004", "prod") in active

@@ -1,0 +1,68 @@
+"""MLOPS005 token lifetime and rotation, MLOPS006 bare replace_triggered_by addresses."""
+
+from __future__ import annotations
+
+from .check_helpers import first
+
+
+def test_token_without_create_before_destroy_is_an_error(docs, findings):
+    first(docs["staging"], "databricks_obo_token")["lifecycle"]["create_before_destroy"] = False
+    active, report = findings(docs)
+    assert active == {("MLOPS005", "staging")}
+    assert "create_before_destroy" in report.errors[0].message
+
+
+def test_token_without_lifetime_is_an_error(docs, findings):
+    del first(docs["prod"], "databricks_obo_token")["lifetime_seconds"]
+    active, report = findings(docs)
+    assert active == {("MLOPS005", "prod")}
+    assert "token_lifetime_days" in report.errors[0].fix
+
+
+def test_token_not_tied_to_a_rotation_is_an_error(docs, findings):
+    del first(docs["prod"], "databricks_obo_token")["lifecycle"]["replace_triggered_by"]
+    active, report = findings(docs)
+    assert active == {("MLOPS005", "prod")}
+    assert "time_rotating" in report.errors[0].message
+
+
+def test_rotation_longer_than_lifetime_is_an_error(docs, findings):
+    first(docs["staging"], "time_rotating")["rotation_days"] = 120  # token lives 90 days
+    active, report = findings(docs)
+    assert active == {("MLOPS005", "staging")}
+    assert "expires before it is replaced" in report.errors[0].message
+
+
+def _oauth_secret(lifetime: str) -> dict:
+    return {
+        "service_principal_id": "${databricks_service_principal.sp.id}",
+        "lifetime": lifetime,
+        "time_rotating": "rotation ${time_rotating.r.rfc3339}",
+        "lifecycle": {"create_before_destroy": True},
+    }
+
+
+def test_oauth_secret_rotated_by_its_time_rotating_argument(docs, findings):
+    resources = docs["staging"]["resource"]
+    resources["time_rotating"]["r"] = {"rotation_days": 30}
+    resources["databricks_service_principal_secret"] = {"ok": _oauth_secret("3888000s")}  # 45 days
+    assert findings(docs)[0] == set()
+    resources["databricks_service_principal_secret"] = {"short": _oauth_secret("240h")}  # 10 days
+    active, report = findings(docs)
+    assert active == {("MLOPS005", "staging")}
+    assert "databricks_service_principal_secret.short" in report.errors[0].message
+
+
+def test_interpolated_replace_trigger_is_an_error_with_the_bare_address_as_fix(docs, findings):
+    lifecycle = first(docs["prod"], "databricks_obo_token")["lifecycle"]
+    (bare,) = lifecycle["replace_triggered_by"]
+    lifecycle["replace_triggered_by"] = ["${" + bare + "}"]
+    active, report = findings(docs)
+    assert ("MLOPS006", "prod") in active
+    (finding,) = [f for f in report.errors if f.check_id == "MLOPS006"]
+    assert repr(bare) in finding.fix
+
+
+def test_bare_replace_triggers_pass(docs, findings):
+    active, _ = findings(docs)
+    assert not {i for i, _ in active} & {"MLOPS005", "MLOPS006"}

@@ -1,0 +1,49 @@
+"""MLOPS007: the authoritative workspace token permission."""
+
+from __future__ import annotations
+
+import copy
+
+from .check_helpers import environment
+
+TOKEN_PERMISSION = {
+    "authorization": "tokens",
+    "access_control": [{"group_name": "admins", "permission_level": "CAN_USE"}],
+}
+
+
+def _ask_for_permission_mode(raw: dict, name: str) -> None:
+    environment(raw, name)["token_usage"] = {"mode": "permission", "keep_can_use": ["group:admins"]}
+
+
+def test_token_permission_nobody_asked_for_is_an_error(docs, findings):
+    docs["staging"]["resource"]["databricks_permissions"]["tokens"] = copy.deepcopy(TOKEN_PERMISSION)
+    active, report = findings(docs)
+    assert active == {("MLOPS007", "staging")}
+    assert 'mode = "permission"' in report.errors[0].fix
+
+
+def test_token_permission_asked_for_passes(docs, findings, raw):
+    docs["staging"]["resource"]["databricks_permissions"]["tokens"] = copy.deepcopy(TOKEN_PERMISSION)
+    _ask_for_permission_mode(raw, "staging")
+    active, _ = findings(docs, raw)
+    assert active == set()
+
+
+def test_two_token_permissions_on_one_workspace_are_an_error(docs, findings, raw):
+    prod_host = docs["prod"]["provider"]["databricks"][0]["host"]
+    docs["staging"]["provider"]["databricks"][0]["host"] = prod_host  # both stacks on one workspace
+    for name in ("staging", "prod"):
+        docs[name]["resource"]["databricks_permissions"]["tokens"] = copy.deepcopy(TOKEN_PERMISSION)
+        _ask_for_permission_mode(raw, name)
+    active, report = findings(docs, raw)
+    assert active == {("MLOPS007", "staging"), ("MLOPS007", "prod")}
+    assert "2 token permission objects" in report.errors[0].message
+
+
+def test_token_permissions_on_different_workspaces_pass(docs, findings, raw):
+    for name in ("staging", "prod"):
+        docs[name]["resource"]["databricks_permissions"]["tokens"] = copy.deepcopy(TOKEN_PERMISSION)
+        _ask_for_permission_mode(raw, name)
+    active, _ = findings(docs, raw)
+    assert active == set()

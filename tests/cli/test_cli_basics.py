@@ -1,0 +1,45 @@
+"""The command line as a whole: entry point, --help on every command, readable errors."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+
+from mlops_cicd.cli import build_parser, main
+
+from .cli_helpers import run_cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _command_names() -> list[str]:
+    (commands,) = [a for a in build_parser()._actions if a.dest == "command"]
+    return sorted(commands.choices)
+
+
+def test_console_script_points_at_main():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    module, _, name = scripts["mlops-cicd"].partition(":")
+    assert getattr(import_module(module), name) is main
+
+
+def test_every_promised_command_exists():
+    assert {"synth", "check"} <= set(_command_names())
+
+
+@pytest.mark.parametrize("command", [None, *_command_names()])
+def test_help_on_every_command(capsys, command):
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"] if command is None else [command, "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: mlops-cicd{'' if command is None else ' ' + command}")
+
+
+def test_missing_config_is_one_line_with_the_fix_and_no_traceback(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "check", "--config", str(tmp_path / "missing.toml"))
+    assert code == 2
+    assert "missing.toml" in err and "--config" in err and "Traceback" not in err

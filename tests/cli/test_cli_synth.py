@@ -1,0 +1,23 @@
+"""`mlops-cicd synth`: writes the stacks when the checks pass, nothing when one fails."""
+
+from __future__ import annotations
+
+from .cli_helpers import run_cli, write_config
+
+
+def test_synth_writes_every_stack_and_summarizes(capsys, tmp_path):
+    out_dir = tmp_path / "out"
+    code, out, err = run_cli(capsys, "synth", "--config", str(write_config(tmp_path)), "--output", str(out_dir))
+    assert code == 0
+    assert (out_dir / "stacks" / "staging" / "cdk.tf.json").exists() and (out_dir / "stacks" / "prod" / "cdk.tf.json").exists()
+    assert "stack prod:" in out and "synthesizing 2 stack(s)" in err
+
+
+def test_synth_with_a_check_error_exits_1_and_writes_nothing(capsys, tmp_path):
+    out_dir = tmp_path / "out"
+    code, _, err = run_cli(capsys, "--config", str(write_config(tmp_path, reviewers=False)), "synth", "--output", str(out_dir))
+    assert code == 1
+    assert not out_dir.exists()
+    assert "error: MLOPS004 [prod]" in err
+    assert "mlops-cicd: error: 1 check error(s) (MLOPS004); nothing was written" in err
+    assert "Traceback" not in err
