@@ -38,3 +38,21 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 def run_json(capsys, *argv: str) -> tuple[int, dict]:
     code, out, _ = run_cli(capsys, *argv)
     return code, json.loads(out)
+
+
+def show_json(token_lifetime_days: int = 90, base: str = "2026-01-01T00:00:00Z", next_rotation: str = "2026-03-02T00:00:00Z") -> dict:
+    """`terraform show -json` of a deployed pat-mode stack: one schedule and the token it rotates."""
+    return {
+        "format_version": "1.0",
+        "terraform_version": "1.11.4",
+        "values": {"root_module": {"resources": [
+            {"address": "time_rotating.workspace_token_rotation_74E48B32", "mode": "managed", "type": "time_rotating",
+             "name": "workspace_token_rotation_74E48B32",
+             "values": {"id": base, "rfc3339": base, "rotation_days": 60, "rotation_rfc3339": next_rotation}},
+            {"address": "databricks_obo_token.workspace_token_9CE72CD4", "mode": "managed", "type": "databricks_obo_token",
+             "name": "workspace_token_9CE72CD4",
+             "values": {"application_id": "app-1", "lifetime_seconds": token_lifetime_days * 86400, "token_value": "x"}},
+            {"address": "databricks_service_principal.cicd_service_principal_AC465DD2", "mode": "managed",
+             "type": "databricks_service_principal", "name": "cicd_service_principal_AC465DD2", "values": {"id": "1"}},
+        ]}},
+    }

@@ -1,0 +1,93 @@
+"""Credentials as Terraform state records them (`terraform show -json`): what each is, when it was
+created, when it expires, and when its rotation schedule replaces it.
+
+`databricks_obo_token` keeps no creation time in state. It is created in the apply that creates or
+replaces the `time_rotating` it is tied to, so that schedule's base time (`rfc3339`) stands in for it,
+and its expiry is that plus `lifetime_seconds`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterator
+
+from ..checks.rotation import rotations_of
+
+CREDENTIAL_KINDS = {
+    "databricks_obo_token": "workspace token",
+    "databricks_service_principal_secret": "OAuth secret",
+    "time_rotating": "rotation schedule",
+}
+
+
+@dataclass(frozen=True)
+class Credential:
+    stack: str
+    address: str
+    type: str
+    created: datetime | None
+    expires: datetime | None
+    next_rotation: datetime | None
+    rotation: str | None
+    """Address of the time_rotating that replaces it (None for the schedule itself, or when unknown)."""
+
+    @property
+    def kind(self) -> str:
+        return CREDENTIAL_KINDS[self.type]
+
+
+def parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def state_resources(show: dict) -> Iterator[dict]:
+    """Every current managed resource in `terraform show -json` output, child modules included."""
+    modules = [(show.get("values") or {}).get("root_module") or {}]
+    while modules:
+        module = modules.pop()
+        modules.extend(module.get("child_modules") or [])
+        for resource in module.get("resources") or []:
+            if resource.get("mode", "managed") == "managed" and not resource.get("deposed_key"):
+                yield resource
+
+
+def _rotation_for(address: str, kind: str, document: dict | None, schedules: dict[str, dict]) -> str | None:
+    """The schedule that replaces a credential: from its lifecycle in the synthesized stack, else the
+    stack's only schedule."""
+    if document is not None:
+        type_, _, name = address.partition(".")
+        body = (document.get("resource", {}).get(type_) or {}).get(name)
+        tied = sorted(rotations_of(kind, body)) if body else []
+        if tied:
+            return tied[0]
+    return next(iter(schedules)) if len(schedules) == 1 else None
+
+
+def credentials_in_state(stack: str, show: dict, document: dict | None = None) -> list[Credential]:
+    """Credentials of one stack's state; `document` (its cdk.tf.json) says which schedule replaces which."""
+    resources = [r for r in state_resources(show) if r.get("type") in CREDENTIAL_KINDS]
+    schedules = {r["address"]: r.get("values") or {} for r in resources if r["type"] == "time_rotating"}
+    found = []
+    for resource in resources:
+        address, kind, values = resource["address"], resource["type"], resource.get("values") or {}
+        if kind == "time_rotating":
+            found.append(Credential(stack, address, kind, parse_time(values.get("rfc3339")), None,
+                                    parse_time(values.get("rotation_rfc3339")), None))
+            continue
+        rotation = _rotation_for(address, kind, document, schedules)
+        schedule = schedules.get(rotation or "", {})
+        next_rotation = parse_time(schedule.get("rotation_rfc3339"))
+        if kind == "databricks_obo_token":
+            created = parse_time(schedule.get("rfc3339"))
+            lifetime = values.get("lifetime_seconds")
+            expires = created + timedelta(seconds=lifetime) if created and isinstance(lifetime, (int, float)) else None
+        else:
+            created, expires = parse_time(values.get("create_time")), parse_time(values.get("expire_time"))
+        found.append(Credential(stack, address, kind, created, expires, next_rotation, rotation))
+    return found

@@ -1,0 +1,153 @@
+"""`mlops-cicd status`: every credential of every stack, from its state, with days left and warnings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .common import add_config_option, config_of
+from .credential_health import Assessment, assess
+from .credential_state import credentials_in_state
+from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK, UserError
+from .terraform import show_state
+
+DEFAULT_OUTDIR = Path("cdktf.out")
+
+
+@dataclass(frozen=True)
+class StackState:
+    name: str
+    show: dict
+    """`terraform show -json` output."""
+    document: dict | None = None
+    """The stack's cdk.tf.json, when at hand (it says which schedule rotates which credential)."""
+
+
+def _document(outdir: Path, stack: str) -> dict | None:
+    path = outdir / "stacks" / stack / "cdk.tf.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _from_json_files(pairs: list[str], outdir: Path) -> list[StackState]:
+    states = []
+    for pair in pairs:
+        stack, sep, path = pair.partition("=")
+        if not sep or not stack or not path:
+            raise UserError(f"--from-json {pair!r} is not STACK=PATH", "e.g. --from-json prod=prod-state.json",
+                            EXIT_CONFIG_ERROR)
+        try:
+            show = json.loads(Path(path).read_text())
+        except (OSError, ValueError) as error:
+            raise UserError(f"cannot read {path}: {error}", "save it with `terraform show -json > FILE`") from None
+        states.append(StackState(stack, show, _document(outdir, stack)))
+    return states
+
+
+def _from_deployed_stacks(names: list[str], outdir: Path) -> list[StackState]:
+    return [StackState(name, show_state(outdir / "stacks" / name), _document(outdir, name)) for name in names]
+
+
+def assessments(states: list[StackState], now: datetime, warning_days: int) -> dict[str, list[Assessment]]:
+    return {
+        state.name: [assess(c, now, warning_days) for c in credentials_in_state(state.name, state.show, state.document)]
+        for state in states
+    }
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def as_json(report: dict[str, list[Assessment]], now: datetime, clock: str, warning_days: int) -> dict:
+    return {
+        "as_of": _when(now),
+        "clock": clock,
+        "warning_days": warning_days,
+        "warnings": sum(len(a.warnings) for items in report.values() for a in items),
+        "stacks": [
+            {
+                "name": stack,
+                "deployed": bool(items),
+                "credentials": [
+                    {
+                        "address": a.credential.address, "type": a.credential.type, "kind": a.credential.kind,
+                        "created": _when(a.credential.created), "expires": _when(a.credential.expires),
+                        "next_rotation": _when(a.credential.next_rotation), "rotation": a.credential.rotation,
+                        "days_left": a.days_left, "warnings": list(a.warnings),
+                    }
+                    for a in items
+                ],
+            }
+            for stack, items in report.items()
+        ],
+    }
+
+
+def render_table(document: dict) -> str:
+    header = ("STACK", "CREDENTIAL", "ADDRESS", "CREATED", "EXPIRES", "NEXT ROTATION", "DAYS LEFT")
+    rows, notes = [header], []
+    for stack in document["stacks"]:
+        if not stack["deployed"]:
+            notes.append(f"note: {stack['name']}: no credentials in its state (not deployed yet?)")
+        for c in stack["credentials"]:
+            rows.append((stack["name"], c["kind"], c["address"], (c["created"] or "-")[:10],
+                         (c["expires"] or "-")[:10], (c["next_rotation"] or "-")[:10],
+                         "-" if c["days_left"] is None else str(c["days_left"])))
+            notes.extend(f"warning: {stack['name']} {c['address']}: {w}" for w in c["warnings"])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines += notes
+    lines.append(f"as of {document['as_of']} ({document['clock']} clock); warning window "
+                 f"{document['warning_days']} days; {document['warnings']} warning(s)")
+    return "\n".join(lines)
+
+
+def _parse_now(value: str) -> datetime:
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_of(args)
+    names = args.stacks or [env.name for env in config.environments]
+    unknown = sorted(set(names) - {env.name for env in config.environments})
+    if unknown:
+        raise UserError(f"unknown stack(s): {', '.join(unknown)}",
+                        f"use one of: {', '.join(e.name for e in config.environments)}", EXIT_CONFIG_ERROR)
+    now, clock = datetime.now(timezone.utc), "system"
+    if args.rehearsal:
+        from .rehearsal import rehearsal_states
+
+        states, now, clock = rehearsal_states(names)
+    elif args.from_json:
+        states = _from_json_files(args.from_json, Path(args.outdir))
+    else:
+        states = _from_deployed_stacks(names, Path(args.outdir))
+    if args.now:
+        now, clock = _parse_now(args.now), "given"
+    warning_days = config.checks.expiry_warning_days
+    document = as_json(assessments(states, now, warning_days), now, clock, warning_days)
+    print(json.dumps(document, indent=2) if args.json else render_table(document))
+    return EXIT_CHECKS_FAILED if args.fail_on_warning and document["warnings"] else EXIT_OK
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "status", help="show every credential's created, expiry and next-rotation dates, and days left",
+        description="Read each stack's state (`terraform show -json`) and list its workspace tokens, OAuth "
+                    "secrets and rotation schedules. Warns when one expires before its next rotation or "
+                    "within checks.expiry_warning_days. Exit 0 (1 with --fail-on-warning and a warning).",
+    )
+    add_config_option(parser)
+    parser.add_argument("stacks", nargs="*", metavar="STACK", help="stacks to show (default: every environment)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--rehearsal", action="store_true", help="read the last offline rehearsal's state (`make rehearse`) on its emulated clock")
+    source.add_argument("--from-json", action="append", metavar="STACK=PATH", help="read saved `terraform show -json` output instead of running terraform (repeatable)")
+    parser.add_argument("--outdir", default=str(DEFAULT_OUTDIR), help="where the stacks were synthesized (default: cdktf.out)")
+    parser.add_argument("--now", help="evaluate as of this ISO-8601 time (default: now; with --rehearsal: the emulated clock)")
+    parser.add_argument("--json", action="store_true", help="print JSON (for machines) instead of a table")
+    parser.add_argument("--fail-on-warning", action="store_true", help="exit 1 when any credential has a warning (for scheduled CI)")
+    parser.set_defaults(handler=run)

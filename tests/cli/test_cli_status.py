@@ -1,0 +1,108 @@
+"""`mlops-cicd status` from `terraform show -json` output: dates, days left, warnings, table and --json."""
+
+from __future__ import annotations
+
+import json
+
+from .cli_helpers import run_cli, run_json, show_json, write_config
+
+TOKEN = "databricks_obo_token.workspace_token_9CE72CD4"
+SCHEDULE = "time_rotating.workspace_token_rotation_74E48B32"
+
+
+def _status(capsys, tmp_path, *extra: str, states: dict | None = None):
+    args = ["status", "--config", str(write_config(tmp_path)), "--outdir", str(tmp_path / "none")]
+    for stack, show in (states or {"staging": show_json(), "prod": show_json()}).items():
+        path = tmp_path / f"{stack}.json"
+        path.write_text(json.dumps(show))
+        args += ["--from-json", f"{stack}={path}"]
+    return args + list(extra)
+
+
+def _credentials(report: dict, stack: str) -> dict[str, dict]:
+    (entry,) = [s for s in report["stacks"] if s["name"] == stack]
+    return {c["address"]: c for c in entry["credentials"]}
+
+
+def test_json_lists_token_and_schedule_with_dates_and_days_left(capsys, tmp_path):
+    code, report = run_json(capsys, *_status(capsys, tmp_path, "--json", "--now", "2026-01-11T00:00:00Z"))
+    assert code == 0
+    assert set(report) == {"as_of", "clock", "warning_days", "warnings", "stacks"}
+    assert (report["as_of"], report["clock"], report["warning_days"], report["warnings"]) == ("2026-01-11T00:00:00Z", "given", 14, 0)
+    assert [s["name"] for s in report["stacks"]] == ["staging", "prod"]
+    credentials = _credentials(report, "prod")
+    assert set(credentials) == {TOKEN, SCHEDULE}  # the service principal is not a credential
+    token = credentials[TOKEN]
+    assert token == {
+        "address": TOKEN, "type": "databricks_obo_token", "kind": "workspace token",
+        "created": "2026-01-01T00:00:00Z", "expires": "2026-04-01T00:00:00Z", "next_rotation": "2026-03-02T00:00:00Z",
+        "rotation": SCHEDULE, "days_left": 80, "warnings": [],
+    }
+    assert credentials[SCHEDULE]["days_left"] == 50 and credentials[SCHEDULE]["expires"] is None
+
+
+def test_table_shows_each_stack_credential_and_dates(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, *_status(capsys, tmp_path, "--now", "2026-01-11T00:00:00Z"))
+    assert code == 0
+    header, *rows = [line for line in out.splitlines() if not line.startswith(("as of", "warning", "note"))]
+    assert header.split()[:3] == ["STACK", "CREDENTIAL", "ADDRESS"]
+    token_rows = [row.split() for row in rows if TOKEN in row]
+    assert [row[0] for row in token_rows] == ["staging", "prod"]
+    assert token_rows[0][-4:] == ["2026-01-01", "2026-04-01", "2026-03-02", "80"]
+    assert "0 warning(s)" in out
+
+
+def test_warns_when_token_expires_soon_and_rotation_is_overdue(capsys, tmp_path):
+    code, report = run_json(capsys, *_status(capsys, tmp_path, "--json", "--now", "2026-03-25T00:00:00Z"))
+    assert code == 0
+    token, schedule = (_credentials(report, "staging")[a] for a in (TOKEN, SCHEDULE))
+    assert token["days_left"] == 7
+    assert any("expires in 7 day(s)" in w and "rotate staging" in w for w in token["warnings"])
+    assert any("rotation due since 2026-03-02" in w for w in schedule["warnings"])
+
+
+def test_warns_when_token_expires_before_its_next_rotation(capsys, tmp_path):
+    states = {"staging": show_json(token_lifetime_days=30), "prod": show_json()}
+    code, out, _ = run_cli(capsys, *_status(capsys, tmp_path, "--now", "2026-01-02T00:00:00Z", states=states))
+    assert code == 0
+    assert f"warning: staging {TOKEN}: expires on 2026-01-31, before its next rotation on 2026-03-02" in out
+    assert f"warning: prod {TOKEN}" not in out
+
+
+def test_fail_on_warning_exits_1_only_with_a_warning(capsys, tmp_path):
+    quiet = _status(capsys, tmp_path, "--fail-on-warning", "--now", "2026-01-11T00:00:00Z")
+    assert run_cli(capsys, *quiet)[0] == 0
+    noisy = _status(capsys, tmp_path, "--fail-on-warning", "--now", "2026-03-25T00:00:00Z")
+    assert run_cli(capsys, *noisy)[0] == 1
+
+
+def test_empty_state_is_reported_as_not_deployed(capsys, tmp_path):
+    states = {"staging": {"format_version": "1.0"}}
+    code, out, _ = run_cli(capsys, *_status(capsys, tmp_path, states=states))
+    assert code == 0 and "note: staging: no credentials in its state (not deployed yet?)" in out
+
+
+def test_stack_never_deployed_is_one_line_with_the_fix(capsys, tmp_path):
+    args = ["status", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(tmp_path / "cdktf.out")]
+    code, _, err = run_cli(capsys, *args)
+    assert code == 3
+    assert "has not been initialized" in err and "fix: deploy it first (`cdktf deploy staging`)" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_stack_exits_2(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "status", "qa", "--config", str(write_config(tmp_path)))
+    assert code == 2 and "unknown stack(s): qa" in err and "staging, prod" in err
+
+
+def test_oauth_secret_dates_come_from_its_own_state(capsys, tmp_path):
+    show = show_json()
+    show["values"]["root_module"]["resources"][1] = {
+        "address": "databricks_service_principal_secret.oauth_secret_secret_1", "mode": "managed",
+        "type": "databricks_service_principal_secret", "name": "oauth_secret_secret_1",
+        "values": {"create_time": "2026-01-05T10:00:00Z", "expire_time": "2026-04-05T10:00:00Z", "lifetime": "7776000s"},
+    }
+    code, report = run_json(capsys, *_status(capsys, tmp_path, "--json", "--now", "2026-01-11T00:00:00Z", states={"staging": show}))
+    secret = _credentials(report, "staging")["databricks_service_principal_secret.oauth_secret_secret_1"]
+    assert (secret["kind"], secret["created"], secret["expires"]) == ("OAuth secret", "2026-01-05T10:00:00Z", "2026-04-05T10:00:00Z")
+    assert secret["rotation"] == SCHEDULE and secret["days_left"] == 84 and secret["warnings"] == []
