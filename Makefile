@@ -28,5 +28,12 @@ synth: setup
 test: setup
 	$(PY) -m pytest -q
 
+# Offline rehearsal: real terraform against the stand-in providers (mlops_cicd/offline), no credentials.
+rehearse: synth
+	$(PY) -m mlops_cicd.offline.rehearse
+
+bench: setup
+	$(PY) bench/offline_terraform.py
+
 clean:
 	rm -rf cdktf.out build

@@ -1,0 +1,69 @@
+"""What an emulated type implements, and the generic fallback used by every other type.
+
+Handlers receive a `Context` (the locked world document, the emulated clock, the provider
+configuration and the principal it authenticates as) and plain-dict values (see values.py).
+Raise `ApiError` for what the real API would refuse; it becomes an error diagnostic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from ..values import UNKNOWN
+
+
+class ApiError(Exception):
+    pass
+
+
+@dataclass
+class Context:
+    world: dict
+    now: float
+    provider_config: dict = field(default_factory=dict)
+    principal: dict | None = None  # None while the provider configuration is still unknown (plan)
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def fill(planned: dict, **computed) -> dict:
+    """Set computed values that the plan left unknown (known planned values are kept as planned)."""
+    out = dict(planned)
+    for name, value in computed.items():
+        if out.get(name) is UNKNOWN or out.get(name) is None:
+            out[name] = value
+    return out
+
+
+class Resource:
+    """Generic managed resource: state lives only in Terraform's state file."""
+
+    def plan(self, ctx: Context, prior: dict | None, planned: dict, config: dict, replace: list[str]) -> dict:
+        return planned
+
+    def create(self, ctx: Context, planned: dict, config: dict) -> dict:
+        return fill(planned, id=str(uuid.uuid4()))
+
+    def read(self, ctx: Context, state: dict) -> dict | None:
+        return state
+
+    def read_unauthenticated(self, ctx: Context, state: dict) -> dict | None:
+        """Refresh while the provider configuration is unknown (its token comes from this very plan)."""
+        return state
+
+    def update(self, ctx: Context, prior: dict, planned: dict, config: dict) -> dict:
+        return planned
+
+    def delete(self, ctx: Context, state: dict) -> None:
+        return None
+
+
+class DataSource:
+    """Generic data source: echoes its arguments with an id derived from them."""
+
+    def read(self, ctx: Context, config: dict) -> dict:
+        return fill(config, id=digest(repr(sorted((k, repr(v)) for k, v in config.items())))[:16])

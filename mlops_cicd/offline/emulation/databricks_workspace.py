@@ -1,0 +1,191 @@
+"""Objects owned by whoever the provider authenticates as: git credentials and secret scopes/secrets;
+plus the account-level federation policy."""
+
+from __future__ import annotations
+
+from .base import ApiError, Context, Resource, digest, fill
+from .databricks_identity import _ws
+from .workspace import new_id, workspace
+
+
+def _owner(ctx: Context) -> str:
+    return ctx.principal["name"]
+
+
+def _ws_from_config(ctx: Context) -> dict | None:
+    """The workspace of a provider whose credentials are not known yet (host usually is)."""
+    host = ctx.provider_config.get("host")
+    return workspace(ctx.world, host) if isinstance(host, str) else None
+
+
+class GitCredential(Resource):
+    """One credential per principal: a second one is refused unless `force` replaces it."""
+
+    def create(self, ctx, planned, config):
+        ws = _ws(ctx)
+        owner = _owner(ctx)
+        if owner in ws["git_credentials"] and not planned.get("force"):
+            raise ApiError(f"400 RESOURCE_ALREADY_EXISTS: {owner} already has a git credential; "
+                           "only one git credential per user is supported")
+        if not planned.get("personal_access_token"):
+            raise ApiError("personal_access_token is empty and no GITHUB_TOKEN fallback exists offline")
+        cred_id = new_id(ws)
+        ws["git_credentials"][owner] = {"id": cred_id, "git_provider": planned["git_provider"],
+                                        "git_username": planned.get("git_username"),
+                                        "token_sha256": digest(planned["personal_access_token"])}
+        return fill(planned, id=cred_id)
+
+    def _find(self, ws: dict, cred_id: str) -> tuple[str, dict] | None:
+        for owner, cred in ws["git_credentials"].items():
+            if cred["id"] == cred_id:
+                return owner, cred
+        return None
+
+    def read(self, ctx, state):
+        found = self._find(_ws(ctx), state["id"])
+        if found is None or found[0] != _owner(ctx):
+            return None
+        return {**state, "git_provider": found[1]["git_provider"], "git_username": found[1]["git_username"]}
+
+    def read_unauthenticated(self, ctx, state):
+        ws = _ws_from_config(ctx)
+        return state if ws is None or self._find(ws, state["id"]) else None
+
+    def update(self, ctx, prior, planned, config):
+        ws = _ws(ctx)
+        cred = ws["git_credentials"].get(_owner(ctx))
+        if cred is None or cred["id"] != prior["id"]:
+            raise ApiError(f"404 git credential {prior['id']} not found for {_owner(ctx)}")
+        cred.update(git_provider=planned["git_provider"], git_username=planned.get("git_username"),
+                    token_sha256=digest(planned.get("personal_access_token") or ""))
+        return planned
+
+    def delete(self, ctx, state):
+        ws = _ws(ctx)
+        found = self._find(ws, state["id"])
+        if found is not None:
+            del ws["git_credentials"][found[0]]
+
+
+def _scope(ws: dict, name: str) -> dict:
+    scope = ws["secret_scopes"].get(name)
+    if scope is None:
+        raise ApiError(f"404 RESOURCE_DOES_NOT_EXIST: secret scope {name} does not exist")
+    return scope
+
+
+def _require_scope_permission(ctx: Context, scope: dict, levels: tuple[str, ...]) -> None:
+    if ctx.principal.get("admin"):
+        return
+    if scope["acls"].get(_owner(ctx)) not in levels:
+        raise ApiError(f"403 PERMISSION_DENIED: {_owner(ctx)} lacks {'/'.join(levels)} on scope {scope['name']}")
+
+
+class SecretScope(Resource):
+    def create(self, ctx, planned, config):
+        ws = _ws(ctx)
+        name = planned["name"]
+        if name in ws["secret_scopes"]:
+            raise ApiError(f"400 RESOURCE_ALREADY_EXISTS: scope {name} already exists")
+        acls = {_owner(ctx): "MANAGE"}
+        if planned.get("initial_manage_principal"):
+            acls[planned["initial_manage_principal"]] = "MANAGE"
+        ws["secret_scopes"][name] = {"name": name, "acls": acls, "secrets": {}}
+        return fill(planned, id=name, backend_type="DATABRICKS")
+
+    def read(self, ctx, state):
+        return state if state["name"] in _ws(ctx)["secret_scopes"] else None
+
+    def read_unauthenticated(self, ctx, state):
+        ws = _ws_from_config(ctx)
+        return state if ws is None or state["name"] in ws["secret_scopes"] else None
+
+    def delete(self, ctx, state):
+        ws = _ws(ctx)
+        if state["name"] in ws["secret_scopes"]:
+            _require_scope_permission(ctx, ws["secret_scopes"][state["name"]], ("MANAGE",))
+            del ws["secret_scopes"][state["name"]]
+
+
+class Secret(Resource):
+    """Only a digest of the value is kept."""
+
+    def create(self, ctx, planned, config):
+        scope = _scope(_ws(ctx), planned["scope"])
+        _require_scope_permission(ctx, scope, ("WRITE", "MANAGE"))
+        scope["secrets"][planned["key"]] = {"sha256": digest(planned["string_value"]), "last_updated": int(ctx.now * 1000)}
+        return fill(planned, id=f"{planned['scope']}|||{planned['key']}",
+                    last_updated_timestamp=int(ctx.now * 1000),
+                    config_reference=f"{{{{secrets/{planned['scope']}/{planned['key']}}}}}")
+
+    def _exists(self, ws, state) -> bool:
+        return ws is None or state["key"] in ws["secret_scopes"].get(state["scope"], {}).get("secrets", {})
+
+    def read(self, ctx, state):
+        return state if self._exists(_ws(ctx), state) else None
+
+    def read_unauthenticated(self, ctx, state):
+        return state if self._exists(_ws_from_config(ctx), state) else None
+
+    def delete(self, ctx, state):
+        scope = _ws(ctx)["secret_scopes"].get(state["scope"])
+        if scope is not None:
+            _require_scope_permission(ctx, scope, ("WRITE", "MANAGE"))
+            scope["secrets"].pop(state["key"], None)
+
+
+class SecretAcl(Resource):
+    def create(self, ctx, planned, config):
+        scope = _scope(_ws(ctx), planned["scope"])
+        _require_scope_permission(ctx, scope, ("MANAGE",))
+        scope["acls"][planned["principal"]] = planned["permission"]
+        return fill(planned, id=f"{planned['scope']}|||{planned['principal']}")
+
+    def read(self, ctx, state):
+        scope = _ws(ctx)["secret_scopes"].get(state["scope"])
+        return state if scope is not None and state["principal"] in scope["acls"] else None
+
+    def delete(self, ctx, state):
+        scope = _ws(ctx)["secret_scopes"].get(state["scope"])
+        if scope is not None:
+            scope["acls"].pop(state["principal"], None)
+
+
+class FederationPolicy(Resource):
+    """Account-level API: needs a provider with an accounts host and account_id."""
+
+    def _account(self, ctx) -> dict:
+        if ctx.principal is None or "account_id" not in ctx.principal:
+            raise ApiError("databricks_service_principal_federation_policy needs an account-level provider "
+                           "(host = https://accounts.cloud.databricks.com, account_id)")
+        return ctx.world["accounts"].setdefault(ctx.principal["account_id"], {"federation_policies": {}, "next_id": 1})
+
+    def create(self, ctx, planned, config):
+        account = self._account(ctx)
+        account["next_id"] += 1
+        policy_id = planned.get("policy_id") or f"policy-{account['next_id']}"
+        stamp = f"{ctx.now:.0f}"
+        account["federation_policies"][policy_id] = {"service_principal_id": planned.get("service_principal_id"),
+                                                     "oidc_policy": planned.get("oidc_policy")}
+        return fill(planned, policy_id=policy_id, uid=policy_id, create_time=stamp, update_time=stamp,
+                    name=f"accounts/{ctx.principal['account_id']}/servicePrincipals/"
+                         f"{planned.get('service_principal_id')}/federationPolicies/{policy_id}")
+
+    def read(self, ctx, state):
+        return state if state.get("policy_id") in self._account(ctx)["federation_policies"] else None
+
+    def update(self, ctx, prior, planned, config):
+        self._account(ctx)["federation_policies"][prior["policy_id"]]["oidc_policy"] = planned.get("oidc_policy")
+        return fill(planned, update_time=f"{ctx.now:.0f}")
+
+    def delete(self, ctx, state):
+        self._account(ctx)["federation_policies"].pop(state.get("policy_id"), None)
+
+
+RESOURCES = {
+    "databricks_git_credential": GitCredential(),
+    "databricks_secret_scope": SecretScope(),
+    "databricks_secret": Secret(),
+    "databricks_secret_acl": SecretAcl(),
+    "databricks_service_principal_federation_policy": FederationPolicy(),
+}

@@ -1,0 +1,90 @@
+"""Repository environments, their deployment branch policies, and user/team lookups."""
+
+from __future__ import annotations
+
+import zlib
+
+from .base import DataSource, Resource, fill
+from .github_repo import environment, repo
+
+
+def _numeric_id(kind: str, name: str) -> int:
+    """A stable numeric id for any login or slug (reviewers must be numeric ids)."""
+    return 10_000 + zlib.crc32(f"{kind}:{name.lower()}".encode()) % 90_000_000
+
+
+class Environment(Resource):
+    _FIELDS = ("wait_timer", "can_admins_bypass", "prevent_self_review", "reviewers", "deployment_branch_policy")
+
+    def _write(self, ctx, planned) -> None:
+        envs = repo(ctx, planned["repository"])["environments"]
+        current = envs.setdefault(planned["environment"], {"secrets": {}, "variables": {}, "policies": {}})
+        current.update({k: planned.get(k) for k in self._FIELDS})
+
+    def create(self, ctx, planned, config):
+        self._write(ctx, planned)
+        return fill(planned, id=f"{planned['repository']}:{planned['environment']}")
+
+    def update(self, ctx, prior, planned, config):
+        self._write(ctx, planned)
+        return planned
+
+    def read(self, ctx, state):
+        env = repo(ctx, state["repository"])["environments"].get(state["environment"])
+        if env is None:
+            return None
+        return {**state, **{k: env[k] for k in self._FIELDS}}
+
+    def delete(self, ctx, state):
+        repo(ctx, state["repository"])["environments"].pop(state["environment"], None)
+
+
+class DeploymentPolicy(Resource):
+    def create(self, ctx, planned, config):
+        policies = environment(ctx, planned["repository"], planned["environment"])["policies"]
+        policy_id = str(len(policies) + 1)
+        while policy_id in policies:
+            policy_id = str(int(policy_id) + 1)
+        policies[policy_id] = {"branch_pattern": planned.get("branch_pattern"), "tag_pattern": planned.get("tag_pattern")}
+        return fill(planned, id=f"{planned['repository']}:{planned['environment']}:{policy_id}")
+
+    def _policies(self, ctx, state) -> dict | None:
+        env = repo(ctx, state["repository"])["environments"].get(state["environment"])
+        return None if env is None else env["policies"]
+
+    def read(self, ctx, state):
+        policies = self._policies(ctx, state)
+        return state if policies is not None and state["id"].rsplit(":", 1)[1] in policies else None
+
+    def update(self, ctx, prior, planned, config):
+        policies = self._policies(ctx, prior) or {}
+        policies[prior["id"].rsplit(":", 1)[1]] = {"branch_pattern": planned.get("branch_pattern"),
+                                                   "tag_pattern": planned.get("tag_pattern")}
+        return planned
+
+    def delete(self, ctx, state):
+        policies = self._policies(ctx, state)
+        if policies is not None:
+            policies.pop(state["id"].rsplit(":", 1)[1], None)
+
+
+class UserData(DataSource):
+    def read(self, ctx, config):
+        user_id = _numeric_id("user", config["username"])
+        return fill(config, id=str(user_id), login=config["username"], node_id=f"U_{user_id}", name=config["username"],
+                    gpg_keys=[], ssh_keys=[], site_admin=False, followers=0, following=0, public_gists=0,
+                    public_repos=0)
+
+
+class TeamData(DataSource):
+    def read(self, ctx, config):
+        team_id = _numeric_id("team", config["slug"])
+        return fill(config, id=str(team_id), name=config["slug"], node_id=f"T_{team_id}", members=[],
+                    repositories=[], repositories_detailed=[], privacy="closed", permission="pull")
+
+
+RESOURCES = {
+    "github_repository_environment": Environment(),
+    "github_repository_environment_deployment_policy": DeploymentPolicy(),
+}
+DATA_SOURCES = {"github_user": UserData(), "github_team": TeamData()}

@@ -1,0 +1,44 @@
+"""Emulated GitHub repositories (keyed by owner/repo), each with its own sealed-box key pair."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+
+from nacl.public import PrivateKey, PublicKey, SealedBox
+
+from .base import ApiError, Context
+
+
+def timestamp(ctx: Context) -> str:
+    return datetime.datetime.fromtimestamp(ctx.now, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def repo(ctx: Context, name: str) -> dict:
+    if ctx.principal is None:
+        raise ApiError("github provider configuration is not known")
+    full = name if "/" in name else f"{ctx.principal['owner']}/{name}"
+    repos = ctx.world["github"]
+    if full not in repos:
+        key = PrivateKey.generate()
+        repos[full] = {"key_id": str(len(repos) + 1), "private_key": base64.b64encode(bytes(key)).decode(),
+                       "public_key": base64.b64encode(bytes(key.public_key)).decode(),
+                       "secrets": {}, "variables": {}, "environments": {}}
+    return repos[full]
+
+
+def environment(ctx: Context, repository: str, name: str) -> dict:
+    env = repo(ctx, repository)["environments"].get(name)
+    if env is None:
+        raise ApiError(f"404 Not Found: environment {name} does not exist in {repository}")
+    return env
+
+
+def seal(public_key_b64: str, plaintext: str) -> str:
+    box = SealedBox(PublicKey(base64.b64decode(public_key_b64)))
+    return base64.b64encode(box.encrypt(plaintext.encode())).decode()
+
+
+def unseal(private_key_b64: str, sealed_b64: str) -> str:
+    """What a GitHub Actions runner does when it hands the secret to a job (tests use it)."""
+    return SealedBox(PrivateKey(base64.b64decode(private_key_b64))).decrypt(base64.b64decode(sealed_b64)).decode()

@@ -1,0 +1,58 @@
+"""time_rotating: a timestamp that is removed from state once the emulated clock passes its rotation time,
+so Terraform creates it again (and resources with replace_triggered_by on it are replaced)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from .base import Resource
+
+_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def _parse(text: str) -> datetime.datetime:
+    return datetime.datetime.strptime(text, _FORMAT).replace(tzinfo=datetime.timezone.utc)
+
+
+def _add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def rotation_time(base: datetime.datetime, values: dict) -> datetime.datetime | None:
+    if values.get("rotation_rfc3339"):
+        return _parse(values["rotation_rfc3339"])
+    moment = base
+    if values.get("rotation_years"):
+        moment = _add_months(moment, 12 * int(values["rotation_years"]))
+    if values.get("rotation_months"):
+        moment = _add_months(moment, int(values["rotation_months"]))
+    delta = datetime.timedelta(days=values.get("rotation_days") or 0, hours=values.get("rotation_hours") or 0,
+                               minutes=values.get("rotation_minutes") or 0)
+    moment += delta
+    return None if moment == base else moment
+
+
+class TimeRotating(Resource):
+    def create(self, ctx, planned, config):
+        base = _parse(planned["rfc3339"]) if isinstance(planned.get("rfc3339"), str) else \
+            datetime.datetime.fromtimestamp(int(ctx.now), datetime.timezone.utc)
+        rotation = rotation_time(base, planned)
+        out = dict(planned)
+        out.update(id=base.strftime(_FORMAT), rfc3339=base.strftime(_FORMAT), year=base.year, month=base.month,
+                   day=base.day, hour=base.hour, minute=base.minute, second=base.second, unix=int(base.timestamp()),
+                   rotation_rfc3339=rotation.strftime(_FORMAT) if rotation else planned.get("rotation_rfc3339"))
+        return out
+
+    def read(self, ctx, state):
+        if state.get("rotation_rfc3339") and ctx.now >= _parse(state["rotation_rfc3339"]).timestamp():
+            return None  # due: removed so that it is created again
+        return state
+
+    read_unauthenticated = read
+
+
+RESOURCES = {"time_rotating": TimeRotating()}

@@ -1,0 +1,134 @@
+"""Drive the real terraform binary against the stand-in providers, one work dir per stack.
+
+    h = Harness(work_root, state_dir)           # builds (or reuses) the mirror under build/offline
+    stack = h.prepare("staging", "cdktf.out/stacks/staging")
+    stack.init(); stack.validate(); stack.plan(); stack.apply(); stack.show()
+
+TF_CLI_CONFIG_FILE, MLOPS_OFFLINE_STATE_DIR and dummy TF_VAR_* values for the stack's variables are
+set only in the environment of the terraform subprocesses; the values are never printed or returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build import Build, ensure_build
+from .store import STATE_DIR_ENV
+
+STACK_FILE = "cdk.tf.json"
+
+
+@dataclass
+class StepResult:
+    step: str
+    exit_code: int
+    output: str
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code in (0, 2) if self.step == "plan" else self.exit_code == 0
+
+    @property
+    def no_changes(self) -> bool:
+        return self.step == "plan" and self.exit_code == 0
+
+
+def localize_backend(config: dict, state_path: Path) -> dict:
+    """Rehearsals never touch a real backend: any backend becomes a local state file in the work dir."""
+    terraform = config.setdefault("terraform", {})
+    terraform["backend"] = {"local": {"path": str(state_path)}}
+    terraform.pop("cloud", None)
+    return config
+
+
+def dummy_variables(config: dict, seed: str) -> dict[str, str]:
+    """TF_VAR_* values for variables without a default; stable per seed so re-plans see no change."""
+    out = {}
+    for name, spec in (config.get("variable") or {}).items():
+        if "default" not in (spec or {}):
+            out[f"TF_VAR_{name}"] = "offline-dummy-" + hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()[:24]
+    return out
+
+
+@dataclass
+class Stack:
+    name: str
+    work_dir: Path
+    env: dict[str, str] = field(repr=False)
+    results: list[StepResult] = field(default_factory=list)
+
+    def run(self, step: str, *args: str) -> StepResult:
+        started = time.perf_counter()
+        proc = subprocess.run(["terraform", step, *args], cwd=self.work_dir, env=self.env,
+                              capture_output=True, text=True)
+        result = StepResult(step, proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - started)
+        self.results.append(result)
+        return result
+
+    def init(self) -> StepResult:
+        return self.run("init", "-input=false", "-no-color")
+
+    def validate(self) -> StepResult:
+        return self.run("validate", "-no-color")
+
+    def plan(self, *extra: str) -> StepResult:
+        return self.run("plan", "-input=false", "-no-color", "-detailed-exitcode", *extra)
+
+    def apply(self, *extra: str) -> StepResult:
+        return self.run("apply", "-input=false", "-no-color", "-auto-approve", *extra)
+
+    def destroy(self) -> StepResult:
+        return self.run("destroy", "-input=false", "-no-color", "-auto-approve")
+
+    def show(self) -> dict:
+        result = self.run("show", "-json", "-no-color")
+        return json.loads(result.output) if result.exit_code == 0 and result.output.strip() else {}
+
+    def resources(self) -> list[dict]:
+        """Managed resources in state (from `terraform show -json`)."""
+        root = self.show().get("values", {}).get("root_module", {})
+        return [r for r in root.get("resources", []) if r.get("mode") == "managed"]
+
+    def config(self) -> dict:
+        return json.loads((self.work_dir / STACK_FILE).read_text())
+
+    def write_config(self, config: dict) -> None:
+        (self.work_dir / STACK_FILE).write_text(json.dumps(config, indent=2))
+
+
+class Harness:
+    def __init__(self, work_root: Path, state_dir: Path, build_dir: Path | None = None,
+                 extra_env: dict[str, str] | None = None):
+        self.build: Build = ensure_build(build_dir)
+        self.work_root = Path(work_root).resolve()
+        self.state_dir = Path(state_dir).resolve()
+        self.extra_env = dict(extra_env or {})
+
+    def base_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(TF_CLI_CONFIG_FILE=str(self.build.cli_config), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1",
+                   **{STATE_DIR_ENV: str(self.state_dir)})
+        env.pop("TF_PLUGIN_CACHE_DIR", None)
+        env.update(self.extra_env)
+        return env
+
+    def prepare(self, name: str, source: Path | dict, fresh: bool = True) -> Stack:
+        """Copy a synthesized stack (dir holding cdk.tf.json, or its parsed JSON) into <work_root>/<name>."""
+        work_dir = self.work_root / name
+        if fresh and work_dir.exists():
+            shutil.rmtree(work_dir)
+        work_dir.mkdir(parents=True, exist_ok=True)
+        config = source if isinstance(source, dict) else json.loads((Path(source) / STACK_FILE).read_text())
+        config = localize_backend(json.loads(json.dumps(config)), work_dir / "terraform.tfstate")
+        (work_dir / STACK_FILE).write_text(json.dumps(config, indent=2))
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        env = {**self.base_env(), **dummy_variables(config, str(self.state_dir))}
+        return Stack(name, work_dir, env)

@@ -1,0 +1,189 @@
+"""The protocol-6 RPC handlers of one stand-in provider process.
+
+Each handler decodes DynamicValues with the type's schema, delegates the behaviour to
+`emulation` (inside a world transaction when it touches emulated objects) and answers diagnostics
+instead of raising, so Terraform shows the emulated API's errors like a real provider's.
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import emulation, planning, store, validation
+from .emulation.auth import principal_for
+from .emulation.base import ApiError, Context
+from .schema import ProviderSchemas, block_type
+from .values import decode, decode_json, encode, has_unknown
+
+
+class Provider:
+    def __init__(self, pb, schemas: ProviderSchemas, name: str):
+        self.pb, self.schemas, self.name = pb, schemas, name
+        self.config: dict = {}
+        self.config_unknown = False
+
+    # ---- helpers -------------------------------------------------------------------------------------
+    def _diag(self, summary: str, detail: str = "", path: tuple = (), warning: bool = False):
+        sev = self.pb.Diagnostic.WARNING if warning else self.pb.Diagnostic.ERROR
+        d = self.pb.Diagnostic(severity=sev, summary=summary, detail=detail)
+        for step in path:
+            d.attribute.steps.add(attribute_name=step)
+        return d
+
+    def _block(self, kind: str, tf_type: str) -> dict:
+        block = self.schemas.get(kind, tf_type)
+        if block is None:
+            raise ApiError(f"{self.name} provider has no {kind} type {tf_type}")
+        return block
+
+    def _dv(self, value, block) -> object:
+        return self.pb.DynamicValue(msgpack=encode(value, block_type(block)))
+
+    def _context(self, world: dict) -> Context:
+        principal = None
+        if not self.config_unknown:
+            principal = principal_for(self.name, self.config, world, os.environ)
+        return Context(world=world, now=store.now(world), provider_config=self.config, principal=principal)
+
+    # ---- schema and validation ---------------------------------------------------------------------
+    def GetProviderSchema(self, request, context):
+        return self.schemas.response_bytes()  # pre-serialized at build time
+
+    def GetMetadata(self, request, context):
+        return self.pb.GetMetadata.Response()
+
+    def GetFunctions(self, request, context):
+        return self.pb.GetFunctions.Response()
+
+    def ValidateProviderConfig(self, request, context):
+        return self.pb.ValidateProviderConfig.Response()
+
+    def _validate(self, kind: str, request, response):
+        try:
+            block = self._block(kind, request.type_name)
+            config = decode(request.config.msgpack, block_type(block))
+            for summary, detail, path in validation.problems(block, config):
+                response.diagnostics.append(self._diag(summary, detail, path))
+        except ApiError as exc:
+            response.diagnostics.append(self._diag(str(exc)))
+        return response
+
+    def ValidateResourceConfig(self, request, context):
+        return self._validate("resource", request, self.pb.ValidateResourceConfig.Response())
+
+    def ValidateDataResourceConfig(self, request, context):
+        return self._validate("data", request, self.pb.ValidateDataResourceConfig.Response())
+
+    def ConfigureProvider(self, request, context):
+        config = decode(request.config.msgpack, block_type(self.schemas.provider())) or {}
+        self.config = {k: v for k, v in config.items() if v is not None}
+        self.config_unknown = has_unknown(config)  # e.g. a token that another resource creates in this apply
+        return self.pb.ConfigureProvider.Response()
+
+    def StopProvider(self, request, context):
+        return self.pb.StopProvider.Response()
+
+    # ---- managed resources -------------------------------------------------------------------------
+    def UpgradeResourceState(self, request, context):
+        response = self.pb.UpgradeResourceState.Response()
+        block = self._block("resource", request.type_name)
+        state = decode_json(request.raw_state.json, block_type(block))
+        response.upgraded_state.CopyFrom(self._dv(state, block))
+        return response
+
+    def ReadResource(self, request, context):
+        response = self.pb.ReadResource.Response(private=request.private)
+        block = self._block("resource", request.type_name)
+        state = decode(request.current_state.msgpack, block_type(block))
+        try:
+            with store.transaction() as world:
+                ctx = self._context(world)
+                if state is not None and (ctx.principal is not None or not self._needs_auth()):
+                    state = emulation.resource(request.type_name).read(ctx, state)
+                elif state is not None:
+                    state = emulation.resource(request.type_name).read_unauthenticated(ctx, state)
+        except ApiError as exc:
+            response.diagnostics.append(self._diag(f"cannot read {request.type_name}", str(exc)))
+        response.new_state.CopyFrom(self._dv(state, block))
+        return response
+
+    def _needs_auth(self) -> bool:
+        return self.name != "time"
+
+    def PlanResourceChange(self, request, context):
+        response = self.pb.PlanResourceChange.Response(planned_private=request.prior_private)
+        block = self._block("resource", request.type_name)
+        t = block_type(block)
+        prior = decode(request.prior_state.msgpack, t)
+        proposed = decode(request.proposed_new_state.msgpack, t)
+        config = decode(request.config.msgpack, t)
+        planned, replace = planning.plan(block, prior, proposed, config)
+        if planned is not None:
+            try:
+                with store.transaction() as world:
+                    planned = emulation.resource(request.type_name).plan(
+                        self._context(world), prior, planned, config, replace)
+            except ApiError as exc:
+                response.diagnostics.append(self._diag(f"cannot plan {request.type_name}", str(exc)))
+        for name in replace:
+            response.requires_replace.add().steps.add(attribute_name=name)
+        response.planned_state.CopyFrom(self._dv(planned, block))
+        return response
+
+    def ApplyResourceChange(self, request, context):
+        response = self.pb.ApplyResourceChange.Response(private=request.planned_private)
+        block = self._block("resource", request.type_name)
+        t = block_type(block)
+        prior = decode(request.prior_state.msgpack, t)
+        # behaviours see what is still unknown at apply time as None: theirs to fill in
+        planned = planning.resolve_unknowns(decode(request.planned_state.msgpack, t))
+        config = decode(request.config.msgpack, t)
+        behaviour = emulation.resource(request.type_name)
+        new_state = prior
+        try:
+            with store.transaction() as world:
+                ctx = self._context(world)
+                if self._needs_auth() and ctx.principal is None:
+                    raise ApiError("provider configuration is not known: cannot authenticate")
+                operation = "delete" if planned is None else "create" if prior is None else "update"
+                store.count_call(world, request.type_name, operation)
+                if planned is None:
+                    behaviour.delete(ctx, prior)
+                    new_state = None
+                elif prior is None:
+                    new_state = planning.resolve_unknowns(behaviour.create(ctx, planned, config))
+                else:
+                    new_state = planning.resolve_unknowns(behaviour.update(ctx, prior, planned, config))
+        except (ApiError, store.InjectedFault) as exc:
+            response.diagnostics.append(self._diag(f"cannot apply {request.type_name}", str(exc)))
+        response.new_state.CopyFrom(self._dv(new_state, block))
+        return response
+
+    def ImportResourceState(self, request, context):
+        response = self.pb.ImportResourceState.Response()
+        block = self._block("resource", request.type_name)
+        imported = response.imported_resources.add(type_name=request.type_name)
+        imported.state.CopyFrom(self._dv({"id": request.id}, block))
+        return response
+
+    # ---- data sources ------------------------------------------------------------------------------
+    def ReadDataSource(self, request, context):
+        response = self.pb.ReadDataSource.Response()
+        block = self._block("data", request.type_name)
+        config = decode(request.config.msgpack, block_type(block))
+        state = config
+        try:
+            with store.transaction() as world:
+                ctx = self._context(world)
+                state = planning.resolve_unknowns(emulation.data_source(request.type_name).read(ctx, config))
+        except ApiError as exc:
+            response.diagnostics.append(self._diag(f"cannot read data source {request.type_name}", str(exc)))
+        response.state.CopyFrom(self._dv(state, block))
+        return response
+
+
+RPC_NAMES = ["GetMetadata", "GetProviderSchema", "ValidateProviderConfig", "ValidateResourceConfig",
+             "ValidateDataResourceConfig", "UpgradeResourceState", "ConfigureProvider", "ReadResource",
+             "PlanResourceChange", "ApplyResourceChange", "ImportResourceState", "ReadDataSource",
+             "GetFunctions", "StopProvider"]
+

@@ -1,0 +1,96 @@
+"""A small API over the emulated world, for tests and tools: inspect and mutate what the stand-in
+providers persist in a state directory (the same one the harness hands to terraform).
+
+    w = World(state_dir)
+    w.service_principals("https://staging.example")   # list of dicts
+    w.delete_service_principal(host, sp_id)             # out-of-band deletion (drift)
+    w.advance_clock(days=61)                            # token expiry, time_rotating
+    w.inject_fault("databricks_obo_token", nth=1)       # next create/update/delete of that type fails
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import store
+from .emulation.github_repo import unseal
+from .emulation.workspace import normalize_host
+
+
+class World:
+    def __init__(self, state_dir: Path | str):
+        self.state_dir = Path(state_dir)
+
+    def snapshot(self) -> dict:
+        return store.snapshot(self.state_dir)
+
+    def _workspace(self, host: str) -> dict:
+        return self.snapshot()["workspaces"].get(normalize_host(host), {})
+
+    # ---- Databricks --------------------------------------------------------------------------------
+    def hosts(self) -> list[str]:
+        return sorted(self.snapshot()["workspaces"])
+
+    def service_principals(self, host: str) -> list[dict]:
+        return list(self._workspace(host).get("service_principals", {}).values())
+
+    def tokens(self, host: str) -> list[dict]:
+        return list(self._workspace(host).get("tokens", {}).values())
+
+    def git_credentials(self, host: str) -> dict[str, dict]:
+        return self._workspace(host).get("git_credentials", {})
+
+    def secret_scopes(self, host: str) -> dict[str, dict]:
+        return self._workspace(host).get("secret_scopes", {})
+
+    def group_members(self, host: str, group: str) -> list[str]:
+        for g in self._workspace(host).get("groups", {}).values():
+            if g["display_name"] == group:
+                return list(g["members"])
+        return []
+
+    def is_empty(self, host: str) -> bool:
+        """No object created by a deploy is left (seeded groups and token ACL do not count)."""
+        ws = self._workspace(host)
+        created = ("service_principals", "tokens", "git_credentials", "secret_scopes", "directories", "sp_secrets")
+        members = any(g["members"] for g in ws.get("groups", {}).values())
+        return not members and not any(ws.get(k) for k in created)
+
+    def delete_service_principal(self, host: str, sp_id: str) -> None:
+        with store.transaction(self.state_dir) as world:
+            ws = world["workspaces"][normalize_host(host)]
+            sp = ws["service_principals"].pop(sp_id)
+            for group in ws["groups"].values():
+                if sp_id in group["members"]:
+                    group["members"].remove(sp_id)
+            ws["git_credentials"].pop(sp["application_id"], None)
+            for token_id in [t for t, v in ws["tokens"].items() if v["application_id"] == sp["application_id"]]:
+                del ws["tokens"][token_id]
+
+    # ---- GitHub ------------------------------------------------------------------------------------
+    def repository(self, full_name: str) -> dict:
+        return self.snapshot()["github"].get(full_name, {})
+
+    def secret_names(self, full_name: str, environment: str | None = None) -> list[str]:
+        repo = self.repository(full_name)
+        holder = repo.get("environments", {}).get(environment, {}) if environment else repo
+        return sorted(holder.get("secrets", {}))
+
+    def reveal_secret(self, full_name: str, name: str, environment: str | None = None) -> str:
+        """Decrypt a sealed secret with the repo's private key, as a workflow run would receive it."""
+        repo = self.repository(full_name)
+        holder = repo["environments"][environment] if environment else repo
+        return unseal(repo["private_key"], holder["secrets"][name]["encrypted_value"])
+
+    # ---- clock and faults --------------------------------------------------------------------------
+    def advance_clock(self, days: float = 0, seconds: float = 0) -> None:
+        with store.transaction(self.state_dir) as world:
+            world["clock_offset"] = world.get("clock_offset", 0.0) + days * 86400 + seconds
+
+    def inject_fault(self, tf_type: str, nth: int = 1, operation: str | None = None, message: str | None = None) -> None:
+        """Fail the nth mutating call (create/update/delete, or only `operation`) of a type from now on."""
+        with store.transaction(self.state_dir) as world:
+            world["faults"].append({"type": tf_type, "nth": nth, "operation": operation, "message": message})
+
+    def calls(self, tf_type: str) -> int:
+        return self.snapshot().get("counters", {}).get(tf_type, 0)

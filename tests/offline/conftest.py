@@ -1,0 +1,44 @@
+"""Fixtures for the offline-provider tests: one shared build (mirror + schema), a fresh emulated world
+and work dir per test."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from mlops_cicd.offline.build import ensure_build
+from mlops_cicd.offline.harness import Harness
+from mlops_cicd.offline.world import World
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def offline_build():
+    return ensure_build()
+
+
+@pytest.fixture
+def harness(offline_build, tmp_path) -> Harness:
+    return Harness(tmp_path / "work", tmp_path / "state", offline_build.root)
+
+
+@pytest.fixture
+def world(harness) -> World:
+    return World(harness.state_dir)
+
+
+def fixture_stack(name: str) -> dict:
+    return json.loads((FIXTURES / name / "cdk.tf.json").read_text())
+
+
+def deployed(harness: Harness, name: str, config: dict):
+    """Prepare, init and apply a stack; fail the test with terraform's output if a step fails."""
+    stack = harness.prepare(name, copy.deepcopy(config))
+    for step in (stack.init, stack.apply):
+        result = step()
+        assert result.ok, result.output
+    return stack
