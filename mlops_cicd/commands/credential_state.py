@@ -22,6 +22,15 @@ CREDENTIAL_KINDS = {
 
 
 @dataclass(frozen=True)
+class StackState:
+    name: str
+    show: dict
+    """`terraform show -json` output of the stack's state."""
+    document: dict | None = None
+    """The stack's cdk.tf.json, when at hand (it says which schedule rotates which credential)."""
+
+
+@dataclass(frozen=True)
 class Credential:
     stack: str
     address: str

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 EXIT_OK = 0
 EXIT_CHECKS_FAILED = 1
-"""A check error (`synth`, `check`), or `status --fail-on-warning` with warnings."""
+"""A verdict is negative: a check error (`synth`, `check`), a failed rehearsal, or
+`status --fail-on-warning` with a warning."""
 EXIT_CONFIG_ERROR = 2
 """The configuration is invalid (or argparse rejected the command line)."""
 EXIT_OPERATION_FAILED = 3

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .common import add_config_option, config_of
 from .credential_health import Assessment, assess
-from .credential_state import credentials_in_state
+from .credential_state import StackState, credentials_in_state
 from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK, UserError
+from .rehearsal import add_rehearsal_dir_option, rehearsal_dir, rehearsal_states
 from .terraform import show_state
 
 DEFAULT_OUTDIR = Path("cdktf.out")
-
-
-@dataclass(frozen=True)
-class StackState:
-    name: str
-    show: dict
-    """`terraform show -json` output."""
-    document: dict | None = None
-    """The stack's cdk.tf.json, when at hand (it says which schedule rotates which credential)."""
 
 
 def _document(outdir: Path, stack: str) -> dict | None:
@@ -119,9 +110,7 @@ def run(args: argparse.Namespace) -> int:
                         f"use one of: {', '.join(e.name for e in config.environments)}", EXIT_CONFIG_ERROR)
     now, clock = datetime.now(timezone.utc), "system"
     if args.rehearsal:
-        from .rehearsal import rehearsal_states
-
-        states, now, clock = rehearsal_states(names)
+        states, now, clock = rehearsal_states(names, rehearsal_dir(args.rehearsal_dir))
     elif args.from_json:
         states = _from_json_files(args.from_json, Path(args.outdir))
     else:
@@ -146,6 +135,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--rehearsal", action="store_true", help="read the last offline rehearsal's state (`make rehearse`) on its emulated clock")
     source.add_argument("--from-json", action="append", metavar="STACK=PATH", help="read saved `terraform show -json` output instead of running terraform (repeatable)")
+    add_rehearsal_dir_option(parser)
     parser.add_argument("--outdir", default=str(DEFAULT_OUTDIR), help="where the stacks were synthesized (default: cdktf.out)")
     parser.add_argument("--now", help="evaluate as of this ISO-8601 time (default: now; with --rehearsal: the emulated clock)")
     parser.add_argument("--json", action="store_true", help="print JSON (for machines) instead of a table")

@@ -1,0 +1,76 @@
+"""`mlops-cicd rotate <env>`: replace that environment's credentials now and rewrite every copy."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from .common import add_config_option, config_of
+from .errors import EXIT_CONFIG_ERROR, EXIT_OK, UserError
+from .rehearsal import RehearsedStack, add_rehearsal_dir_option, rehearsal_dir
+from .rotation import Change, rotate
+from .terraform import terraform
+
+
+def _missing_variables(document: dict) -> list[str]:
+    return [
+        f"TF_VAR_{name}" for name, spec in (document.get("variable") or {}).items()
+        if "default" not in (spec or {}) and f"TF_VAR_{name}" not in os.environ
+    ]
+
+
+def _rotate_deployed(name: str, args: argparse.Namespace) -> list[Change]:
+    from ..app import synth  # the stack must match the config (and pass the checks) before it is applied
+
+    config = config_of(args)
+    directory = synth(config, args.outdir) / "stacks" / name
+    if not (directory / ".terraform").is_dir():
+        raise UserError(f"{directory} has not been initialized: {name} was never deployed from here",
+                        f"deploy it first (`cdktf deploy {name}`); to try rotation offline use --rehearsal")
+    document = json.loads((directory / "cdk.tf.json").read_text())
+    missing = _missing_variables(document)
+    if missing:
+        raise UserError(f"{', '.join(missing)} not set: the rotation applies the whole stack",
+                        "export them as for `cdktf deploy` (see README, deploy variables)")
+    return rotate(name, document, directory, lambda a, fix: terraform(directory, a, fix=fix))
+
+
+def _rotate_rehearsed(name: str, args: argparse.Namespace) -> list[Change]:
+    stack = RehearsedStack(rehearsal_dir(args.rehearsal_dir), name)
+    return rotate(name, stack.document, stack.stack.work_dir, stack.terraform)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_of(args)
+    names = [env.name for env in config.environments]
+    if args.environment not in names:
+        raise UserError(f"unknown environment {args.environment!r}", f"use one of: {', '.join(names)}", EXIT_CONFIG_ERROR)
+    changes = (_rotate_rehearsed if args.rehearsal else _rotate_deployed)(args.environment, args)
+    if args.json:
+        print(json.dumps({"stack": args.environment, "rehearsal": args.rehearsal,
+                          "changes": [{"address": c.address, "actions": list(c.actions)} for c in changes]}, indent=2))
+    else:
+        where = " (offline rehearsal)" if args.rehearsal else ""
+        print(f"rotated {args.environment}{where} in one apply:")
+        width = max((len(c.address) for c in changes), default=0)
+        print("\n".join(f"  {c.address.ljust(width)}  {c.description}" for c in changes))
+    return EXIT_OK
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "rotate", help="replace an environment's credentials now and rewrite every copy, in one apply",
+        description="Replace the rotation schedules of one stack (terraform apply -replace=time_rotating...), "
+                    "so its token or OAuth secret is replaced and every copy (GitHub secret, provider) "
+                    "rewritten in the same apply; the old credential is deleted only after the new one is "
+                    "stored. Needs the deploy variables (TF_VAR_*) and backend credentials, as `cdktf deploy`.",
+    )
+    add_config_option(parser)
+    parser.add_argument("environment", help="the environment (stack) whose credentials to replace")
+    parser.add_argument("--rehearsal", action="store_true", help="rotate in the last offline rehearsal instead (`make rehearse`)")
+    add_rehearsal_dir_option(parser)
+    parser.add_argument("--outdir", default="cdktf.out", help="where to synthesize the stacks (default: cdktf.out)")
+    parser.add_argument("--json", action="store_true", help="print the applied changes as JSON")
+    parser.set_defaults(handler=run)

@@ -1,0 +1,73 @@
+"""Replace one stack's credentials now, in one apply: `-replace` the rotation schedules, so every
+credential tied to them and every copy of it (GitHub secret, provider) is rewritten together.
+Credentials are create_before_destroy: the old one is deleted only after the new one is stored."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..checks.rotation import CREDENTIAL_TYPES, rotations_of
+from ..checks.terraform_json import resources
+from .errors import UserError
+from .progress import step
+
+PLAN_FILE = "mlops-cicd-rotate.tfplan"
+Terraform = Callable[[Sequence[str], str], str]
+"""Runs `terraform <args>` in the stack's directory and returns stdout; raises UserError(fix) on failure."""
+
+
+@dataclass(frozen=True)
+class Change:
+    address: str
+    actions: tuple[str, ...]
+
+    @property
+    def description(self) -> str:
+        return {
+            ("create", "delete"): "replaced: new one stored before the old one was deleted",
+            ("delete", "create"): "replaced",
+            ("update",): "updated in place",
+            ("create",): "created",
+            ("delete",): "deleted",
+        }.get(self.actions, "/".join(self.actions))
+
+
+def rotation_schedules(document: dict) -> list[str]:
+    """The time_rotating resources that replace this stack's credentials."""
+    return sorted({
+        schedule
+        for kind in CREDENTIAL_TYPES
+        for _, body in resources(document, kind)
+        for schedule in rotations_of(kind, body)
+    })
+
+
+def planned_changes(plan: dict) -> list[Change]:
+    changes = []
+    for change in plan.get("resource_changes") or []:
+        actions = tuple(change.get("change", {}).get("actions") or ())
+        if actions not in ((), ("no-op",), ("read",)):
+            changes.append(Change(change["address"], actions))
+    return changes
+
+
+def rotate(name: str, document: dict, directory: Path, terraform: Terraform) -> list[Change]:
+    schedules = rotation_schedules(document)
+    if not schedules:
+        raise UserError(f"stack {name} has no rotating credential (OIDC federation stores no secret)",
+                        "nothing to rotate; check credential_mode in the config")
+    fix = f"read the terraform output above; the state of {name} is unchanged unless the apply started"
+    replace = [f"-replace={schedule}" for schedule in schedules]
+    try:
+        with step(f"planning the rotation of {name} ({', '.join(schedules)})"):
+            terraform(["plan", "-input=false", "-no-color", f"-out={PLAN_FILE}", *replace], fix)
+            changes = planned_changes(json.loads(terraform(["show", "-json", "-no-color", PLAN_FILE], fix)))
+        with step(f"applying the rotation of {name}: {len(changes)} change(s) in one apply"):
+            terraform(["apply", "-input=false", "-no-color", PLAN_FILE], fix)
+    finally:
+        # A saved plan holds the new values in plain text.
+        (directory / PLAN_FILE).unlink(missing_ok=True)
+    return changes
