@@ -67,6 +67,7 @@ RESOURCES: dict[str, dict] = {
         "force_new": {"rfc3339", "rotation_days", "rotation_hours", "rotation_minutes", "rotation_months",
                       "rotation_years", "rotation_rfc3339", "triggers"},
     },
+    "time_static": {"force_new": {"rfc3339", "triggers"}},
 }
 
 PROVIDERS: dict[str, dict] = {

@@ -140,13 +140,16 @@ class Provider:
         config = decode(request.config.msgpack, t)
         behaviour = emulation.resource(request.type_name)
         new_state = prior
+        operation = "delete" if planned is None else "create" if prior is None else "update"
         try:
+            with store.transaction() as world:  # committed on its own, so a fired fault stays fired
+                fault = store.count_call(world, request.type_name, operation)
+            if fault:
+                raise store.InjectedFault(fault)
             with store.transaction() as world:
                 ctx = self._context(world)
                 if self._needs_auth() and ctx.principal is None:
                     raise ApiError("provider configuration is not known: cannot authenticate")
-                operation = "delete" if planned is None else "create" if prior is None else "update"
-                store.count_call(world, request.type_name, operation)
                 if planned is None:
                     behaviour.delete(ctx, prior)
                     new_state = None

@@ -58,8 +58,8 @@ class InjectedFault(Exception):
     pass
 
 
-def count_call(world: dict, tf_type: str, operation: str) -> None:
-    """Count a mutating API call of a type and raise if a fault is armed for this call number."""
+def count_call(world: dict, tf_type: str, operation: str) -> str | None:
+    """Count a mutating API call of a type; return the error message if a fault is armed for this call."""
     counters = world.setdefault("counters", {})
     counters[tf_type] = counters.get(tf_type, 0) + 1
     for fault in world.get("faults", []):
@@ -67,5 +67,5 @@ def count_call(world: dict, tf_type: str, operation: str) -> None:
             fault["seen"] = fault.get("seen", 0) + 1
             if fault["seen"] == fault["nth"]:
                 fault["fired"] = True
-                raise InjectedFault(fault.get("message") or f"injected API error on {operation} call #{fault['nth']} "
-                                    f"of {tf_type}")
+                return fault.get("message") or f"injected API error on {operation} call #{fault['nth']} of {tf_type}"
+    return None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import store
 from .emulation.github_repo import unseal
-from .emulation.workspace import normalize_host
+from .emulation.workspace import normalize_host, token_is_live
 
 
 class World:
@@ -34,8 +34,11 @@ class World:
     def service_principals(self, host: str) -> list[dict]:
         return list(self._workspace(host).get("service_principals", {}).values())
 
-    def tokens(self, host: str) -> list[dict]:
-        return list(self._workspace(host).get("tokens", {}).values())
+    def tokens(self, host: str, include_expired: bool = False) -> list[dict]:
+        """Tokens that still authenticate (expired ones only with include_expired)."""
+        snapshot = self.snapshot()
+        ws = snapshot["workspaces"].get(normalize_host(host), {})
+        return [t for t in ws.get("tokens", {}).values() if include_expired or token_is_live(t, store.now(snapshot))]
 
     def git_credentials(self, host: str) -> dict[str, dict]:
         return self._workspace(host).get("git_credentials", {})

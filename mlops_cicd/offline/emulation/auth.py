@@ -9,7 +9,8 @@ GitHub: the configured owner (or GITHUB_OWNER). time: no authentication.
 from __future__ import annotations
 
 from .base import ApiError, digest
-from .workspace import normalize_host, workspace
+from ..store import now
+from .workspace import normalize_host, token_is_live, workspace
 
 DEPLOYER = {"kind": "user", "name": "deployer@example.com", "admin": True}
 
@@ -35,7 +36,7 @@ def _databricks(config: dict, world: dict, env) -> dict:
         issued = ws["issued_tokens"].get(digest(token))
         if issued is not None:
             live = ws["tokens"].get(issued["token_id"])
-            if live is None:
+            if live is None or not token_is_live(live, now(world)):
                 raise ApiError("403 Invalid access token (revoked, expired or its principal was deleted)")
             return _service_principal(ws, live["application_id"], host)
     return {**DEPLOYER, "host": normalize_host(host)}

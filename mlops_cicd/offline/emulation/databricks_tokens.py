@@ -7,7 +7,7 @@ import secrets as random
 
 from .base import ApiError, Resource, digest, fill
 from .databricks_identity import _require_admin, _ws
-from .workspace import can_use_tokens, new_id
+from .workspace import can_use_tokens, new_id, token_is_live
 
 
 def _sp_by_application_id(ws: dict, application_id: str) -> dict:
@@ -41,9 +41,7 @@ class OboToken(Resource):
 
     def read(self, ctx, state):
         token = _ws(ctx)["tokens"].get(state["id"])
-        if token is None:
-            return None
-        if token["expiry_time"] is not None and ctx.now > token["expiry_time"]:
+        if token is None or not token_is_live(token, ctx.now):
             return None  # the real provider drops an expired token from state, so it is created again
         return {**state, "comment": token["comment"]}
 

@@ -1,5 +1,10 @@
-"""time_rotating: a timestamp that is removed from state once the emulated clock passes its rotation time,
-so Terraform creates it again (and resources with replace_triggered_by on it are replaced)."""
+"""time_rotating: a timestamp removed from state once the emulated clock passes its rotation time, so
+Terraform creates it again; time_static: a fixed timestamp, replaced when its rfc3339/triggers change.
+
+Terraform's replace_triggered_by fires on an update or replacement of the referenced resource, not on
+its creation: a re-created time_rotating does not by itself replace what references it, whereas a
+time_static fed from time_rotating.rfc3339 is replaced and does.
+"""
 
 from __future__ import annotations
 
@@ -36,15 +41,24 @@ def rotation_time(base: datetime.datetime, values: dict) -> datetime.datetime | 
     return None if moment == base else moment
 
 
+def _timestamp_fields(ctx, planned: dict) -> tuple[datetime.datetime, dict]:
+    base = _parse(planned["rfc3339"]) if isinstance(planned.get("rfc3339"), str) else \
+        datetime.datetime.fromtimestamp(int(ctx.now), datetime.timezone.utc)
+    return base, {**planned, "id": base.strftime(_FORMAT), "rfc3339": base.strftime(_FORMAT), "year": base.year,
+                  "month": base.month, "day": base.day, "hour": base.hour, "minute": base.minute,
+                  "second": base.second, "unix": int(base.timestamp())}
+
+
+class TimeStatic(Resource):
+    def create(self, ctx, planned, config):
+        return _timestamp_fields(ctx, planned)[1]
+
+
 class TimeRotating(Resource):
     def create(self, ctx, planned, config):
-        base = _parse(planned["rfc3339"]) if isinstance(planned.get("rfc3339"), str) else \
-            datetime.datetime.fromtimestamp(int(ctx.now), datetime.timezone.utc)
+        base, out = _timestamp_fields(ctx, planned)
         rotation = rotation_time(base, planned)
-        out = dict(planned)
-        out.update(id=base.strftime(_FORMAT), rfc3339=base.strftime(_FORMAT), year=base.year, month=base.month,
-                   day=base.day, hour=base.hour, minute=base.minute, second=base.second, unix=int(base.timestamp()),
-                   rotation_rfc3339=rotation.strftime(_FORMAT) if rotation else planned.get("rotation_rfc3339"))
+        out["rotation_rfc3339"] = rotation.strftime(_FORMAT) if rotation else planned.get("rotation_rfc3339")
         return out
 
     def read(self, ctx, state):
@@ -55,4 +69,4 @@ class TimeRotating(Resource):
     read_unauthenticated = read
 
 
-RESOURCES = {"time_rotating": TimeRotating()}
+RESOURCES = {"time_rotating": TimeRotating(), "time_static": TimeStatic()}

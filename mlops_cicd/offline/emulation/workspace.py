@@ -59,3 +59,7 @@ def revoke_tokens_without_permission(ws: dict) -> None:
         sp = by_app.get(token["application_id"])
         if sp is None or not can_use_tokens(ws, sp):
             del ws["tokens"][token_id]
+
+
+def token_is_live(token: dict, now: float) -> bool:
+    return token["expiry_time"] is None or now <= token["expiry_time"]
