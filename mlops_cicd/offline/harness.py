@@ -36,6 +36,10 @@ class StepResult:
     def ok(self) -> bool:
         return self.exit_code in (0, 2) if self.step == "plan" else self.exit_code == 0
 
+    def mentions(self, text: str) -> bool:
+        """Whether the output contains text, ignoring how terraform wrapped its lines."""
+        return " ".join(text.split()) in " ".join(self.output.split())
+
     @property
     def no_changes(self) -> bool:
         return self.step == "plan" and self.exit_code == 0
@@ -101,6 +105,8 @@ class Stack:
         return json.loads((self.work_dir / STACK_FILE).read_text())
 
     def write_config(self, config: dict) -> None:
+        """Replace the stack's configuration (the backend is made local again)."""
+        config = localize_backend(json.loads(json.dumps(config)), self.work_dir / "terraform.tfstate")
         (self.work_dir / STACK_FILE).write_text(json.dumps(config, indent=2))
 
 
@@ -127,8 +133,7 @@ class Harness:
             shutil.rmtree(work_dir)
         work_dir.mkdir(parents=True, exist_ok=True)
         config = source if isinstance(source, dict) else json.loads((Path(source) / STACK_FILE).read_text())
-        config = localize_backend(json.loads(json.dumps(config)), work_dir / "terraform.tfstate")
-        (work_dir / STACK_FILE).write_text(json.dumps(config, indent=2))
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        env = {**self.base_env(), **dummy_variables(config, str(self.state_dir))}
-        return Stack(name, work_dir, env)
+        stack = Stack(name, work_dir, {**self.base_env(), **dummy_variables(config, str(self.state_dir))})
+        stack.write_config(config)
+        return stack
