@@ -105,9 +105,12 @@ class Stack:
         return json.loads((self.work_dir / STACK_FILE).read_text())
 
     def write_config(self, config: dict) -> None:
-        """Replace the stack's configuration (the backend is made local again)."""
-        config = localize_backend(json.loads(json.dumps(config)), self.work_dir / "terraform.tfstate")
+        """Write the stack's configuration exactly as given (a real backend stays real)."""
         (self.work_dir / STACK_FILE).write_text(json.dumps(config, indent=2))
+
+    def reconfigure(self, config: dict) -> None:
+        """Replace the configuration for rehearsal: any backend becomes the work dir's local state."""
+        self.write_config(localize_backend(json.loads(json.dumps(config)), self.work_dir / "terraform.tfstate"))
 
 
 class Harness:
@@ -135,5 +138,5 @@ class Harness:
         config = source if isinstance(source, dict) else json.loads((Path(source) / STACK_FILE).read_text())
         self.state_dir.mkdir(parents=True, exist_ok=True)
         stack = Stack(name, work_dir, {**self.base_env(), **dummy_variables(config, str(self.state_dir))})
-        stack.write_config(config)
+        stack.reconfigure(config)
         return stack

@@ -63,7 +63,7 @@ def test_token_permissions_are_authoritative(harness, world):
     config = copy.deepcopy(config)
     config["resource"]["databricks_permissions"] = {"tokens": {
         "authorization": "tokens", "access_control": [{"group_name": "users", "permission_level": "CAN_USE"}]}}
-    stack.write_config(config)
+    stack.reconfigure(config)
     assert stack.apply().ok
     assert world.tokens(HOST) == []  # the SP's group was left out: its token was revoked
     assert stack.plan().mentions(f"{TOKEN} will be created")

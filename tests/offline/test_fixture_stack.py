@@ -26,3 +26,9 @@ def test_apply_then_no_changes_and_emulated_objects(harness, world):
 def test_backend_is_replaced_by_a_local_one(harness):
     stack = harness.prepare("minimal", fixture_stack("minimal"))
     assert list(stack.config()["terraform"]["backend"]) == ["local"]
+
+
+def test_write_config_keeps_a_real_backend_for_callers_that_want_it(harness):
+    stack = harness.prepare("minimal", fixture_stack("minimal"))
+    stack.write_config(fixture_stack("minimal"))
+    assert list(stack.config()["terraform"]["backend"]) == ["s3"]

@@ -1,0 +1,73 @@
+"""Benchmark the offline providers: time of each terraform step on the synthesized stacks (or the test
+fixture when nothing is synthesized) and of one plugin start-up (launch to handshake line).
+
+    python bench/offline_terraform.py [--rounds 3]
+
+Prints figures only; nothing here asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from mlops_cicd.offline.build import ensure_build  # noqa: E402
+from mlops_cicd.offline.harness import Harness  # noqa: E402
+from mlops_cicd.offline.versions import source  # noqa: E402
+
+FIXTURE = ROOT / "tests" / "offline" / "fixtures" / "minimal"
+
+
+def plugin_startup(build, name: str) -> float:
+    """Seconds from launching the provider executable to its handshake line on stdout."""
+    version = build.versions[name]
+    ns, type_name = source(name).split("/")
+    exe = next((build.mirror / "registry.terraform.io" / ns / type_name / version).glob(f"*/terraform-provider-{type_name}_v*"))
+    env = {**os.environ, "TF_PLUGIN_MAGIC_COOKIE": "bench"}
+    started = time.perf_counter()
+    proc = subprocess.Popen([str(exe)], stdout=subprocess.PIPE, env=env, text=True)
+    proc.stdout.readline()
+    elapsed = time.perf_counter() - started
+    proc.kill()
+    proc.wait()
+    return elapsed
+
+
+def stacks() -> list[tuple[str, Path]]:
+    synthesized = sorted((ROOT / "cdktf.out" / "stacks").glob("*/cdk.tf.json"))
+    return [(p.parent.name, p.parent) for p in synthesized] or [("fixture", FIXTURE)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    build = ensure_build()
+    print(f"build (schema, mirror; cached after the first run): {time.perf_counter() - started:.2f}s")
+    for name in build.versions:
+        times = [plugin_startup(build, name) for _ in range(args.rounds)]
+        print(f"plugin start-up {name:<10} median {statistics.median(times):.3f}s  (min {min(times):.3f}s, "
+              f"{args.rounds} runs)")
+    with tempfile.TemporaryDirectory() as tmp:
+        harness = Harness(Path(tmp) / "work", Path(tmp) / "state", build.root)
+        for name, directory in stacks():
+            stack = harness.prepare(name, directory)
+            steps = [stack.init(), stack.validate(), stack.plan(), stack.apply(), stack.plan(), stack.destroy()]
+            labels = ["init", "validate", "plan", "apply", "re-plan", "destroy"]
+            row = "  ".join(f"{label} {r.seconds:.2f}s" + ("" if r.ok else "(failed)") for label, r in zip(labels, steps))
+            print(f"[{name}] {row}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
