@@ -46,6 +46,12 @@ class World:
     def secret_scopes(self, host: str) -> dict[str, dict]:
         return self._workspace(host).get("secret_scopes", {})
 
+    def oauth_secrets(self, host: str) -> list[dict]:
+        return list(self._workspace(host).get("sp_secrets", {}).values())
+
+    def federation_policies(self, account_id: str) -> dict[str, dict]:
+        return self.snapshot()["accounts"].get(account_id, {}).get("federation_policies", {})
+
     def group_members(self, host: str, group: str) -> list[str]:
         for g in self._workspace(host).get("groups", {}).values():
             if g["display_name"] == group:

@@ -1,0 +1,37 @@
+"""Each credential mode of the shipped configuration deploys offline and re-plans clean."""
+
+from __future__ import annotations
+
+from .conftest import deployed
+
+STAGING = "https://mlops-demo-staging.cloud.databricks.com"
+REPO = "ryuta-databricks/mlops-demo-classifier"
+ACCOUNT = "0d6a1b2c-1111-2222-3333-444455556666"
+
+
+def _staging_in_mode(raw_config, synth_raw, mode: str) -> dict:
+    for env in raw_config["environments"]:
+        env["credential_mode"] = mode
+        if mode == "oidc":
+            env["account"] = {"host": "https://accounts.cloud.databricks.com", "account_id": ACCOUNT}
+            env["secret_placement"] = "environment"
+    return synth_raw(raw_config)["staging"]
+
+
+def test_oauth_mode_creates_the_git_credential_as_the_sp_via_its_oauth_secret(harness, world, raw_config, synth_raw):
+    stack = deployed(harness, "staging", _staging_in_mode(raw_config, synth_raw, "oauth"))
+    assert stack.plan().no_changes
+    (sp,) = world.service_principals(STAGING)
+    (secret,) = world.oauth_secrets(STAGING)
+    assert secret["application_id"] == sp["application_id"]
+    assert world.tokens(STAGING) == []
+    assert list(world.git_credentials(STAGING)) == [sp["application_id"]]
+
+
+def test_oidc_mode_federates_the_environment_and_stores_no_databricks_secret(harness, world, raw_config, synth_raw):
+    stack = deployed(harness, "staging", _staging_in_mode(raw_config, synth_raw, "oidc"))
+    assert stack.plan().no_changes
+    (policy,) = world.federation_policies(ACCOUNT).values()
+    assert policy["oidc_policy"]["subject"] == f"repo:{REPO}:environment:staging"
+    assert world.tokens(STAGING) == [] and world.oauth_secrets(STAGING) == []
+    assert not any("WORKSPACE_TOKEN" in name or "CLIENT_SECRET" in name for name in world.secret_names(REPO, "staging"))
