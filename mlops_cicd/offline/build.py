@@ -24,7 +24,7 @@ from .versions import PROVIDERS, package_archive, source
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BUILD_DIR = REPO_ROOT / "build" / "offline"
-_INPUTS = ("tfplugin6.proto", "schema_extract.py", "schema.py", "overrides.py", "build.py", "tls.py")
+_INPUTS = ("tfplugin6.proto", "schema_extract.py", "schema.py", "overrides.py", "build.py", "tls.py", "launch.py")
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,9 @@ def _write_launchers(root: Path, versions: dict[str, str]) -> None:
         target = root / "mirror" / "registry.terraform.io" / ns / type_name / version / _platform()
         target.mkdir(parents=True, exist_ok=True)
         exe = target / f"terraform-provider-{type_name}_v{version}"
+        launcher = Path(__file__).with_name("launch.py")
         exe.write_text("#!/bin/sh\n"
-                       f"PYTHONPATH={shlex.quote(str(REPO_ROOT))}${{PYTHONPATH:+:$PYTHONPATH}} "
-                       f"exec {shlex.quote(sys.executable)} -m mlops_cicd.offline.plugin {name} "
-                       f"{shlex.quote(str(root))}\n")
+                       f"exec {shlex.quote(sys.executable)} {shlex.quote(str(launcher))} {name} {shlex.quote(str(root))}\n")
         exe.chmod(0o755)
 
 

@@ -1,4 +1,4 @@
-"""Entry point of a stand-in provider process: `python -m mlops_cicd.offline.plugin <provider> <build dir>`.
+"""A stand-in provider process (started through launch.py, or `python -m mlops_cicd.offline.plugin <provider> <build dir>`).
 
 Speaks go-plugin's handshake (one stdout line announcing protocol 6 over gRPC with our TLS certificate)
 and serves tfplugin6.Provider plus the plugin controller's Shutdown. Handlers are registered
