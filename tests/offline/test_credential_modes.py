@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mlops_cicd.offline.emulation.base import digest
+
 from .conftest import deployed
 
 STAGING = "https://mlops-demo-staging.cloud.databricks.com"
@@ -35,3 +37,17 @@ def test_oidc_mode_federates_the_environment_and_stores_no_databricks_secret(har
     assert policy["oidc_policy"]["subject"] == f"repo:{REPO}:environment:staging"
     assert world.tokens(STAGING) == [] and world.oauth_secrets(STAGING) == []
     assert not any("WORKSPACE_TOKEN" in name or "CLIENT_SECRET" in name for name in world.secret_names(REPO, "staging"))
+
+
+def test_oauth_secret_rotates_on_schedule_and_its_github_copy_is_rewritten(harness, world, raw_config, synth_raw):
+    stack = deployed(harness, "staging", _staging_in_mode(raw_config, synth_raw, "oauth"))
+    old = world.reveal_secret(REPO, "STAGING_DATABRICKS_CLIENT_SECRET")
+    world.advance_clock(days=61)  # past rotation_days = 60, before the 90-day lifetime
+    plan = stack.plan()
+    assert plan.mentions("databricks_service_principal_secret.oauth_secret") and plan.mentions("must be replaced")
+    result = stack.apply()
+    assert result.ok, result.output
+    new = world.reveal_secret(REPO, "STAGING_DATABRICKS_CLIENT_SECRET")
+    (live,) = world.oauth_secrets(STAGING)  # create_before_destroy removed the old one
+    assert new != old and digest(new) == live["secret_hash"]
+    assert stack.plan().no_changes
