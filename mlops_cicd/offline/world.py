@@ -85,6 +85,13 @@ class World:
         holder = repo.get("environments", {}).get(environment, {}) if environment else repo
         return sorted(holder.get("secrets", {}))
 
+    def delete_github_secret(self, full_name: str, name: str, environment: str | None = None) -> None:
+        """Out-of-band deletion of an Actions secret (drift)."""
+        with store.transaction(self.state_dir) as world:
+            repo = world["github"][full_name]
+            holder = repo["environments"][environment] if environment else repo
+            del holder["secrets"][name]
+
     def reveal_secret(self, full_name: str, name: str, environment: str | None = None) -> str:
         """Decrypt a sealed secret with the repo's private key, as a workflow run would receive it."""
         repo = self.repository(full_name)

@@ -87,3 +87,12 @@ def test_conflicting_secret_values_fail_validation(harness):
     assert stack.init().ok
     result = stack.validate()
     assert result.exit_code != 0 and result.mentions("plaintext_value") and result.mentions("conflicts")
+
+
+def test_github_secret_deleted_out_of_band_is_written_again(harness, world):
+    stack = deployed(harness, "minimal", fixture_stack("minimal"))
+    world.delete_github_secret(REPO, "FIXTURE_WORKSPACE_TOKEN")
+    plan = stack.plan()
+    assert plan.exit_code == 2 and plan.mentions("github_actions_secret.workspace_token will be created")
+    assert stack.apply().ok
+    assert world.reveal_secret(REPO, "FIXTURE_WORKSPACE_TOKEN") == _token_value(stack)
