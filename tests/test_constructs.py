@@ -86,13 +86,17 @@ def test_workspace_token_rotates_before_expiry_and_waits_for_the_grant():
     doc = synth_stack(lambda s: build_token(s, lifetime_days=90, rotation_days=60))
     token = only(doc, "databricks_obo_token")
     (rotation_name,) = resources(doc, "time_rotating")
+    (trigger_name,) = resources(doc, "time_static")
     (member_name,) = resources(doc, "databricks_group_member")
     assert token["lifetime_seconds"] == 90 * 86400
     assert only(doc, "time_rotating")["rotation_days"] == 60
     assert token["depends_on"] == [f"databricks_group_member.{member_name}"]
+    # A due time_rotating is re-created, not replaced, and re-creation does not fire replace_triggered_by:
+    # the token hangs off a time_static that copies the schedule's timestamp and is replaced with it.
+    assert only(doc, "time_static")["rfc3339"] == f"${{time_rotating.{rotation_name}.rfc3339}}"
     assert token["lifecycle"] == {
         "create_before_destroy": True,
-        "replace_triggered_by": [f"time_rotating.{rotation_name}"],  # bare address: Terraform rejects ${...}
+        "replace_triggered_by": [f"time_static.{trigger_name}"],  # bare address: Terraform rejects ${...}
     }
 
 

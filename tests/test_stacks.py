@@ -30,10 +30,11 @@ def test_databricks_side_of_each_environment(default_stacks, env):
 
     token = only(stack, "databricks_obo_token")
     (member,) = resources(stack, "databricks_group_member")
-    (rotation,) = resources(stack, "time_rotating")
+    (trigger,) = resources(stack, "time_static")
     assert token["lifetime_seconds"] == 90 * 86400
     assert token["depends_on"] == [f"databricks_group_member.{member}"]
-    assert token["lifecycle"] == {"create_before_destroy": True, "replace_triggered_by": [f"time_rotating.{rotation}"]}
+    assert token["lifecycle"] == {"create_before_destroy": True, "replace_triggered_by": [f"time_static.{trigger}"]}
+    assert only(stack, "time_static")["rfc3339"] == ref(stack, "time_rotating", "rfc3339")
 
     (as_sp,) = [p for p in stack["provider"]["databricks"] if p.get("alias")]
     assert as_sp["token"] == ref(stack, "databricks_obo_token", "token_value")

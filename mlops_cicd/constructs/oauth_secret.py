@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from cdktf import TerraformProvider
 from cdktf_cdktf_provider_databricks.service_principal_secret import ServicePrincipalSecret
-from cdktf_cdktf_provider_time.rotating import Rotating
 from constructs import Construct
 
-from .rotation import check_rotation, rotation_lifecycle
+from .rotation import RotationSchedule, check_rotation
 from .workspace_token import SECONDS_PER_DAY
 
 
@@ -29,14 +28,14 @@ class OAuthSecret(Construct):
     ) -> None:
         super().__init__(scope, id)
         check_rotation(lifetime_days, rotation_days)
-        self.rotation = Rotating(self, "rotation", rotation_days=rotation_days)
+        self.rotation = RotationSchedule(self, "rotation", rotation_days=rotation_days)
         self.secret = ServicePrincipalSecret(
             self, "secret",
             service_principal_id=service_principal_id,
             lifetime=f"{lifetime_days * SECONDS_PER_DAY}s",
             # The provider's own rotation argument: any change forces a new secret.
-            time_rotating=f"mlops-cicd rotation {self.rotation.rfc3339}",
-            lifecycle=rotation_lifecycle(self.rotation),
+            time_rotating=f"mlops-cicd rotation {self.rotation.schedule.rfc3339}",
+            lifecycle=self.rotation.lifecycle,
             provider=provider,
         )
         self.value: str = self.secret.secret

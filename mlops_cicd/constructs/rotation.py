@@ -2,12 +2,20 @@
 
 A credential is replaced on a `time_rotating` schedule shorter than its lifetime, so it is renewed while
 the old one still works (a credential that is only recreated once expired has already broken CI).
+
+`replace_triggered_by` cannot point at the `time_rotating` itself: when the schedule is due the time
+provider removes it from state during refresh, so Terraform plans a *create* of it, and
+`replace_triggered_by` fires only on an update or replacement (hashicorp/terraform-provider-time#118).
+A `time_static` copying the schedule's `rfc3339` is *replaced* when that value changes, so the
+credential's lifecycle points at it instead.
 """
 
 from __future__ import annotations
 
 from cdktf import TerraformResource, TerraformResourceLifecycle
 from cdktf_cdktf_provider_time.rotating import Rotating
+from cdktf_cdktf_provider_time.static_resource import StaticResource
+from constructs import Construct
 
 
 def resource_address(resource: TerraformResource) -> str:
@@ -18,12 +26,24 @@ def resource_address(resource: TerraformResource) -> str:
     return f"{resource.terraform_resource_type}.{resource.friendly_unique_id}"
 
 
-def rotation_lifecycle(rotation: Rotating) -> TerraformResourceLifecycle:
-    """Replace when the schedule fires; create the new credential before the old one is destroyed."""
-    return TerraformResourceLifecycle(
-        create_before_destroy=True,
-        replace_triggered_by=[resource_address(rotation)],
-    )
+class RotationSchedule(Construct):
+    """A `time_rotating` schedule and the `time_static` that is replaced each time it rotates.
+
+    Attributes: `schedule` (time_rotating), `trigger` (time_static), `lifecycle` for the credential.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, rotation_days: int) -> None:
+        super().__init__(scope, id)
+        self.schedule = Rotating(self, "schedule", rotation_days=rotation_days)
+        self.trigger = StaticResource(self, "trigger", rfc3339=self.schedule.rfc3339)
+
+    @property
+    def lifecycle(self) -> TerraformResourceLifecycle:
+        """Replace when the schedule fires; create the new credential before the old one is destroyed."""
+        return TerraformResourceLifecycle(
+            create_before_destroy=True,
+            replace_triggered_by=[resource_address(self.trigger)],
+        )
 
 
 def check_rotation(lifetime_days: int, rotation_days: int) -> None:

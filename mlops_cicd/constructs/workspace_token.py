@@ -6,10 +6,9 @@ from typing import Sequence
 
 from cdktf import ITerraformDependable, TerraformProvider
 from cdktf_cdktf_provider_databricks.obo_token import OboToken
-from cdktf_cdktf_provider_time.rotating import Rotating
 from constructs import Construct
 
-from .rotation import check_rotation, rotation_lifecycle
+from .rotation import RotationSchedule, check_rotation
 
 SECONDS_PER_DAY = 86400
 
@@ -17,7 +16,7 @@ SECONDS_PER_DAY = 86400
 class WorkspaceToken(Construct):
     """`databricks_obo_token` with a lifetime, replaced every `rotation_days` (before it expires).
 
-    `depends_on` must include whatever grants the SP token use (`CicdServicePrincipal.token_grant`):
+    `rotation` is the schedule (`RotationSchedule`). `depends_on` must include whatever grants the SP token use (`CicdServicePrincipal.token_grant`):
     creating the token fails until that grant exists. Attributes: `rotation`, `token`, `value`
     (the token's secret, a reference that never appears in the synthesized JSON).
     """
@@ -38,14 +37,14 @@ class WorkspaceToken(Construct):
         check_rotation(lifetime_days, rotation_days)
         if not depends_on:
             raise ValueError("depends_on must include the SP's token-usage grant, or token creation races it")
-        self.rotation = Rotating(self, "rotation", rotation_days=rotation_days)
+        self.rotation = RotationSchedule(self, "rotation", rotation_days=rotation_days)
         self.token = OboToken(
             self, "token",
             application_id=application_id,
             lifetime_seconds=lifetime_days * SECONDS_PER_DAY,
             comment=comment,
             depends_on=list(depends_on),
-            lifecycle=rotation_lifecycle(self.rotation),
+            lifecycle=self.rotation.lifecycle,
             provider=provider,
         )
         self.value: str = self.token.token_value
