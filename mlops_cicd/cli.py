@@ -7,12 +7,12 @@ import argparse
 import os
 import sys
 
-from .commands import check, rotate, status, synth
+from .commands import check, rehearse, rotate, status, synth
 from .commands.common import add_config_option
 from .commands.errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OPERATION_FAILED, UserError
 from .config import ConfigError
 
-COMMANDS = (synth, check, status, rotate)
+COMMANDS = (synth, check, rehearse, status, rotate)
 
 
 def build_parser() -> argparse.ArgumentParser:

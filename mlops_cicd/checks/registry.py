@@ -5,7 +5,7 @@ from __future__ import annotations
 from .github_environment import production_environment_protection
 from .model import Check
 from .outputs_and_state import production_local_backend, sensitive_outputs
-from .rotation import bare_replace_triggers, token_rotation
+from .rotation import bare_replace_triggers, schedule_reaches_credential, token_rotation
 from .secrets import git_credential_token, literal_secrets, prod_secret_placement
 from .token_permission import token_permission
 
@@ -19,6 +19,7 @@ CHECKS: tuple[Check, ...] = (
     Check("MLOPS007", "error", "at most one token permission per workspace, only when asked for", token_permission),
     Check("MLOPS008", "error", "outputs that carry secrets are sensitive", sensitive_outputs),
     Check("MLOPS009", "error", "production state is not kept in a local file", production_local_backend),
+    Check("MLOPS010", "warning", "a scheduled rotation really replaces the credential", schedule_reaches_credential),
 )
 
 CHECK_IDS = frozenset(check.id for check in CHECKS)

@@ -17,8 +17,13 @@ _ROTATION_UNITS = {
 }
 _GO_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(h|m|s)")
 _GO_UNITS = {"h": 3600, "m": 60, "s": 1}
-# credential type -> how its lifetime is written
 CREDENTIAL_TYPES = ("databricks_obo_token", "databricks_service_principal_secret")
+# Arguments whose change forces a new credential (provider 1.99.0): a schedule referenced in one of them
+# replaces the credential whenever the schedule is created again.
+FORCE_NEW_ARGUMENTS = {
+    "databricks_obo_token": ("application_id", "comment", "lifetime_seconds"),
+    "databricks_service_principal_secret": ("service_principal_id", "lifetime", "time_rotating"),
+}
 
 
 def lifetime_seconds(kind: str, body: dict) -> float | None:
@@ -45,13 +50,20 @@ def rotation_seconds(body: dict) -> float | None:
     return total or None
 
 
+def _schedules(names) -> set[str]:
+    return {".".join(name.split(".")[:2]) for name in names if name.startswith("time_rotating.")}
+
+
+def schedules_in_arguments(kind: str, body: dict) -> set[str]:
+    """Schedules referenced in an argument that forces a new credential."""
+    return _schedules(references({key: body.get(key) for key in FORCE_NEW_ARGUMENTS[kind]}))
+
+
 def rotations_of(kind: str, body: dict) -> set[str]:
-    """Addresses of the time_rotating resources whose firing replaces this credential."""
+    """Addresses of the time_rotating resources meant to replace this credential."""
     lifecycle = body.get("lifecycle") or {}
-    triggers = [entry.removeprefix("${").removesuffix("}") for entry in lifecycle.get("replace_triggered_by") or []]
-    if kind == "databricks_service_principal_secret":
-        triggers += sorted(references(body.get("time_rotating")))
-    return {".".join(t.split(".")[:2]) for t in triggers if t.startswith("time_rotating.")}
+    triggers = [str(entry).removeprefix("${").removesuffix("}") for entry in lifecycle.get("replace_triggered_by") or []]
+    return _schedules(triggers) | schedules_in_arguments(kind, body)
 
 
 def _credential_issues(stack: Stack, kind: str, address: str, body: dict) -> Iterator[Issue]:
@@ -105,5 +117,27 @@ def bare_replace_triggers(synthesis: Synthesis) -> Iterator[Issue]:
                         "interpolation there (\"Invalid expression\")",
                         f"give the bare address {bare!r} (mlops_cicd.constructs.rotation.resource_address() "
                         "builds it), not the resource object",
+                        address,
+                    )
+
+
+def schedule_reaches_credential(synthesis: Synthesis) -> Iterator[Issue]:
+    """The time provider removes an expired time_rotating from state during refresh, so Terraform plans
+    a create, and `replace_triggered_by` does not fire on a create: only an argument that references
+    the schedule (and forces a new credential) makes the scheduled rotation replace it."""
+    for stack in synthesis.stacks:
+        for kind in CREDENTIAL_TYPES:
+            for address, body in resources(stack.document, kind):
+                if rotations_of(kind, body) and not schedules_in_arguments(kind, body):
+                    schedule = sorted(rotations_of(kind, body))[0]
+                    argument = "comment" if kind == "databricks_obo_token" else "time_rotating"
+                    yield Issue(
+                        stack.name,
+                        f"{address} is tied to {schedule} only through replace_triggered_by, which does not fire "
+                        "when the schedule comes due (the expired time_rotating is dropped from state and "
+                        "planned as a create): the credential is replaced only after it has expired",
+                        f"also reference the schedule in an argument that forces a new credential, e.g. "
+                        f"{argument} = \"... ${{{schedule}.rfc3339}}\" (until then, `mlops-cicd rotate "
+                        f"{stack.name}` replaces it on demand)",
                         address,
                     )

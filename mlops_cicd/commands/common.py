@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from ..config import DEFAULT_CONFIG_FILE, Config, load_config
+from .errors import EXIT_CONFIG_ERROR, UserError
 from .progress import step
 
 
@@ -32,3 +33,13 @@ def synthesized_documents(config: Config) -> dict[str, dict]:
         app, _ = build_app(config, scratch)
         app.synth()
         return load_documents(Path(scratch))
+
+
+def selected_environments(config: Config, requested: list[str]) -> list[str]:
+    """The environments a command works on: those named (each must exist), else all, in config order."""
+    known = [env.name for env in config.environments]
+    unknown = [name for name in requested if name not in known]
+    if unknown:
+        raise UserError(f"unknown environment(s): {', '.join(unknown)}", f"use one of: {', '.join(known)}",
+                        EXIT_CONFIG_ERROR)
+    return requested or known

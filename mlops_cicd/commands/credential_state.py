@@ -1,9 +1,11 @@
 """Credentials as Terraform state records them (`terraform show -json`): what each is, when it was
 created, when it expires, and when its rotation schedule replaces it.
 
-`databricks_obo_token` keeps no creation time in state. It is created in the apply that creates or
-replaces the `time_rotating` it is tied to, so that schedule's base time (`rfc3339`) stands in for it,
-and its expiry is that plus `lifetime_seconds`.
+`databricks_obo_token` keeps no creation time in state. When one of its arguments that force a new token
+references its `time_rotating`, it is created in the same apply as that schedule, so the schedule's base
+time (`rfc3339`) is its creation time and its expiry is that plus `lifetime_seconds`. Tied only through
+`replace_triggered_by`, the schedule can be re-created without the token (check MLOPS010): the same
+times are then only an estimate, and marked as such.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterator
 
-from ..checks.rotation import rotations_of
+from ..checks.rotation import rotations_of, schedules_in_arguments
 
 CREDENTIAL_KINDS = {
     "databricks_obo_token": "workspace token",
@@ -40,6 +42,8 @@ class Credential:
     next_rotation: datetime | None
     rotation: str | None
     """Address of the time_rotating that replaces it (None for the schedule itself, or when unknown)."""
+    estimated: bool = False
+    """`created` (and so `expires`) is taken from a schedule that may be younger than the credential."""
 
     @property
     def kind(self) -> str:
@@ -66,16 +70,15 @@ def state_resources(show: dict) -> Iterator[dict]:
                 yield resource
 
 
-def _rotation_for(address: str, kind: str, document: dict | None, schedules: dict[str, dict]) -> str | None:
-    """The schedule that replaces a credential: from its lifecycle in the synthesized stack, else the
-    stack's only schedule."""
-    if document is not None:
-        type_, _, name = address.partition(".")
-        body = (document.get("resource", {}).get(type_) or {}).get(name)
-        tied = sorted(rotations_of(kind, body)) if body else []
-        if tied:
-            return tied[0]
-    return next(iter(schedules)) if len(schedules) == 1 else None
+def _rotation_for(address: str, kind: str, document: dict | None, schedules: dict[str, dict]) -> tuple[str | None, bool]:
+    """(the schedule that replaces a credential, whether it is bound to it by an argument): from the
+    synthesized stack, else the stack's only schedule (binding unknown)."""
+    type_, _, name = address.partition(".")
+    body = ((document or {}).get("resource", {}).get(type_) or {}).get(name)
+    tied = sorted(rotations_of(kind, body)) if body else []
+    if tied:
+        return tied[0], tied[0] in schedules_in_arguments(kind, body)
+    return (next(iter(schedules)) if len(schedules) == 1 else None), False
 
 
 def credentials_in_state(stack: str, show: dict, document: dict | None = None) -> list[Credential]:
@@ -89,14 +92,16 @@ def credentials_in_state(stack: str, show: dict, document: dict | None = None) -
             found.append(Credential(stack, address, kind, parse_time(values.get("rfc3339")), None,
                                     parse_time(values.get("rotation_rfc3339")), None))
             continue
-        rotation = _rotation_for(address, kind, document, schedules)
+        rotation, bound = _rotation_for(address, kind, document, schedules)
         schedule = schedules.get(rotation or "", {})
         next_rotation = parse_time(schedule.get("rotation_rfc3339"))
         if kind == "databricks_obo_token":
             created = parse_time(schedule.get("rfc3339"))
             lifetime = values.get("lifetime_seconds")
             expires = created + timedelta(seconds=lifetime) if created and isinstance(lifetime, (int, float)) else None
+            estimated = created is not None and not bound
         else:
             created, expires = parse_time(values.get("create_time")), parse_time(values.get("expire_time"))
-        found.append(Credential(stack, address, kind, created, expires, next_rotation, rotation))
+            estimated = False
+        found.append(Credential(stack, address, kind, created, expires, next_rotation, rotation, estimated))
     return found

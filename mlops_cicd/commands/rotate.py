@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from pathlib import Path
 
-from .common import add_config_option, config_of
-from .errors import EXIT_CONFIG_ERROR, EXIT_OK, UserError
+from .common import add_config_option, config_of, selected_environments
+from .errors import EXIT_OK, UserError
 from .rehearsal import RehearsedStack, add_rehearsal_dir_option, rehearsal_dir
 from .rotation import Change, rotate
 from .terraform import terraform
@@ -43,10 +42,7 @@ def _rotate_rehearsed(name: str, args: argparse.Namespace) -> list[Change]:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = config_of(args)
-    names = [env.name for env in config.environments]
-    if args.environment not in names:
-        raise UserError(f"unknown environment {args.environment!r}", f"use one of: {', '.join(names)}", EXIT_CONFIG_ERROR)
+    selected_environments(config_of(args), [args.environment])
     changes = (_rotate_rehearsed if args.rehearsal else _rotate_deployed)(args.environment, args)
     if args.json:
         print(json.dumps({"stack": args.environment, "rehearsal": args.rehearsal,
@@ -62,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "rotate", help="replace an environment's credentials now and rewrite every copy, in one apply",
-        description="Replace the rotation schedules of one stack (terraform apply -replace=time_rotating...), "
-                    "so its token or OAuth secret is replaced and every copy (GitHub secret, provider) "
+        description="Replace one stack's rotating credentials and their schedules (terraform apply -replace=...), "
+                    "so its token or OAuth secret is new and every copy (GitHub secret, provider) is "
                     "rewritten in the same apply; the old credential is deleted only after the new one is "
                     "stored. Needs the deploy variables (TF_VAR_*) and backend credentials, as `cdktf deploy`.",
     )

@@ -1,5 +1,6 @@
-"""Replace one stack's credentials now, in one apply: `-replace` the rotation schedules, so every
-credential tied to them and every copy of it (GitHub secret, provider) is rewritten together.
+"""Replace one stack's credentials now, in one apply: `-replace` each rotating credential and its
+schedule (naming the credential too matters: a schedule that already came due is planned as a create,
+which `replace_triggered_by` ignores), so every copy (GitHub secret, provider) is rewritten together.
 Credentials are create_before_destroy: the old one is deleted only after the new one is stored."""
 
 from __future__ import annotations
@@ -35,14 +36,16 @@ class Change:
         }.get(self.actions, "/".join(self.actions))
 
 
-def rotation_schedules(document: dict) -> list[str]:
-    """The time_rotating resources that replace this stack's credentials."""
-    return sorted({
-        schedule
-        for kind in CREDENTIAL_TYPES
-        for _, body in resources(document, kind)
-        for schedule in rotations_of(kind, body)
-    })
+def rotation_targets(document: dict) -> list[str]:
+    """Every credential on a rotation schedule, then the schedules themselves."""
+    credentials, schedules = [], set()
+    for kind in CREDENTIAL_TYPES:
+        for address, body in resources(document, kind):
+            tied = rotations_of(kind, body)
+            if tied:
+                credentials.append(address)
+                schedules |= tied
+    return sorted(credentials) + sorted(schedules)
 
 
 def planned_changes(plan: dict) -> list[Change]:
@@ -55,14 +58,14 @@ def planned_changes(plan: dict) -> list[Change]:
 
 
 def rotate(name: str, document: dict, directory: Path, terraform: Terraform) -> list[Change]:
-    schedules = rotation_schedules(document)
-    if not schedules:
+    targets = rotation_targets(document)
+    if not targets:
         raise UserError(f"stack {name} has no rotating credential (OIDC federation stores no secret)",
                         "nothing to rotate; check credential_mode in the config")
     fix = f"read the terraform output above; the state of {name} is unchanged unless the apply started"
-    replace = [f"-replace={schedule}" for schedule in schedules]
+    replace = [f"-replace={target}" for target in targets]
     try:
-        with step(f"planning the rotation of {name} ({', '.join(schedules)})"):
+        with step(f"planning the rotation of {name} ({', '.join(targets)})"):
             terraform(["plan", "-input=false", "-no-color", f"-out={PLAN_FILE}", *replace], fix)
             changes = planned_changes(json.loads(terraform(["show", "-json", "-no-color", PLAN_FILE], fix)))
         with step(f"applying the rotation of {name}: {len(changes)} change(s) in one apply"):

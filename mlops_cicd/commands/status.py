@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .common import add_config_option, config_of
+from .common import add_config_option, config_of, selected_environments
 from .credential_health import Assessment, assess
 from .credential_state import StackState, credentials_in_state
 from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK, UserError
@@ -65,7 +65,8 @@ def as_json(report: dict[str, list[Assessment]], now: datetime, clock: str, warn
                 "credentials": [
                     {
                         "address": a.credential.address, "type": a.credential.type, "kind": a.credential.kind,
-                        "created": _when(a.credential.created), "expires": _when(a.credential.expires),
+                        "created": _when(a.credential.created), "created_estimated": a.credential.estimated,
+                        "expires": _when(a.credential.expires),
                         "next_rotation": _when(a.credential.next_rotation), "rotation": a.credential.rotation,
                         "days_left": a.days_left, "warnings": list(a.warnings),
                     }
@@ -84,13 +85,17 @@ def render_table(document: dict) -> str:
         if not stack["deployed"]:
             notes.append(f"note: {stack['name']}: no credentials in its state (not deployed yet?)")
         for c in stack["credentials"]:
-            rows.append((stack["name"], c["kind"], c["address"], (c["created"] or "-")[:10],
-                         (c["expires"] or "-")[:10], (c["next_rotation"] or "-")[:10],
+            mark = "~" if c["created_estimated"] else ""
+            rows.append((stack["name"], c["kind"], c["address"], mark + (c["created"] or "-")[:10],
+                         mark + (c["expires"] or "-")[:10], (c["next_rotation"] or "-")[:10],
                          "-" if c["days_left"] is None else str(c["days_left"])))
             notes.extend(f"warning: {stack['name']} {c['address']}: {w}" for w in c["warnings"])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines += notes
+    if any(c["created_estimated"] for stack in document["stacks"] for c in stack["credentials"]):
+        lines.append("~ estimated from the token's rotation schedule (state keeps no creation time for workspace "
+                     "tokens); the token may be older if the schedule was re-created without it (check MLOPS010)")
     lines.append(f"as of {document['as_of']} ({document['clock']} clock); warning window "
                  f"{document['warning_days']} days; {document['warnings']} warning(s)")
     return "\n".join(lines)
@@ -103,11 +108,7 @@ def _parse_now(value: str) -> datetime:
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
-    names = args.stacks or [env.name for env in config.environments]
-    unknown = sorted(set(names) - {env.name for env in config.environments})
-    if unknown:
-        raise UserError(f"unknown stack(s): {', '.join(unknown)}",
-                        f"use one of: {', '.join(e.name for e in config.environments)}", EXIT_CONFIG_ERROR)
+    names = selected_environments(config, args.stacks)
     now, clock = datetime.now(timezone.utc), "system"
     if args.rehearsal:
         states, now, clock = rehearsal_states(names, rehearsal_dir(args.rehearsal_dir))

@@ -20,7 +20,9 @@ def test_token_without_lifetime_is_an_error(docs, findings):
 
 
 def test_token_not_tied_to_a_rotation_is_an_error(docs, findings):
-    del first(docs["prod"], "databricks_obo_token")["lifecycle"]["replace_triggered_by"]
+    token = first(docs["prod"], "databricks_obo_token")
+    del token["lifecycle"]["replace_triggered_by"]
+    token["comment"] = "CI/CD token"
     active, report = findings(docs)
     assert active == {("MLOPS005", "prod")}
     assert "time_rotating" in report.errors[0].message
@@ -66,3 +68,19 @@ def test_interpolated_replace_trigger_is_an_error_with_the_bare_address_as_fix(d
 def test_bare_replace_triggers_pass(docs, findings):
     active, _ = findings(docs)
     assert not {i for i, _ in active} & {"MLOPS005", "MLOPS006"}
+
+
+def test_token_tied_to_its_schedule_only_by_replace_triggered_by_is_a_warning(docs, findings):
+    token = first(docs["staging"], "databricks_obo_token")
+    token["comment"] = "CI/CD token"
+    active, report = findings(docs)
+    assert active == {("MLOPS010", "staging")}
+    (warning,) = report.warnings
+    assert report.ok and warning.severity == "warning"
+    assert "only through replace_triggered_by" in warning.message and ".rfc3339}" in warning.fix
+
+
+def test_token_with_its_schedule_in_a_replacing_argument_passes(docs, findings):
+    assert "${time_rotating." in first(docs["prod"], "databricks_obo_token")["comment"]
+    active, _ = findings(docs)
+    assert ("MLOPS010", "prod") not in active

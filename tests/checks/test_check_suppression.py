@@ -56,3 +56,11 @@ def test_suppressions_are_printed_even_when_they_match_nothing(docs, findings, r
     assert f"suppressed: MLOPS999 in every environment: nothing (stale? remove it); reason: {REASON}" in text
     assert "'MLOPS999' is not a known check" in text
     assert as_json(report)["unknown_suppression_ids"] == ["MLOPS999"]
+
+
+def test_warnings_are_printed_but_do_not_fail(docs, findings):
+    first(docs["prod"], "databricks_obo_token")["comment"] = "CI/CD token"
+    _, report = findings(docs)
+    assert report.ok and len(report.warnings) == 1
+    text = render_text(report)
+    assert "warning: MLOPS010 [prod]" in text and "checks: 0 errors, 1 warning," in text

@@ -27,7 +27,7 @@ def test_console_script_points_at_main():
 
 
 def test_every_promised_command_exists():
-    assert {"synth", "check"} <= set(_command_names())
+    assert {"synth", "check", "rehearse", "status", "rotate"} <= set(_command_names())
 
 
 @pytest.mark.parametrize("command", [None, *_command_names()])

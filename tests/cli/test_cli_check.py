@@ -35,8 +35,9 @@ def test_suppression_without_reason_exits_2(capsys, tmp_path):
 def test_json_report_shape(capsys, tmp_path):
     code, report = run_json(capsys, "check", "--json", "--config", str(write_config(tmp_path, reviewers=False)))
     assert code == 1
-    assert report["ok"] is False and report["errors"] == 1 and report["warnings"] == 0
-    (finding,) = report["findings"]
+    assert report["ok"] is False and report["errors"] == 1
+    assert report["warnings"] == len([f for f in report["findings"] if f["severity"] == "warning"])
+    (finding,) = [f for f in report["findings"] if f["severity"] == "error"]
     assert set(finding) == {"id", "severity", "stack", "address", "message", "fix"}
     assert (finding["id"], finding["severity"], finding["stack"]) == ("MLOPS004", "error", "prod")
     assert finding["address"].startswith("github_repository_environment.")
@@ -50,4 +51,4 @@ def test_json_report_shape(capsys, tmp_path):
 def test_list_names_every_check(capsys):
     code, out, _ = run_cli(capsys, "check", "--list")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == [f"MLOPS00{i}" for i in range(1, 10)]
+    assert [line.split()[0] for line in out.splitlines()] == [f"MLOPS{i:03d}" for i in range(1, 11)]

@@ -1,0 +1,140 @@
+"""rehearse, status --rehearsal and rotate --rehearsal against the offline providers. One rehearsal of
+both stacks is shared by the module; the tests run in file order (the last ones move the clock and rotate)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from mlops_cicd.cli import main
+from mlops_cicd.offline.emulation.base import digest
+from mlops_cicd.offline.world import World
+
+from .cli_helpers import run_cli, run_json, write_config
+
+REPO = "ryuta-databricks/mlops-demo-classifier"
+STAGING_HOST = "https://mlops-demo-staging.cloud.databricks.com"
+PROD_HOST = "https://mlops-demo-prod.cloud.databricks.com"
+
+
+@pytest.fixture(scope="module")
+def rehearsal(tmp_path_factory):
+    """`mlops-cicd rehearse --json` of the shipped config: (exit code, JSON report, config path, rehearsal dir)."""
+    root = tmp_path_factory.mktemp("rehearsal")
+    config, directory = write_config(root), root / "rehearsal"
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["rehearse", "--json", "--config", str(config), "--rehearsal-dir", str(directory),
+                     "--outdir", str(root / "cdktf.out")])
+    assert code == 0, err.getvalue()
+    return json.loads(out.getvalue()), config, directory
+
+
+def _on(rehearsal, *argv: str) -> list[str]:
+    _, config, directory = rehearsal
+    return [*argv, "--config", str(config), "--rehearsal-dir", str(directory)]
+
+
+def _credential(report: dict, stack: str, type_: str) -> dict:
+    (entry,) = [s for s in report["stacks"] if s["name"] == stack]
+    (credential,) = [c for c in entry["credentials"] if c["type"] == type_]
+    return credential
+
+
+def _time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def test_rehearse_json_reports_each_stack_deployed_cleanly(rehearsal):
+    report, _, directory = rehearsal
+    assert report["ok"] is True and report["rehearsal_dir"] == str(directory)
+    stacks = {s["name"]: s for s in report["stacks"]}
+    assert set(stacks) == {"staging", "prod"}
+    for stack in stacks.values():
+        assert set(stack) == {"name", "steps", "resources_created", "ok", "failed_step"}
+        assert stack["ok"] is True and stack["failed_step"] is None
+        assert [s["step"] for s in stack["steps"]] == ["init", "validate", "plan", "apply", "replan"]
+    assert (stacks["staging"]["resources_created"], stacks["prod"]["resources_created"]) == (14, 13)
+
+
+def test_status_after_rehearsal_lists_each_environments_credentials(capsys, rehearsal):
+    code, out, _ = run_cli(capsys, *_on(rehearsal, "status", "--rehearsal"))
+    assert code == 0
+    rows = [line.split() for line in out.splitlines() if "databricks_obo_token." in line]
+    assert [row[0] for row in rows] == ["staging", "prod"]
+    assert "(emulated clock)" in out and "0 warning(s)" in out
+
+    code, report = run_json(capsys, *_on(rehearsal, "status", "--rehearsal", "--json"))
+    assert code == 0 and report["clock"] == "emulated" and report["warnings"] == 0
+    for stack in ("staging", "prod"):
+        token = _credential(report, stack, "databricks_obo_token")
+        created = _time(token["created"])
+        assert _time(token["expires"]) - created == timedelta(days=90)
+        assert _time(token["next_rotation"]) - created == timedelta(days=60)
+        assert token["rotation"].startswith("time_rotating.") and token["warnings"] == []
+
+
+def test_status_after_moving_the_emulated_clock_warns(capsys, rehearsal):
+    _, _, directory = rehearsal
+    before = run_json(capsys, *_on(rehearsal, "status", "--rehearsal", "--json"))[1]
+    World(directory / "state").advance_clock(days=80)
+    code, after = run_json(capsys, *_on(rehearsal, "status", "--rehearsal", "--json"))
+    assert code == 0
+    assert _time(after["as_of"]) - _time(before["as_of"]) >= timedelta(days=80)
+    token = _credential(after, "staging", "databricks_obo_token")
+    assert token["days_left"] < 14
+    assert any(w.startswith(f"expires in {token['days_left']} day(s)") for w in token["warnings"])
+    schedule = _credential(after, "staging", "time_rotating")
+    assert any(w.startswith("rotation due since") for w in schedule["warnings"])
+    code, _, _ = run_cli(capsys, *_on(rehearsal, "status", "--rehearsal", "--fail-on-warning"))
+    assert code == 1
+
+
+def test_rotate_staging_yields_a_new_token_and_github_secret_and_leaves_prod(capsys, rehearsal):
+    world = World(rehearsal[2] / "state")
+    (old_token,) = world.tokens(STAGING_HOST)
+    old_secret = world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN")
+    prod_tokens = world.tokens(PROD_HOST)
+
+    code, result = run_json(capsys, *_on(rehearsal, "rotate", "staging", "--rehearsal", "--json"))
+    assert code == 0 and result["stack"] == "staging" and result["rehearsal"] is True
+    actions = {c["address"].split(".")[0]: c["actions"] for c in result["changes"]}
+    assert actions["databricks_obo_token"] == ["create", "delete"]  # the new token first, the old one last
+    assert "create" in actions["github_actions_secret"]
+
+    (new_token,) = world.tokens(STAGING_HOST)
+    new_secret = world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN")
+    assert new_token["token_id"] != old_token["token_id"]
+    assert new_secret != old_secret and digest(new_secret) == new_token["value_sha256"]
+    assert world.tokens(PROD_HOST) == prod_tokens
+
+    code, report = run_json(capsys, *_on(rehearsal, "status", "--rehearsal", "--json"))
+    token = _credential(report, "staging", "databricks_obo_token")
+    assert token["warnings"] == [] and token["days_left"] >= 89
+    assert _credential(report, "prod", "databricks_obo_token")["warnings"]  # prod was not rotated
+
+
+def test_failed_rehearsal_exits_1_and_shows_the_failing_step(capsys, tmp_path):
+    broken = write_config(tmp_path).read_text().replace('group = "mlops-service-principals"', 'group = "no-such-group"')
+    (tmp_path / "mlops-cicd.toml").write_text(broken)
+    code, out, _ = run_cli(capsys, "rehearse", "staging", "--config", str(tmp_path / "mlops-cicd.toml"),
+                           "--rehearsal-dir", str(tmp_path / "rehearsal"), "--outdir", str(tmp_path / "out"))
+    assert code == 1
+    assert "[staging] FAILED at" in out and "no-such-group" in out
+
+
+def test_status_and_rotate_without_a_rehearsal_say_to_run_one(capsys, tmp_path):
+    config = str(write_config(tmp_path))
+    for argv in (["status", "--rehearsal"], ["rotate", "staging", "--rehearsal"]):
+        code, _, err = run_cli(capsys, *argv, "--config", config, "--rehearsal-dir", str(tmp_path / "none"))
+        assert code == 3
+        assert "no rehearsed state for staging" in err and "fix: run `mlops-cicd rehearse`" in err
+
+
+def test_rehearse_unknown_environment_exits_2(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "rehearse", "qa", "--config", str(write_config(tmp_path)))
+    assert code == 2 and "unknown environment(s): qa" in err
