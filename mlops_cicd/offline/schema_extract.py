@@ -139,10 +139,8 @@ class _Extractor:
             return
         single_ref = re.search(rf"new {struct}OutputReference\(this, \"{name}\"\)", self.src.decls.get(
             self._owner_of(name, struct), "")) is not None
-        entry_block = {"nesting": nesting, "block": nested, "min": 0, "max": 0}
-        if nesting == "single":
-            pass
-        else:
+        entry_block = {"nesting": nesting, "block": nested, "min": 0, "max": 0}  # NestingSingle: both 0
+        if nesting != "single":
             entry_block["max"] = 1 if single_ref else 0
             entry_block["min"] = 1 if flags["required"] else 0
         block["blocks"][name] = entry_block

@@ -61,11 +61,9 @@ def conform(value, cty_type):
     """Shape a value to its type: fill missing object attributes with None, drop unknown ones."""
     if value is None or value is UNKNOWN:
         return value
-    if isinstance(cty_type, str):
+    if isinstance(cty_type, str):  # primitives and "dynamic" (passed through as received)
         if cty_type == "number" and isinstance(value, float) and value.is_integer():
             return int(value)
-        if cty_type == "dynamic" and isinstance(value, list) and len(value) == 2 and isinstance(value[0], (bytes, str)):
-            return value  # dynamic values travel as [type json, value]
         return value
     kind, inner = cty_type[0], cty_type[1]
     if kind == "object":

@@ -9,8 +9,8 @@ from .workspace import new_id, revoke_tokens_without_permission, workspace
 
 
 def _ws(ctx: Context) -> dict:
-    if ctx.principal is None or "account_id" in ctx.principal and "host" not in ctx.principal:
-        raise ApiError("a workspace-level provider (host) is required")
+    if ctx.principal is None or "account_id" in ctx.principal:
+        raise ApiError("this is a workspace-level API: configure the provider with a workspace host")
     return workspace(ctx.world, ctx.principal["host"])
 
 
