@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import deployed, fixture_stack
+from .conftest import FIXTURES, deployed, fixture_stack
 
 HOST = "https://fixture-ws.cloud.databricks.com"
 REPO = "fixture-org/fixture-repo"
@@ -32,3 +32,28 @@ def test_write_config_keeps_a_real_backend_for_callers_that_want_it(harness):
     stack = harness.prepare("minimal", fixture_stack("minimal"))
     stack.write_config(fixture_stack("minimal"))
     assert list(stack.config()["terraform"]["backend"]) == ["s3"]
+
+
+def test_rehearse_reports_each_step_and_keeps_its_work_dir(tmp_path, offline_build):
+    from mlops_cicd.offline.rehearse import rehearse
+
+    stacks = tmp_path / "stacks"
+    (stacks / "minimal").mkdir(parents=True)
+    (stacks / "minimal" / "cdk.tf.json").write_text((FIXTURES / "minimal" / "cdk.tf.json").read_text())
+    printed = []
+    (report,) = rehearse(stacks, tmp_path / "out", echo=printed.append)
+    assert report.ok and report.resources_created == 7
+    assert [s["step"] for s in report.steps] == ["init", "validate", "plan", "apply", "replan"]
+    assert printed[-1].endswith("No changes.")
+    assert (tmp_path / "out" / "summary.json").exists()
+    assert (tmp_path / "out" / "work" / "minimal" / "terraform.tfstate").exists()
+    assert "offline-dummy" not in "".join(printed)  # dummy secret values are never printed
+
+
+def test_token_lifetime_beyond_the_workspace_maximum_is_refused(harness):
+    config = fixture_stack("minimal")
+    config["resource"]["databricks_obo_token"]["token"]["lifetime_seconds"] = 731 * 86400
+    stack = harness.prepare("minimal", config)
+    assert stack.init().ok
+    result = stack.apply()
+    assert result.exit_code != 0 and result.mentions("maximum token lifetime")

@@ -10,6 +10,9 @@ from .databricks_identity import _require_admin, _ws
 from .workspace import can_use_tokens, new_id, token_is_live
 
 
+MAX_TOKEN_LIFETIME_DAYS = 730  # the highest maxTokenLifetimeDays a workspace admin can set
+
+
 def _sp_by_application_id(ws: dict, application_id: str) -> dict:
     for sp in ws["service_principals"].values():
         if sp["application_id"] == application_id:
@@ -29,9 +32,12 @@ class OboToken(Resource):
         if not can_use_tokens(ws, sp):
             raise ApiError(f"403 PERMISSION_DENIED: {sp['application_id']} does not have permission to use tokens "
                            "(grant CAN_USE on authorization = \"tokens\" or add it to a group that has it)")
+        lifetime = planned.get("lifetime_seconds")
+        if lifetime and lifetime > MAX_TOKEN_LIFETIME_DAYS * 86400:
+            raise ApiError(f"400 INVALID_PARAMETER_VALUE: lifetime_seconds {lifetime} exceeds the workspace's "
+                           f"maximum token lifetime of {MAX_TOKEN_LIFETIME_DAYS} days (maxTokenLifetimeDays)")
         value = "dapi" + random.token_hex(16)
         token_id = random.token_hex(32)
-        lifetime = planned.get("lifetime_seconds")
         ws["tokens"][token_id] = {"token_id": token_id, "application_id": sp["application_id"],
                                   "comment": planned.get("comment"), "creation_time": ctx.now,
                                   "expiry_time": ctx.now + lifetime if lifetime else None,

@@ -3,6 +3,8 @@ plus the account-level federation policy."""
 
 from __future__ import annotations
 
+import os
+
 from .base import ApiError, Context, Resource, digest, fill
 from .databricks_identity import _ws
 from .workspace import new_id, workspace
@@ -27,12 +29,14 @@ class GitCredential(Resource):
         if owner in ws["git_credentials"] and not planned.get("force"):
             raise ApiError(f"400 RESOURCE_ALREADY_EXISTS: {owner} already has a git credential; "
                            "only one git credential per user is supported")
-        if not planned.get("personal_access_token"):
-            raise ApiError("personal_access_token is empty and no GITHUB_TOKEN fallback exists offline")
+        # like the real provider: without personal_access_token it silently uses the deployer's GITHUB_TOKEN
+        token = planned.get("personal_access_token") or os.environ.get("GITHUB_TOKEN")
+        if not token:
+            raise ApiError("personal_access_token is not set and GITHUB_TOKEN is not in the environment")
         cred_id = new_id(ws)
         ws["git_credentials"][owner] = {"id": cred_id, "git_provider": planned["git_provider"],
-                                        "git_username": planned.get("git_username"),
-                                        "token_sha256": digest(planned["personal_access_token"])}
+                                        "git_username": planned.get("git_username"), "token_sha256": digest(token),
+                                        "from_deployer_env": not planned.get("personal_access_token")}
         return fill(planned, id=cred_id)
 
     def _find(self, ws: dict, cred_id: str) -> tuple[str, dict] | None:
