@@ -57,3 +57,13 @@ def test_token_lifetime_beyond_the_workspace_maximum_is_refused(harness):
     assert stack.init().ok
     result = stack.apply()
     assert result.exit_code != 0 and result.mentions("maximum token lifetime")
+
+
+def test_validate_catches_a_bad_attribute_in_any_type_even_deep_in_blocks(harness):
+    config = fixture_stack("minimal")
+    config["resource"]["databricks_job"] = {"nightly": {
+        "name": "nightly", "task": [{"task_key": "train", "notebook_task": {"notebook_pathh": "/Repos/x/train"}}]}}
+    stack = harness.prepare("minimal", config)
+    assert stack.init().ok
+    result = stack.validate()
+    assert result.exit_code != 0 and result.mentions('No argument or block type is named "notebook_pathh"')
