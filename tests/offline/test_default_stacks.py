@@ -32,7 +32,9 @@ def staging(harness: Harness, default_stacks):
 
 def test_both_stacks_apply_then_replan_shows_no_changes(harness, default_stacks, world, staging):
     assert world.service_principals(PROD) == []  # applying staging left the prod workspace untouched
+    staging_world = (world.snapshot()["workspaces"][STAGING], world.repository(REPO)["secrets"])
     prod = deployed(harness, "prod", default_stacks["prod"])
+    assert (world.snapshot()["workspaces"][STAGING], world.repository(REPO)["secrets"]) == staging_world
     for stack in (staging, prod):
         replan = stack.plan()
         assert replan.no_changes, replan.output
