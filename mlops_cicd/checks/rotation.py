@@ -1,4 +1,5 @@
-"""MLOPS005-006: every credential expires, is rotated before it does, and is replaced new-before-old;
+"""MLOPS005, 006, 010: every credential expires, is rotated before it does (by a schedule that really
+replaces it), and is replaced new-before-old;
 `replace_triggered_by` holds bare addresses."""
 
 from __future__ import annotations
@@ -7,7 +8,8 @@ import re
 from typing import Iterator
 
 from .model import Issue, Stack, Synthesis
-from .terraform_json import all_resources, references, resources
+from .schedules import Binding, credentials
+from .terraform_json import all_resources, resources
 
 SECONDS_PER_DAY = 86400
 # Upper bounds, so a rotation period is never judged shorter than it can be.
@@ -17,15 +19,6 @@ _ROTATION_UNITS = {
 }
 _GO_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(h|m|s)")
 _GO_UNITS = {"h": 3600, "m": 60, "s": 1}
-CREDENTIAL_TYPES = ("databricks_obo_token", "databricks_service_principal_secret")
-# Arguments whose change forces a new credential (provider 1.99.0): a schedule referenced in one of them
-# replaces the credential whenever the schedule is created again.
-FORCE_NEW_ARGUMENTS = {
-    "databricks_obo_token": ("application_id", "comment", "lifetime_seconds"),
-    "databricks_service_principal_secret": ("service_principal_id", "lifetime", "time_rotating"),
-}
-
-
 def lifetime_seconds(kind: str, body: dict) -> float | None:
     if kind == "databricks_obo_token":
         value = body.get("lifetime_seconds")
@@ -50,23 +43,7 @@ def rotation_seconds(body: dict) -> float | None:
     return total or None
 
 
-def _schedules(names) -> set[str]:
-    return {".".join(name.split(".")[:2]) for name in names if name.startswith("time_rotating.")}
-
-
-def schedules_in_arguments(kind: str, body: dict) -> set[str]:
-    """Schedules referenced in an argument that forces a new credential."""
-    return _schedules(references({key: body.get(key) for key in FORCE_NEW_ARGUMENTS[kind]}))
-
-
-def rotations_of(kind: str, body: dict) -> set[str]:
-    """Addresses of the time_rotating resources meant to replace this credential."""
-    lifecycle = body.get("lifecycle") or {}
-    triggers = [str(entry).removeprefix("${").removesuffix("}") for entry in lifecycle.get("replace_triggered_by") or []]
-    return _schedules(triggers) | schedules_in_arguments(kind, body)
-
-
-def _credential_issues(stack: Stack, kind: str, address: str, body: dict) -> Iterator[Issue]:
+def _credential_issues(stack: Stack, kind: str, address: str, body: dict, bound: Binding) -> Iterator[Issue]:
     def issue(message: str, fix: str) -> Issue:
         return Issue(stack.name, f"{address} {message}", fix, address)
 
@@ -78,7 +55,7 @@ def _credential_issues(stack: Stack, kind: str, address: str, body: dict) -> Ite
         yield issue("is not create_before_destroy: on rotation the old credential is deleted before the new "
                     "one is stored, and CI breaks in between",
                     "set lifecycle create_before_destroy = true (rotation_lifecycle() does)")
-    rotations = rotations_of(kind, body)
+    rotations = bound.schedules
     if not rotations:
         yield issue("is not tied to a time_rotating schedule, so it is only recreated after it has expired",
                     "replace it on a schedule: lifecycle replace_triggered_by = [\"time_rotating.<name>\"] "
@@ -100,9 +77,8 @@ def _credential_issues(stack: Stack, kind: str, address: str, body: dict) -> Ite
 
 def token_rotation(synthesis: Synthesis) -> Iterator[Issue]:
     for stack in synthesis.stacks:
-        for kind in CREDENTIAL_TYPES:
-            for address, body in resources(stack.document, kind):
-                yield from _credential_issues(stack, kind, address, body)
+        for kind, address, body, bound in credentials(stack.document):
+            yield from _credential_issues(stack, kind, address, body, bound)
 
 
 def bare_replace_triggers(synthesis: Synthesis) -> Iterator[Issue]:
@@ -122,22 +98,18 @@ def bare_replace_triggers(synthesis: Synthesis) -> Iterator[Issue]:
 
 
 def schedule_reaches_credential(synthesis: Synthesis) -> Iterator[Issue]:
-    """The time provider removes an expired time_rotating from state during refresh, so Terraform plans
-    a create, and `replace_triggered_by` does not fire on a create: only an argument that references
-    the schedule (and forces a new credential) makes the scheduled rotation replace it."""
+    """A credential bound to its schedule only weakly (see schedules.py) is replaced only once expired."""
     for stack in synthesis.stacks:
-        for kind in CREDENTIAL_TYPES:
-            for address, body in resources(stack.document, kind):
-                if rotations_of(kind, body) and not schedules_in_arguments(kind, body):
-                    schedule = sorted(rotations_of(kind, body))[0]
-                    argument = "comment" if kind == "databricks_obo_token" else "time_rotating"
-                    yield Issue(
-                        stack.name,
-                        f"{address} is tied to {schedule} only through replace_triggered_by, which does not fire "
-                        "when the schedule comes due (the expired time_rotating is dropped from state and "
-                        "planned as a create): the credential is replaced only after it has expired",
-                        f"also reference the schedule in an argument that forces a new credential, e.g. "
-                        f"{argument} = \"... ${{{schedule}.rfc3339}}\" (until then, `mlops-cicd rotate "
-                        f"{stack.name}` replaces it on demand)",
-                        address,
-                    )
+        for kind, address, _, bound in credentials(stack.document):
+            if bound.schedules and not bound.effective:
+                schedule = sorted(bound.schedules)[0]
+                yield Issue(
+                    stack.name,
+                    f"{address} is tied to {schedule} only through replace_triggered_by, which does not fire "
+                    "when the schedule comes due (the expired time_rotating is dropped from state and "
+                    "planned as a create): the credential is replaced only after it has expired",
+                    f"point replace_triggered_by at a time_static whose rfc3339 copies {schedule}.rfc3339 "
+                    "(RotationSchedule does), or reference the schedule in an argument that forces a new "
+                    f"credential; until then `mlops-cicd rotate {stack.name}` replaces it on demand",
+                    address,
+                )

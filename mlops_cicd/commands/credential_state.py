@@ -1,11 +1,11 @@
 """Credentials as Terraform state records them (`terraform show -json`): what each is, when it was
 created, when it expires, and when its rotation schedule replaces it.
 
-`databricks_obo_token` keeps no creation time in state. When one of its arguments that force a new token
-references its `time_rotating`, it is created in the same apply as that schedule, so the schedule's base
-time (`rfc3339`) is its creation time and its expiry is that plus `lifetime_seconds`. Tied only through
-`replace_triggered_by`, the schedule can be re-created without the token (check MLOPS010): the same
-times are then only an estimate, and marked as such.
+`databricks_obo_token` keeps no creation time in state. Bound effectively to its `time_rotating` (see
+checks/schedules.py), it is created in the same apply as that schedule, so the schedule's base time
+(`rfc3339`) is its creation time and its expiry is that plus `lifetime_seconds`. Bound weakly, the
+schedule can be re-created without the token (check MLOPS010): the same times are then only an
+estimate, and marked as such.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterator
 
-from ..checks.rotation import rotations_of, schedules_in_arguments
+from ..checks.schedules import binding
 
 CREDENTIAL_KINDS = {
     "databricks_obo_token": "workspace token",
@@ -75,9 +75,10 @@ def _rotation_for(address: str, kind: str, document: dict | None, schedules: dic
     synthesized stack, else the stack's only schedule (binding unknown)."""
     type_, _, name = address.partition(".")
     body = ((document or {}).get("resource", {}).get(type_) or {}).get(name)
-    tied = sorted(rotations_of(kind, body)) if body else []
-    if tied:
-        return tied[0], tied[0] in schedules_in_arguments(kind, body)
+    bound = binding(document, kind, body) if body else None
+    if bound and bound.schedules:
+        schedule = sorted(bound.schedules)[0]
+        return schedule, schedule in bound.effective
     return (next(iter(schedules)) if len(schedules) == 1 else None), False
 
 

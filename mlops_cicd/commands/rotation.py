@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..checks.rotation import CREDENTIAL_TYPES, rotations_of
-from ..checks.terraform_json import resources
+from ..checks.schedules import credentials
 from .errors import UserError
 from .progress import step
 
@@ -38,14 +37,8 @@ class Change:
 
 def rotation_targets(document: dict) -> list[str]:
     """Every credential on a rotation schedule, then the schedules themselves."""
-    credentials, schedules = [], set()
-    for kind in CREDENTIAL_TYPES:
-        for address, body in resources(document, kind):
-            tied = rotations_of(kind, body)
-            if tied:
-                credentials.append(address)
-                schedules |= tied
-    return sorted(credentials) + sorted(schedules)
+    rotating = [(address, bound.schedules) for _, address, _, bound in credentials(document) if bound.schedules]
+    return sorted(a for a, _ in rotating) + sorted(set().union(*(s for _, s in rotating)))
 
 
 def planned_changes(plan: dict) -> list[Change]:

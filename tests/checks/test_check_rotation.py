@@ -70,17 +70,31 @@ def test_bare_replace_triggers_pass(docs, findings):
     assert not {i for i, _ in active} & {"MLOPS005", "MLOPS006"}
 
 
+def _schedule_address(stack: dict) -> str:
+    (name,) = stack["resource"]["time_rotating"]
+    return f"time_rotating.{name}"
+
+
 def test_token_tied_to_its_schedule_only_by_replace_triggered_by_is_a_warning(docs, findings):
     token = first(docs["staging"], "databricks_obo_token")
-    token["comment"] = "CI/CD token"
+    token["lifecycle"]["replace_triggered_by"] = [_schedule_address(docs["staging"])]
     active, report = findings(docs)
     assert active == {("MLOPS010", "staging")}
     (warning,) = report.warnings
     assert report.ok and warning.severity == "warning"
-    assert "only through replace_triggered_by" in warning.message and ".rfc3339}" in warning.fix
+    assert "only through replace_triggered_by" in warning.message and "time_static" in warning.fix
+
+
+def test_token_replaced_through_a_copy_of_its_schedule_passes(docs, findings):
+    token = first(docs["prod"], "databricks_obo_token")
+    (trigger,) = token["lifecycle"]["replace_triggered_by"]
+    assert trigger.startswith("time_static.")  # RotationSchedule's copy of the schedule's time
+    assert findings(docs)[0] == set()
 
 
 def test_token_with_its_schedule_in_a_replacing_argument_passes(docs, findings):
-    assert "${time_rotating." in first(docs["prod"], "databricks_obo_token")["comment"]
-    active, _ = findings(docs)
-    assert ("MLOPS010", "prod") not in active
+    token = first(docs["prod"], "databricks_obo_token")
+    schedule = _schedule_address(docs["prod"])
+    token["lifecycle"]["replace_triggered_by"] = [schedule]
+    token["comment"] = f"CI/CD token (rotation ${{{schedule}.rfc3339}})"
+    assert findings(docs)[0] == set()

@@ -59,7 +59,8 @@ def test_suppressions_are_printed_even_when_they_match_nothing(docs, findings, r
 
 
 def test_warnings_are_printed_but_do_not_fail(docs, findings):
-    first(docs["prod"], "databricks_obo_token")["comment"] = "CI/CD token"
+    (schedule,) = docs["prod"]["resource"]["time_rotating"]
+    first(docs["prod"], "databricks_obo_token")["lifecycle"]["replace_triggered_by"] = [f"time_rotating.{schedule}"]
     _, report = findings(docs)
     assert report.ok and len(report.warnings) == 1
     text = render_text(report)
