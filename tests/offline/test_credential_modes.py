@@ -51,3 +51,18 @@ def test_oauth_secret_rotates_on_schedule_and_its_github_copy_is_rewritten(harne
     (live,) = world.oauth_secrets(STAGING)  # create_before_destroy removed the old one
     assert new != old and digest(new) == live["secret_hash"]
     assert stack.plan().no_changes
+
+
+def test_oidc_mode_converges_after_its_service_principal_is_deleted_out_of_band(harness, world, raw_config, synth_raw):
+    stack = deployed(harness, "staging", _staging_in_mode(raw_config, synth_raw, "oidc"))
+    (sp,) = world.service_principals(STAGING)
+    world.delete_service_principal(STAGING, sp["id"])
+    assert stack.plan().exit_code == 2
+    result = stack.apply()
+    assert result.ok, result.output
+    (new_sp,) = world.service_principals(STAGING)
+    (policy,) = world.federation_policies(ACCOUNT).values()
+    assert str(policy["service_principal_id"]) == new_sp["id"]
+    assert world.secret_scopes(STAGING)["staging-mlops-demo-classifier-cd-credentials"]["acls"][new_sp["application_id"]] == "READ"
+    replan = stack.plan()
+    assert replan.no_changes, replan.output

@@ -126,6 +126,9 @@ class Secret(Resource):
         return ws is None or state["key"] in ws["secret_scopes"].get(state["scope"], {}).get("secrets", {})
 
     def read(self, ctx, state):
+        scope = _ws(ctx)["secret_scopes"].get(state["scope"])
+        if scope is not None:  # listing a scope's secrets needs READ on it, as in the real workspace
+            _require_scope_permission(ctx, scope, ("READ", "WRITE", "MANAGE"))
         return state if self._exists(_ws(ctx), state) else None
 
     def read_unauthenticated(self, ctx, state):
@@ -147,7 +150,10 @@ class SecretAcl(Resource):
 
     def read(self, ctx, state):
         scope = _ws(ctx)["secret_scopes"].get(state["scope"])
-        return state if scope is not None and state["principal"] in scope["acls"] else None
+        if scope is None:
+            return None
+        _require_scope_permission(ctx, scope, ("MANAGE",))  # listing ACLs needs MANAGE
+        return state if state["principal"] in scope["acls"] else None
 
     def delete(self, ctx, state):
         scope = _ws(ctx)["secret_scopes"].get(state["scope"])
