@@ -11,6 +11,7 @@ from typing import Sequence
 
 from .credential_state import StackState
 from .errors import UserError
+from .progress import step
 from .terraform import first_error_line
 
 REHEARSAL_DIR_ENV = "MLOPS_CICD_REHEARSAL_DIR"
@@ -62,6 +63,7 @@ def rehearsal_states(names: list[str], directory: Path):
     states = []
     for name in names:
         stack = RehearsedStack(directory, name)
-        show = json.loads(stack.terraform(["show", "-json", "-no-color"], fix="rerun `mlops-cicd rehearse`"))
+        with step(f"reading the rehearsed state of {name} (terraform show -json)"):
+            show = json.loads(stack.terraform(["show", "-json", "-no-color"], fix="rerun `mlops-cicd rehearse`"))
         states.append(StackState(name, show, stack.document))
     return states, emulated_now(directory), "emulated"

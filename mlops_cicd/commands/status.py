@@ -9,8 +9,9 @@ from pathlib import Path
 
 from .common import add_config_option, config_of, selected_environments
 from .credential_health import Assessment, assess
-from .credential_state import StackState, credentials_in_state
+from .credential_state import StackState, credentials_in_state, state_resources
 from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK, UserError
+from .progress import step
 from .rehearsal import add_rehearsal_dir_option, rehearsal_dir, rehearsal_states
 from .terraform import show_state
 
@@ -38,7 +39,11 @@ def _from_json_files(pairs: list[str], outdir: Path) -> list[StackState]:
 
 
 def _from_deployed_stacks(names: list[str], outdir: Path) -> list[StackState]:
-    return [StackState(name, show_state(outdir / "stacks" / name), _document(outdir, name)) for name in names]
+    states = []
+    for name in names:
+        with step(f"reading the state of {name} (terraform show -json)"):
+            states.append(StackState(name, show_state(outdir / "stacks" / name), _document(outdir, name)))
+    return states
 
 
 def assessments(states: list[StackState], now: datetime, warning_days: int) -> dict[str, list[Assessment]]:
@@ -52,7 +57,9 @@ def _when(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
-def as_json(report: dict[str, list[Assessment]], now: datetime, clock: str, warning_days: int) -> dict:
+def as_json(states: list[StackState], report: dict[str, list[Assessment]], now: datetime, clock: str,
+            warning_days: int) -> dict:
+    deployed = {state.name: any(True for _ in state_resources(state.show)) for state in states}
     return {
         "as_of": _when(now),
         "clock": clock,
@@ -61,7 +68,7 @@ def as_json(report: dict[str, list[Assessment]], now: datetime, clock: str, warn
         "stacks": [
             {
                 "name": stack,
-                "deployed": bool(items),
+                "deployed": deployed[stack],
                 "credentials": [
                     {
                         "address": a.credential.address, "type": a.credential.type, "kind": a.credential.kind,
@@ -83,7 +90,9 @@ def render_table(document: dict) -> str:
     rows, notes = [header], []
     for stack in document["stacks"]:
         if not stack["deployed"]:
-            notes.append(f"note: {stack['name']}: no credentials in its state (not deployed yet?)")
+            notes.append(f"note: {stack['name']}: its state is empty (not deployed yet?)")
+        elif not stack["credentials"]:
+            notes.append(f"note: {stack['name']}: no stored credential in its state (OIDC federation?)")
         for c in stack["credentials"]:
             mark = "~" if c["created_estimated"] else ""
             rows.append((stack["name"], c["kind"], c["address"], mark + (c["created"] or "-")[:10],
@@ -119,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     if args.now:
         now, clock = _parse_now(args.now), "given"
     warning_days = config.checks.expiry_warning_days
-    document = as_json(assessments(states, now, warning_days), now, clock, warning_days)
+    document = as_json(states, assessments(states, now, warning_days), now, clock, warning_days)
     print(json.dumps(document, indent=2) if args.json else render_table(document))
     return EXIT_CHECKS_FAILED if args.fail_on_warning and document["warnings"] else EXIT_OK
 

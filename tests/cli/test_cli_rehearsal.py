@@ -12,6 +12,7 @@ import pytest
 
 from mlops_cicd.cli import main
 from mlops_cicd.offline.emulation.base import digest
+from mlops_cicd.offline.harness import Harness
 from mlops_cicd.offline.world import World
 
 from .cli_helpers import run_cli, run_json, write_config
@@ -82,6 +83,21 @@ def test_status_after_rehearsal_lists_each_environments_credentials(capsys, rehe
         assert _time(token["expires"]) - created == timedelta(days=90)
         assert _time(token["next_rotation"]) - created == timedelta(days=60)
         assert token["rotation"].startswith("time_rotating.") and token["warnings"] == []
+
+
+def test_status_of_deployed_stacks_runs_terraform_show_in_each_stack_dir(capsys, rehearsal, monkeypatch, tmp_path):
+    """The default source: `terraform show -json` in <outdir>/stacks/<env>, here the rehearsal's work dirs
+    (initialized, local state) with the offline providers standing in for the real ones."""
+    _, config, directory = rehearsal
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "stacks").symlink_to(directory / "work")
+    for name, value in Harness(directory / "work", directory / "state").base_env().items():
+        monkeypatch.setenv(name, value)
+    code, report = run_json(capsys, "status", "--json", "--config", str(config), "--outdir", str(tmp_path / "out"))
+    assert code == 0 and report["clock"] == "system"
+    for stack in ("staging", "prod"):
+        token = _credential(report, stack, "databricks_obo_token")
+        assert token["created_estimated"] is False and token["rotation"].startswith("time_rotating.")
 
 
 def test_status_after_moving_the_emulated_clock_warns(capsys, rehearsal):

@@ -81,7 +81,15 @@ def test_fail_on_warning_exits_1_only_with_a_warning(capsys, tmp_path):
 def test_empty_state_is_reported_as_not_deployed(capsys, tmp_path):
     states = {"staging": {"format_version": "1.0"}}
     code, out, _ = run_cli(capsys, *_status(capsys, tmp_path, states=states))
-    assert code == 0 and "note: staging: no credentials in its state (not deployed yet?)" in out
+    assert code == 0 and "note: staging: its state is empty (not deployed yet?)" in out
+
+
+def test_deployed_stack_without_stored_credential_is_not_called_undeployed(capsys, tmp_path):
+    show = show_json()
+    show["values"]["root_module"]["resources"] = show["values"]["root_module"]["resources"][2:]  # the SP only
+    code, report = run_json(capsys, *_status(capsys, tmp_path, "--json", states={"staging": show}))
+    (stack,) = report["stacks"]
+    assert code == 0 and stack["deployed"] is True and stack["credentials"] == []
 
 
 def test_stack_never_deployed_is_one_line_with_the_fix(capsys, tmp_path):
