@@ -35,10 +35,17 @@ def fixture_stack(name: str) -> dict:
     return json.loads((FIXTURES / name / "cdk.tf.json").read_text())
 
 
-def deployed(harness: Harness, name: str, config: dict):
-    """Prepare, init and apply a stack; fail the test with terraform's output if a step fails."""
+def initialized(harness: Harness, name: str, config: dict):
+    """Prepare a stack's work dir and run terraform init (failing the test with its output)."""
     stack = harness.prepare(name, copy.deepcopy(config))
-    for step in (stack.init, stack.apply):
-        result = step()
-        assert result.ok, result.output
+    result = stack.init()
+    assert result.ok, result.output
+    return stack
+
+
+def deployed(harness: Harness, name: str, config: dict):
+    """An initialized stack, applied."""
+    stack = initialized(harness, name, config)
+    result = stack.apply()
+    assert result.ok, result.output
     return stack

@@ -8,7 +8,7 @@ import pytest
 
 from mlops_cicd.offline.harness import Harness
 
-from .conftest import deployed
+from .conftest import deployed, initialized
 
 STAGING = "https://mlops-demo-staging.cloud.databricks.com"
 PROD = "https://mlops-demo-prod.cloud.databricks.com"
@@ -82,8 +82,7 @@ def test_service_principal_deleted_out_of_band_is_recreated(staging, world):
 
 def test_interrupted_apply_converges_without_duplicates(harness, default_stacks, world):
     world.inject_fault("databricks_git_credential", nth=1, operation="create")
-    stack = harness.prepare("staging", copy.deepcopy(default_stacks["staging"]))
-    assert stack.init().ok
+    stack = initialized(harness, "staging", default_stacks["staging"])
     first = stack.apply()
     assert first.exit_code != 0 and first.mentions("injected API error")
     assert len(world.service_principals(STAGING)) == 1  # it got midway
@@ -116,8 +115,7 @@ def test_destroy_leaves_the_emulated_workspaces_empty(harness, default_stacks, w
 def test_validate_fails_naming_the_attribute(harness, default_stacks, mutate, attribute):
     config = copy.deepcopy(default_stacks["staging"])
     mutate(config["resource"])
-    stack = harness.prepare("staging", config)
-    assert stack.init().ok
+    stack = initialized(harness, "staging", config)
     result = stack.validate()
     assert result.exit_code != 0
     assert result.mentions(attribute)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from .conftest import deployed, fixture_stack
+from .conftest import deployed, fixture_stack, initialized
 
 HOST = "https://fixture-ws.cloud.databricks.com"
 REPO = "fixture-org/fixture-repo"
@@ -49,8 +49,7 @@ def test_obo_token_is_refused_until_the_sp_can_use_tokens(harness):
     config = fixture_stack("minimal")
     del config["resource"]["databricks_group_member"]
     del config["resource"]["databricks_obo_token"]["token"]["depends_on"]
-    stack = harness.prepare("minimal", config)
-    assert stack.init().ok
+    stack = initialized(harness, "minimal", config)
     result = stack.apply()
     assert result.exit_code != 0
     assert result.mentions("does not have permission to use tokens")
@@ -74,8 +73,7 @@ def test_one_git_credential_per_service_principal(harness):
     second = copy.deepcopy(config["resource"]["databricks_git_credential"]["git"])
     second["depends_on"] = ["databricks_git_credential.git"]
     config["resource"]["databricks_git_credential"]["second"] = second
-    stack = harness.prepare("minimal", config)
-    assert stack.init().ok
+    stack = initialized(harness, "minimal", config)
     result = stack.apply()
     assert result.exit_code != 0 and result.mentions("already has a git credential")
 
@@ -83,8 +81,7 @@ def test_one_git_credential_per_service_principal(harness):
 def test_conflicting_secret_values_fail_validation(harness):
     config = fixture_stack("minimal")
     config["resource"]["github_actions_secret"]["workspace_token"]["encrypted_value"] = "c2VhbGVk"
-    stack = harness.prepare("minimal", config)
-    assert stack.init().ok
+    stack = initialized(harness, "minimal", config)
     result = stack.validate()
     assert result.exit_code != 0 and result.mentions("plaintext_value") and result.mentions("conflicts")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import FIXTURES, deployed, fixture_stack
+from .conftest import FIXTURES, deployed, fixture_stack, initialized
 
 HOST = "https://fixture-ws.cloud.databricks.com"
 REPO = "fixture-org/fixture-repo"
@@ -53,8 +53,7 @@ def test_rehearse_reports_each_step_and_keeps_its_work_dir(tmp_path, offline_bui
 def test_token_lifetime_beyond_the_workspace_maximum_is_refused(harness):
     config = fixture_stack("minimal")
     config["resource"]["databricks_obo_token"]["token"]["lifetime_seconds"] = 731 * 86400
-    stack = harness.prepare("minimal", config)
-    assert stack.init().ok
+    stack = initialized(harness, "minimal", config)
     result = stack.apply()
     assert result.exit_code != 0 and result.mentions("maximum token lifetime")
 
@@ -63,7 +62,6 @@ def test_validate_catches_a_bad_attribute_in_any_type_even_deep_in_blocks(harnes
     config = fixture_stack("minimal")
     config["resource"]["databricks_job"] = {"nightly": {
         "name": "nightly", "task": [{"task_key": "train", "notebook_task": {"notebook_pathh": "/Repos/x/train"}}]}}
-    stack = harness.prepare("minimal", config)
-    assert stack.init().ok
+    stack = initialized(harness, "minimal", config)
     result = stack.validate()
     assert result.exit_code != 0 and result.mentions('No argument or block type is named "notebook_pathh"')
