@@ -11,6 +11,7 @@ Rebuilt only when its inputs change (a stamp holds their fingerprint).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import platform
@@ -79,13 +80,19 @@ def _write_cli_config(root: Path) -> None:
 
 def ensure_build(root: Path | None = None) -> Build:
     root = Path(root or DEFAULT_BUILD_DIR).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "build.lock", "a+") as lock:  # test sessions and CLI runs may build concurrently
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_locked(root)
+
+
+def _build_locked(root: Path) -> Build:
     stamp = root / "stamp.json"
     fingerprint = _fingerprint()
     if stamp.exists():
         recorded = json.loads(stamp.read_text())
         if recorded.get("fingerprint") == fingerprint:
             return Build(root, recorded["versions"])
-    root.mkdir(parents=True, exist_ok=True)
     protocol.generate(root / "proto")
     pb = protocol.load(root / "proto")
     versions = schema.build(root, pb)
