@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from .commands import check, rehearse, rotate, status, synth
 from .commands.common import add_config_option
@@ -34,10 +35,18 @@ def _fail(message: str, fix: str, code: int) -> int:
     return code
 
 
+def _prefer_project_node() -> None:
+    """jsii prints an end-of-life banner on the machine's Node 20; use the project's Node 22 if installed."""
+    node = Path("node_modules/node/bin/node")
+    if "JSII_NODE" not in os.environ and node.is_file():
+        os.environ["JSII_NODE"] = str(node.resolve())
+
+
 def main(argv: list[str] | None = None) -> int:
     from .checks import ChecksFailed
 
     args = build_parser().parse_args(argv)
+    _prefer_project_node()
     try:
         return args.handler(args)
     except ConfigError as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .credential_state import Credential
 
@@ -35,7 +35,7 @@ def assess(credential: Credential, now: datetime, warning_days: int) -> Assessme
     if c.expires is not None:
         if c.expires <= now:
             warnings.append(f"expired on {_day(c.expires)}: CI using it fails; {rotate}")
-        elif days_left is not None and days_left < warning_days:
+        elif c.expires - now <= timedelta(days=warning_days):
             warnings.append(f"expires in {days_left} day(s), on {_day(c.expires)} (warning window: "
                             f"{warning_days} days, checks.expiry_warning_days); {rotate}")
         if c.next_rotation is not None and c.expires <= c.next_rotation:

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 
+from ..config import Config
 from .common import add_config_option, config_of, selected_environments
 from .errors import EXIT_OK, UserError
 from .rehearsal import RehearsedStack, add_rehearsal_dir_option, rehearsal_dir
@@ -20,10 +21,9 @@ def _missing_variables(document: dict) -> list[str]:
     ]
 
 
-def _rotate_deployed(name: str, args: argparse.Namespace) -> list[Change]:
+def _rotate_deployed(config: Config, name: str, args: argparse.Namespace) -> list[Change]:
     from ..app import synth  # the stack must match the config (and pass the checks) before it is applied
 
-    config = config_of(args)
     directory = synth(config, args.outdir) / "stacks" / name
     if not (directory / ".terraform").is_dir():
         raise UserError(f"{directory} has not been initialized: {name} was never deployed from here",
@@ -42,8 +42,12 @@ def _rotate_rehearsed(name: str, args: argparse.Namespace) -> list[Change]:
 
 
 def run(args: argparse.Namespace) -> int:
-    selected_environments(config_of(args), [args.environment])
-    changes = (_rotate_rehearsed if args.rehearsal else _rotate_deployed)(args.environment, args)
+    config = config_of(args)
+    selected_environments(config, [args.environment])
+    if args.rehearsal:
+        changes = _rotate_rehearsed(args.environment, args)
+    else:
+        changes = _rotate_deployed(config, args.environment, args)
     if args.json:
         print(json.dumps({"stack": args.environment, "rehearsal": args.rehearsal,
                           "changes": [{"address": c.address, "actions": list(c.actions)} for c in changes]}, indent=2))

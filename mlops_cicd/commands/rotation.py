@@ -55,7 +55,8 @@ def rotate(name: str, document: dict, directory: Path, terraform: Terraform) -> 
     if not targets:
         raise UserError(f"stack {name} has no rotating credential (OIDC federation stores no secret)",
                         "nothing to rotate; check credential_mode in the config")
-    fix = f"read the terraform output above; the state of {name} is unchanged unless the apply started"
+    fix = (f"remove the cause named above and run `mlops-cicd rotate {name}` again (a failed plan changed "
+           "nothing; after a failed apply, the next apply finishes the replacement)")
     replace = [f"-replace={target}" for target in targets]
     try:
         with step(f"planning the rotation of {name} ({', '.join(targets)})"):

@@ -116,3 +116,15 @@ def test_oauth_secret_dates_come_from_its_own_state(capsys, tmp_path):
     secret = _credentials(report, "staging")["databricks_service_principal_secret.oauth_secret_secret_1"]
     assert (secret["kind"], secret["created"], secret["expires"]) == ("OAuth secret", "2026-01-05T10:00:00Z", "2026-04-05T10:00:00Z")
     assert secret["rotation"] == SCHEDULE and secret["days_left"] == 84 and secret["warnings"] == []
+
+
+def test_warning_window_comes_from_the_config(capsys, tmp_path):
+    args = _status(capsys, tmp_path, "--json", "--now", "2026-03-05T00:00:00Z")  # the token expires in 27 days
+    token = _credentials(run_json(capsys, *args)[1], "staging")[TOKEN]
+    assert not any(w.startswith("expires in") for w in token["warnings"])
+
+    write_config(tmp_path, extra="\n[checks]\nexpiry_warning_days = 30\n")
+    report = run_json(capsys, *args)[1]
+    token = _credentials(report, "staging")[TOKEN]
+    assert report["warning_days"] == 30
+    assert any(w.startswith("expires in 27 day(s)") for w in token["warnings"])
