@@ -52,6 +52,26 @@ def test_both_stacks_apply_then_replan_shows_no_changes(harness, default_stacks,
     assert "PROD_WORKSPACE_TOKEN" not in world.secret_names(REPO)
 
 
+def test_scheduled_rotation_replaces_the_token_and_every_copy_in_one_apply(staging, world):
+    """The default stack rotates on its schedule (60 days), well before the 90-day token expires."""
+    state = _state(staging)
+    before = _one(state, "databricks_obo_token")["token_value"]
+    world.advance_clock(days=61)  # past rotation_days, token still valid
+    plan = staging.plan()
+    assert plan.exit_code == 2
+    assert plan.mentions("databricks_obo_token.workspace_token_9CE72CD4 will be replaced due to changes in replace_triggered_by"), plan.output
+    assert plan.mentions("github_actions_secret.github_secret_staging_workspace_token must be replaced"), plan.output
+    result = staging.apply()
+    assert result.ok, result.output
+    assert result.mentions("Apply complete!")
+    after = _one(_state(staging), "databricks_obo_token")["token_value"]
+    assert after != before
+    assert world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN") == after
+    assert len(world.tokens(STAGING)) == 1  # the old token was removed after the new one was stored
+    replan = staging.plan()
+    assert replan.no_changes, replan.output
+
+
 def test_expired_token_is_recreated_and_every_copy_rewritten_in_one_apply(staging, world):
     before = _one(_state(staging), "databricks_obo_token")["token_value"]
     world.advance_clock(days=91)  # past the 90-day lifetime
