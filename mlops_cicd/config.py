@@ -17,10 +17,13 @@ from urllib.parse import urlparse
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from .secret_patterns import shown
+
 DEFAULT_CONFIG_FILE = "mlops-cicd.toml"
 MAX_TOKEN_LIFETIME_DAYS = 730  # Databricks workspace limit maxTokenLifetimeDays is 1-730
 DEFAULT_TOKEN_GROUP = "mlops-service-principals"
 PRINCIPAL_KINDS = ("group", "user", "service_principal")
+ADMINS_GROUP = "group:admins"
 
 _SLUG = r"^[a-z][a-z0-9-]*[a-z0-9]$"
 
@@ -28,7 +31,7 @@ _SLUG = r"^[a-z][a-z0-9-]*[a-z0-9]$"
 def _https_url(value: str) -> str:
     parsed = urlparse(value)
     if parsed.scheme != "https" or not parsed.netloc:
-        raise ValueError(f"must be an https:// URL such as https://dbc-1234.cloud.databricks.com, got {value!r}")
+        raise ValueError(f"must be an https:// URL such as https://dbc-1234.cloud.databricks.com, got {shown(value)}")
     return value.rstrip("/")
 
 
@@ -266,11 +269,13 @@ def _environment_problems(env: EnvironmentConfig, where: str) -> list[Problem]:
         problems.append(Problem(f"{where}.secret_placement", "credential_mode = \"oidc\" federates jobs of the GitHub environment only; use secret_placement = \"environment\" or remove it"))
     usage = env.token_usage
     if usage.mode == "permission" and not usage.keep_can_use:
-        problems.append(Problem(f"{where}.token_usage.keep_can_use", "mode = \"permission\" replaces the workspace's whole token permission: list every principal that must keep CAN_USE (e.g. \"group:admins\"), or use mode = \"group\""))
+        problems.append(Problem(f"{where}.token_usage.keep_can_use", "mode = \"permission\" replaces the workspace's whole token permission: list every principal that must keep CAN_USE (e.g. \"group:data-engineers\"), or use mode = \"group\""))
     for entry in usage.keep_can_use:
         kind, _, name = entry.partition(":")
         if kind not in PRINCIPAL_KINDS or not name:
             problems.append(Problem(f"{where}.token_usage.keep_can_use", f"{entry!r} must be <kind>:<name> with kind one of {', '.join(PRINCIPAL_KINDS)}"))
+        elif entry == ADMINS_GROUP:
+            problems.append(Problem(f"{where}.token_usage.keep_can_use", f"remove {ADMINS_GROUP!r}: workspace admins always keep token CAN_MANAGE and the provider refuses to set their permission"))
     gh = env.github_environment
     if gh.branch_policy == "patterns" and not gh.branch_patterns:
         problems.append(Problem(f"{where}.github_environment.branch_patterns", "branch_policy = \"patterns\" needs at least one pattern, e.g. [\"main\", \"release/*\"]"))
@@ -295,7 +300,7 @@ def _pydantic_problems(error: ValidationError, raw: dict) -> list[Problem]:
             if _SECRET_LIKE.search(leaf):
                 message += " (secrets never live in this file: set them through TF_VAR_* variables, see README)"
         elif kind == "literal_error":
-            message = f"{item['msg'].lower()}, got {item['input']!r}"
+            message = f"{item['msg'].lower()}, got {shown(item['input'])}"
         else:
             message = item["msg"].removeprefix("Value error, ")
         problems.append(Problem(field, message))

@@ -12,10 +12,18 @@ def stack_files(outdir: Path) -> dict[str, Path]:
     return {name: outdir / stack["synthesizedStackPath"] for name, stack in manifest["stacks"].items()}
 
 
+def backend_kind(document: dict) -> str:
+    """The stack's state backend: `cloud` (HCP Terraform), the backend block's type, or Terraform's default `local`."""
+    terraform = document.get("terraform") or {}
+    if terraform.get("cloud"):
+        return "cloud"
+    return next(iter(terraform.get("backend") or {}), "local")
+
+
 def describe_stack(document: dict) -> list[str]:
     resources = Counter({kind: len(items) for kind, items in document.get("resource", {}).items()})
     lines = [f"    {count} x {kind}" for kind, count in sorted(resources.items())]
-    backend = next(iter(document.get("terraform", {}).get("backend", {}) or {"cloud": None}), "cloud")
+    backend = backend_kind(document)
     variables = ", ".join(f"TF_VAR_{name}" for name in document.get("variable", {}))
     lines.append(f"    state backend: {backend}; secrets from: {variables or 'none'}")
     return lines

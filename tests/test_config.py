@@ -65,6 +65,22 @@ def test_azure_with_workspace_pats(raw_config):
     assert "oauth" in problems_of(raw_config)["environments[staging].credential_mode"]
 
 
+def test_admins_group_in_token_permission_is_refused(raw_config):
+    env_of(raw_config, "staging")["token_usage"] = {"mode": "permission", "keep_can_use": ["group:admins"]}
+    assert "admins always keep" in problems_of(raw_config)["environments[staging].token_usage.keep_can_use"]
+
+
+def test_a_token_pasted_into_a_field_is_not_echoed(raw_config):
+    token = "dapi" + "0123456789abcdef" * 2
+    env_of(raw_config, "staging")["workspace_host"] = token
+    env_of(raw_config, "prod")["credential_mode"] = token
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw_config)
+    message = str(caught.value)
+    assert "environments[staging].workspace_host" in message and "environments[prod].credential_mode" in message
+    assert token not in message and "looks like a credential" in message
+
+
 def test_duplicate_environment_names(raw_config):
     raw_config["environments"][1]["name"] = "staging"
     assert "duplicate" in problems_of(raw_config)["environments[staging].name"]

@@ -58,12 +58,12 @@ def sp_ref(doc: dict, attribute: str) -> str:
 
 
 def test_authoritative_token_permission_keeps_listed_principals_and_adds_the_sp():
-    usage = TokenUsageByPermission(keep_can_use=("group:admins", "user:ops@example.com"))
+    usage = TokenUsageByPermission(keep_can_use=("group:data-engineers", "user:ops@example.com"))
     doc = synth_stack(lambda s: CicdServicePrincipal(s, "cicd", display_name="ci", project_directory="/p", token_usage=usage))
     tokens = [p for p in resources(doc, "databricks_permissions").values() if p.get("authorization") == "tokens"]
     assert len(tokens) == 1
     assert tokens[0]["access_control"] == [
-        {"group_name": "admins", "permission_level": "CAN_USE"},
+        {"group_name": "data-engineers", "permission_level": "CAN_USE"},
         {"permission_level": "CAN_USE", "user_name": "ops@example.com"},
         {"permission_level": "CAN_USE", "service_principal_name": sp_ref(doc, "application_id")},
     ]
@@ -74,6 +74,12 @@ def test_authoritative_token_permission_without_principals_is_refused():
     with pytest.raises(ValueError, match="keep_can_use"):
         synth_stack(lambda s: CicdServicePrincipal(
             s, "cicd", display_name="ci", project_directory="/p", token_usage=TokenUsageByPermission(keep_can_use=())))
+
+
+def test_admins_cannot_be_listed_in_the_token_permission():
+    usage = TokenUsageByPermission(keep_can_use=("group:admins",))
+    with pytest.raises(ValueError, match="admins always keep"):
+        synth_stack(lambda s: CicdServicePrincipal(s, "cicd", display_name="ci", project_directory="/p", token_usage=usage))
 
 
 def build_token(stack, **kwargs):
@@ -121,6 +127,7 @@ def test_git_credential_is_created_as_the_sp_with_an_explicit_token():
     assert credential["provider"] == "databricks.as_sp"
     assert credential["personal_access_token"] == "${var.secret}"
     assert credential["git_provider"] == "gitHub"
+    assert credential["force"] is True  # the SP may hold one credential: replace it rather than fail
 
 
 def test_git_credential_without_token_is_refused():

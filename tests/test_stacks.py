@@ -112,7 +112,8 @@ def test_providers_take_no_credentials_from_the_synthesized_json(default_stacks)
 def test_github_enterprise_server_sets_the_api_url(raw_config, synth_raw):
     raw_config["github"]["server_url"] = "https://github.example.com"
     stack = synth_raw(raw_config)["staging"]
-    assert stack["provider"]["github"][0]["base_url"] == "https://github.example.com/api/v3/"
+    # The provider appends api/v3 (and api/graphql) itself: the base URL is the server's root.
+    assert stack["provider"]["github"][0]["base_url"] == "https://github.example.com/"
     scope = {s["key"]: s["string_value"] for s in resources(stack, "databricks_secret").values()}
     assert scope["github_server"] == "https://github.example.com"
 
@@ -138,12 +139,12 @@ def test_staging_token_can_live_in_the_environment(raw_config, synth_raw):
 
 def test_authoritative_token_permission_is_opt_in(raw_config, synth_raw, default_stacks):
     assert not [p for p in resources(default_stacks["staging"], "databricks_permissions").values() if p.get("authorization")]
-    env_of(raw_config, "staging")["token_usage"] = {"mode": "permission", "keep_can_use": ["group:admins"]}
+    env_of(raw_config, "staging")["token_usage"] = {"mode": "permission", "keep_can_use": ["group:data-engineers"]}
     stack = synth_raw(raw_config)["staging"]
     (tokens,) = [p for p in resources(stack, "databricks_permissions").values() if p.get("authorization") == "tokens"]
     (permission_name,) = [n for n, p in resources(stack, "databricks_permissions").items() if p.get("authorization")]
     assert only(stack, "databricks_obo_token")["depends_on"] == [f"databricks_permissions.{permission_name}"]
-    assert {"group_name": "admins", "permission_level": "CAN_USE"} in tokens["access_control"]
+    assert {"group_name": "data-engineers", "permission_level": "CAN_USE"} in tokens["access_control"]
 
 
 OIDC_ACCOUNT = {"host": "https://accounts.cloud.databricks.com", "account_id": "0d26daa6-5e44-4c97-a497-ef015f91254a"}
@@ -170,6 +171,13 @@ def test_oidc_environment_stores_no_databricks_secret(raw_config, synth_raw):
     # The deployer owns the trigger scope and lets the SP read it.
     acl = only(stack, "databricks_secret_acl")
     assert acl["principal"] == ref(stack, "databricks_service_principal", "application_id") and acl["permission"] == "READ"
+
+
+def test_oidc_on_github_enterprise_server_trusts_the_servers_own_issuer(raw_config, synth_raw):
+    raw_config["github"]["server_url"] = "https://github.example.com"
+    env_of(raw_config, "prod").update(credential_mode="oidc", account=OIDC_ACCOUNT)
+    policy = only(synth_raw(raw_config)["prod"], "databricks_service_principal_federation_policy")
+    assert policy["oidc_policy"]["issuer"] == "https://github.example.com/_services/token"
 
 
 def test_oauth_environment_rotates_a_service_principal_secret(raw_config, synth_raw):
@@ -237,3 +245,13 @@ def test_backend_fields_are_validated(raw_config):
     with pytest.raises(ConfigError) as caught:
         parse_config(raw_config)
     assert [p.field for p in caught.value.problems] == ["environments[prod].backend.region"]
+
+
+def test_summary_names_each_stacks_backend(raw_config, synth_raw, tmp_path):
+    from mlops_cicd.summary import summarize
+
+    env_of(raw_config, "prod")["backend"] = {"type": "cloud", "organization": "acme"}
+    synth_raw(raw_config)
+    text = summarize(tmp_path / "out")
+    staging_part, prod_part = text.split("stack staging")[1], text.split("stack prod")[1].split("stack staging")[0]
+    assert "state backend: local" in staging_part and "state backend: cloud" in prod_part

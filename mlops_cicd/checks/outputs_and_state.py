@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .model import Issue, Synthesis
+from ..summary import backend_kind
 from .terraform_json import references
 
 # Attributes that hold a secret, whichever resource they belong to.
@@ -46,9 +47,7 @@ def sensitive_outputs(synthesis: Synthesis) -> Iterator[Issue]:
 
 def production_local_backend(synthesis: Synthesis) -> Iterator[Issue]:
     for stack in synthesis.stacks:
-        terraform = stack.document.get("terraform") or {}
-        backend = terraform.get("backend") or ({} if terraform.get("cloud") else {"local": {}})
-        if stack.is_production and "local" in backend:
+        if stack.is_production and backend_kind(stack.document) == "local":
             yield Issue(
                 stack.name,
                 f"production stack {stack.name} keeps its state (which holds the tokens) in a local file: "

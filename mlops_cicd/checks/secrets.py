@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
+from ..secret_patterns import secret_kinds
 from .model import Issue, Synthesis
 from .terraform_json import references, resources, strings_with_paths
 
-# Token formats that must never appear in cdk.tf.json (which is committed, logged and copied around).
-SECRET_PATTERNS = {
-    "a Databricks personal access token (dapi...)": re.compile(r"dapi[0-9a-f]{16,}"),
-    "a GitHub classic token (ghp_...)": re.compile(r"gh[pousr]_[A-Za-z0-9]{20,}"),
-    "a GitHub fine-grained token (github_pat_...)": re.compile(r"github_pat_[A-Za-z0-9_]{20,}"),
-}
 # Shorter TF_VAR_* values are not matched: "1" or "main" would be found everywhere.
 MIN_VARIABLE_VALUE_LENGTH = 6
 # Resource attributes that hold a Databricks credential of the SP.
@@ -30,7 +24,7 @@ def literal_secrets(synthesis: Synthesis) -> Iterator[Issue]:
             if len(synthesis.environ.get(f"TF_VAR_{name}", "")) >= MIN_VARIABLE_VALUE_LENGTH
         }
         for path, text in strings_with_paths(stack.document):
-            kinds = [kind for kind, pattern in SECRET_PATTERNS.items() if pattern.search(text)]
+            kinds = secret_kinds(text)
             kinds += [kind for kind, value in passed_in.items() if value in text]
             for kind in kinds:
                 # Name the place and the kind only: the message must not repeat the secret.

@@ -35,5 +35,8 @@ class ServicePrincipalGitCredential(Construct):
             git_provider=git_provider,
             git_username=git_username,
             personal_access_token=personal_access_token,
+            # Replace whatever credential the SP already has (it may have only one): a rotation plan can
+            # lose track of this one (see service_principal_provider) and must still converge.
+            force=True,
             provider=provider,
         )

@@ -10,6 +10,12 @@ from cdktf_cdktf_provider_databricks.service_principal_federation_policy import 
 from constructs import Construct
 
 GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com"
+GITHUB_COM = "https://github.com"
+
+
+def github_oidc_issuer(server_url: str = GITHUB_COM) -> str:
+    """The `iss` of GitHub Actions OIDC tokens: github.com's token service, or the Enterprise Server's own."""
+    return GITHUB_OIDC_ISSUER if server_url.rstrip("/") == GITHUB_COM else f"{server_url.rstrip('/')}/_services/token"
 
 
 def github_environment_subject(owner: str, repository: str, environment: str) -> str:
@@ -22,6 +28,7 @@ class GitHubOidcFederation(Construct):
 
     `provider` must be an account-level Databricks provider (host + account_id). The workflow job sets
     `environment: <env>`, `permissions: id-token: write` and `DATABRICKS_AUTH_TYPE=github-oidc`.
+    `issuer`: `github_oidc_issuer(server_url)` for GitHub Enterprise Server.
     Attribute: `policy`.
     """
 
@@ -35,6 +42,7 @@ class GitHubOidcFederation(Construct):
         repository: str,
         environment: str,
         provider: TerraformProvider,
+        issuer: str = GITHUB_OIDC_ISSUER,
     ) -> None:
         super().__init__(scope, id)
         self.subject = github_environment_subject(owner, repository, environment)
@@ -42,6 +50,6 @@ class GitHubOidcFederation(Construct):
             self, "policy",
             service_principal_id=Token.as_number(service_principal_id),
             description=f"GitHub Actions {owner}/{repository} environment {environment}",
-            oidc_policy=ServicePrincipalFederationPolicyOidcPolicy(issuer=GITHUB_OIDC_ISSUER, subject=self.subject),
+            oidc_policy=ServicePrincipalFederationPolicyOidcPolicy(issuer=issuer, subject=self.subject),
             provider=provider,
         )

@@ -43,6 +43,9 @@ def access_control_for(principal: str, level: str) -> PermissionsAccessControl:
     kind, _, name = principal.partition(":")
     if kind not in _PRINCIPAL_FIELDS or not name:
         raise ValueError(f"principal {principal!r} must be <kind>:<name>, kind one of {', '.join(_PRINCIPAL_FIELDS)}")
+    if (kind, name) == ("group", "admins"):
+        # The provider refuses to set admins' permissions on tokens; admins always keep CAN_MANAGE.
+        raise ValueError("do not list group:admins: workspace admins always keep token CAN_MANAGE")
     return PermissionsAccessControl(permission_level=level, **{_PRINCIPAL_FIELDS[kind]: name})
 
 

@@ -17,8 +17,13 @@ def provider_as_service_principal(
 ) -> DatabricksProvider:
     """Authenticate with the SP's own workspace token, or with its OAuth client id and secret.
 
-    `auth_type` is pinned so credentials of the deployer found in the environment (DATABRICKS_TOKEN,
-    DATABRICKS_CLIENT_ID, ...) can neither be mixed in nor make the provider refuse several auth methods.
+    `auth_type` is pinned so the provider uses that method even when the deployer's own credentials
+    are in the environment (DATABRICKS_TOKEN, DATABRICKS_CLIENT_ID, ...) and does not refuse the
+    mixture as "more than one authorization method".
+
+    Caveat: in a plan that replaces the SP's credential (every rotation) the value is unknown, and the
+    provider then fills it from the environment, i.e. the deployer's. Resources under this provider are
+    refreshed with that identity in such a plan; `mlops-cicd rotate` avoids it by rotating in two phases.
     """
     if token is not None and client_id is None and client_secret is None:
         return DatabricksProvider(scope, id, alias=id, host=host, token=token, auth_type="pat")

@@ -14,7 +14,7 @@ from constructs import Construct
 
 from ..config import Config, EnvironmentConfig
 from ..constructs.oauth_secret import OAuthSecret
-from ..constructs.oidc_federation import GitHubOidcFederation
+from ..constructs.oidc_federation import GitHubOidcFederation, github_oidc_issuer
 from ..constructs.service_principal import CicdServicePrincipal
 from ..constructs.service_principal_provider import provider_as_service_principal
 from ..constructs.workspace_token import WorkspaceToken
@@ -82,6 +82,7 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
         repository=config.github.repository,
         environment=env.github_environment_name,
         provider=account,
+        issuer=github_oidc_issuer(config.github.server_url),
     )
     return Credentials(
         None,

@@ -13,6 +13,7 @@ from ..constructs.cd_trigger import CdTriggerCredentials, cd_credentials_scope_n
 from ..constructs.git_credential import ServicePrincipalGitCredential
 from ..constructs.github_actions import actions_secret, actions_variable
 from ..constructs.github_environment import GitHubDeploymentEnvironment
+from ..constructs.oidc_federation import GITHUB_COM
 from ..constructs.service_principal import (
     CicdServicePrincipal,
     TokenUsage,
@@ -26,7 +27,6 @@ from .credentials import build_credentials
 GIT_READ_TOKEN_VARIABLE = "git_read_token"
 TRIGGER_TOKEN_VARIABLE = "trigger_workflows_github_token"
 TRIGGER_TOKEN_SECRET = "TRIGGER_WORKFLOWS_GITHUB_TOKEN"
-GITHUB_COM = "https://github.com"
 
 
 def token_usage(usage: TokenUsageConfig) -> TokenUsage:
@@ -36,8 +36,11 @@ def token_usage(usage: TokenUsageConfig) -> TokenUsage:
 
 
 def github_api_url(server_url: str) -> str | None:
-    """The provider's base URL for GitHub Enterprise Server; None (the provider default) for github.com."""
-    return None if server_url == GITHUB_COM else f"{server_url}/api/v3/"
+    """The provider's base URL for GitHub Enterprise Server; None (the provider default) for github.com.
+
+    It is the server's root: the provider itself appends `api/v3/` (REST) and `api/graphql` (GraphQL).
+    """
+    return None if server_url == GITHUB_COM else f"{server_url}/"
 
 
 class EnvironmentStack(TerraformStack):

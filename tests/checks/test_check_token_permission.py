@@ -8,12 +8,12 @@ from .check_helpers import environment
 
 TOKEN_PERMISSION = {
     "authorization": "tokens",
-    "access_control": [{"group_name": "admins", "permission_level": "CAN_USE"}],
+    "access_control": [{"group_name": "data-engineers", "permission_level": "CAN_USE"}],
 }
 
 
 def _ask_for_permission_mode(raw: dict, name: str) -> None:
-    environment(raw, name)["token_usage"] = {"mode": "permission", "keep_can_use": ["group:admins"]}
+    environment(raw, name)["token_usage"] = {"mode": "permission", "keep_can_use": ["group:data-engineers"]}
 
 
 def test_token_permission_nobody_asked_for_is_an_error(docs, findings):
