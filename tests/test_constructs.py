@@ -196,8 +196,9 @@ def test_oidc_federation_policy_trusts_one_github_environment():
                                      account_id="00000000-0000-0000-0000-000000000000")
         cicd = CicdServicePrincipal(stack, "cicd", display_name="ci", project_directory="/p")
         GitHubOidcFederation(stack, "oidc", service_principal_id=cicd.service_principal.id, owner="o", repository="r",
-                             environment="prod", provider=account)
+                             environment="prod", provider=account, audience="00000000-0000-0000-0000-000000000000")
 
     policy = only(synth_stack(build), "databricks_service_principal_federation_policy")
     assert policy["provider"] == "databricks.account"
-    assert policy["oidc_policy"] == {"issuer": "https://token.actions.githubusercontent.com", "subject": "repo:o/r:environment:prod"}
+    assert policy["oidc_policy"] == {"issuer": "https://token.actions.githubusercontent.com", "subject": "repo:o/r:environment:prod",
+                                     "audiences": ["00000000-0000-0000-0000-000000000000"]}

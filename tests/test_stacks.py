@@ -157,12 +157,14 @@ def test_oidc_environment_stores_no_databricks_secret(raw_config, synth_raw):
     assert policy["oidc_policy"] == {
         "issuer": "https://token.actions.githubusercontent.com",
         "subject": "repo:ryuta-databricks/mlops-demo-classifier:environment:prod",
+        "audiences": [OIDC_ACCOUNT["account_id"]],
     }
     account = next(p for p in stack["provider"]["databricks"] if p.get("alias") == "account")
     assert account == {"alias": "account", "host": OIDC_ACCOUNT["host"], "account_id": OIDC_ACCOUNT["account_id"]}
     assert policy["provider"] == "databricks.account"
     variables = {v["variable_name"]: v for v in resources(stack, "github_actions_environment_variable").values()}
     assert variables["DATABRICKS_AUTH_TYPE"]["value"] == "github-oidc"
+    assert variables["DATABRICKS_TOKEN_AUDIENCE"]["value"] == OIDC_ACCOUNT["account_id"]  # matches the policy
     assert variables["DATABRICKS_HOST"]["value"] == "https://mlops-demo-prod.cloud.databricks.com"
     assert variables["DATABRICKS_CLIENT_ID"]["value"] == ref(stack, "databricks_service_principal", "application_id")
     for kind in ("github_actions_secret", "github_actions_environment_secret", "databricks_obo_token",

@@ -27,7 +27,9 @@ class GitHubOidcFederation(Construct):
     """Lets GitHub Actions jobs of one repository environment act as the SP without any stored secret.
 
     `provider` must be an account-level Databricks provider (host + account_id). The workflow job sets
-    `environment: <env>`, `permissions: id-token: write` and `DATABRICKS_AUTH_TYPE=github-oidc`.
+    `environment: <env>`, `permissions: id-token: write`, `DATABRICKS_AUTH_TYPE=github-oidc` and
+    `DATABRICKS_TOKEN_AUDIENCE=<audience>`. The audience is stated on both sides (the account id, the
+    policy's documented default) because the SDK would otherwise ask GitHub for a workspace-specific one.
     `issuer`: `github_oidc_issuer(server_url)` for GitHub Enterprise Server.
     Attribute: `policy`.
     """
@@ -42,14 +44,19 @@ class GitHubOidcFederation(Construct):
         repository: str,
         environment: str,
         provider: TerraformProvider,
+        audience: str,
         issuer: str = GITHUB_OIDC_ISSUER,
     ) -> None:
         super().__init__(scope, id)
+        if not audience:
+            raise ValueError("audience is required: the Databricks account id the workflow requests its token for")
         self.subject = github_environment_subject(owner, repository, environment)
         self.policy = ServicePrincipalFederationPolicy(
             self, "policy",
             service_principal_id=Token.as_number(service_principal_id),
             description=f"GitHub Actions {owner}/{repository} environment {environment}",
-            oidc_policy=ServicePrincipalFederationPolicyOidcPolicy(issuer=issuer, subject=self.subject),
+            oidc_policy=ServicePrincipalFederationPolicyOidcPolicy(
+                issuer=issuer, subject=self.subject, audiences=[audience],
+            ),
             provider=provider,
         )

@@ -82,6 +82,7 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
         repository=config.github.repository,
         environment=env.github_environment_name,
         provider=account,
+        audience=env.account.account_id,
         issuer=github_oidc_issuer(config.github.server_url),
     )
     return Credentials(
@@ -90,6 +91,7 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
             "DATABRICKS_HOST": env.workspace_host,
             "DATABRICKS_CLIENT_ID": sp.application_id,
             "DATABRICKS_AUTH_TYPE": "github-oidc",
+            "DATABRICKS_TOKEN_AUDIENCE": env.account.account_id,
         },
         credential=federation,
     )
