@@ -4,7 +4,8 @@
     stack = h.prepare("staging", "cdktf.out/stacks/staging")
     stack.init(); stack.validate(); stack.plan(); stack.apply(); stack.show()
 
-TF_CLI_CONFIG_FILE, MLOPS_OFFLINE_STATE_DIR and dummy TF_VAR_* values for the stack's variables are
+TF_CLI_CONFIG_FILE, MLOPS_OFFLINE_STATE_DIR, the deployer's DATABRICKS_TOKEN (a dummy the emulator knows
+as the workspace admin; `extra_env={"DATABRICKS_TOKEN": ""}` for a deployer without one) and dummy TF_VAR_* values for the stack's variables are
 set only in the environment of the terraform subprocesses; the values are never printed or returned.
 """
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import Build, ensure_build
+from .emulation.auth import DEPLOYER_TOKEN
 from .store import STATE_DIR_ENV
 
 STACK_FILE = "cdk.tf.json"
@@ -122,7 +124,10 @@ class Harness:
         self.extra_env = dict(extra_env or {})
 
     def base_env(self) -> dict[str, str]:
-        env = dict(os.environ)
+        # The deployer's credentials, as a CI job has them: only the emulator's deployer token. Whatever
+        # DATABRICKS_* the calling shell holds is dropped (never sent anywhere, and would change identities).
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
+        env["DATABRICKS_TOKEN"] = DEPLOYER_TOKEN
         env.update(TF_CLI_CONFIG_FILE=str(self.build.cli_config), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1",
                    **{STATE_DIR_ENV: str(self.state_dir)})
         env.pop("TF_PLUGIN_CACHE_DIR", None)

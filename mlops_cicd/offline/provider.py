@@ -39,10 +39,17 @@ class Provider:
     def _dv(self, value, block) -> object:
         return self.pb.DynamicValue(msgpack=encode(value, block_type(block)))
 
-    def _context(self, world: dict) -> Context:
-        principal = None
-        if not self.config_unknown:
+    def _context(self, world: dict, authenticate: bool = True) -> Context:
+        """Authenticate as the real provider would, unknown configuration included (see emulation/auth.py).
+
+        Planning calls no API, so a provider that cannot authenticate yet (first deploy: the SP and its
+        credential do not exist) plans with principal None; reads and applies raise the SDK's error."""
+        try:
             principal = principal_for(self.name, self.config, world, os.environ)
+        except ApiError:
+            if authenticate:
+                raise
+            principal = None
         return Context(world=world, now=store.now(world), provider_config=self.config, principal=principal)
 
     # ---- schema and validation ---------------------------------------------------------------------
@@ -76,8 +83,10 @@ class Provider:
 
     def ConfigureProvider(self, request, context):
         config = decode(request.config.msgpack, block_type(self.schemas.provider())) or {}
-        self.config = {k: v for k, v in config.items() if v is not None}
-        self.config_unknown = has_unknown(config)  # e.g. a token that another resource creates in this apply
+        # An unknown attribute (e.g. a token that another resource creates in this apply) counts as unset,
+        # like in the real provider: the SDK then fills it from the environment.
+        self.config = {k: v for k, v in config.items() if v is not None and not has_unknown(v)}
+        self.config_unknown = has_unknown(config)
         return self.pb.ConfigureProvider.Response()
 
     def StopProvider(self, request, context):
@@ -97,18 +106,12 @@ class Provider:
         state = decode(request.current_state.msgpack, block_type(block))
         try:
             with store.transaction() as world:
-                ctx = self._context(world)
-                if state is not None and (ctx.principal is not None or not self._needs_auth()):
-                    state = emulation.resource(request.type_name).read(ctx, state)
-                elif state is not None:
-                    state = emulation.resource(request.type_name).read_unauthenticated(ctx, state)
+                if state is not None:
+                    state = emulation.resource(request.type_name).read(self._context(world), state)
         except ApiError as exc:
             response.diagnostics.append(self._diag(f"cannot read {request.type_name}", str(exc)))
         response.new_state.CopyFrom(self._dv(state, block))
         return response
-
-    def _needs_auth(self) -> bool:
-        return self.name != "time"
 
     def PlanResourceChange(self, request, context):
         response = self.pb.PlanResourceChange.Response(planned_private=request.prior_private)
@@ -122,7 +125,7 @@ class Provider:
             try:
                 with store.transaction() as world:
                     planned = emulation.resource(request.type_name).plan(
-                        self._context(world), prior, planned, config, replace)
+                        self._context(world, authenticate=False), prior, planned, config, replace)
             except ApiError as exc:
                 response.diagnostics.append(self._diag(f"cannot plan {request.type_name}", str(exc)))
         for name in replace:
@@ -148,8 +151,6 @@ class Provider:
                 raise store.InjectedFault(fault)
             with store.transaction() as world:
                 ctx = self._context(world)
-                if self._needs_auth() and ctx.principal is None:
-                    raise ApiError("provider configuration is not known: cannot authenticate")
                 if planned is None:
                     behaviour.delete(ctx, prior)
                     new_state = None

@@ -39,18 +39,30 @@ def test_oidc_mode_federates_the_environment_and_stores_no_databricks_secret(har
     assert not any("WORKSPACE_TOKEN" in name or "CLIENT_SECRET" in name for name in world.secret_names(REPO, "staging"))
 
 
-def test_oauth_secret_rotates_on_schedule_and_its_github_copy_is_rewritten(harness, world, raw_config, synth_raw):
+def test_oauth_scheduled_rotation_by_plain_redeploy_fails_to_plan(harness, world, raw_config, synth_raw):
+    """Why `mlops-cicd rotate` exists. Once the schedule is due, the OAuth secret is planned for replacement,
+    so the SP provider's client_secret is unknown. Provider 1.99.0 treats it as unset; the SDK fills it from
+    DATABRICKS_CLIENT_SECRET of the deployer's environment (or finds none), keeps the SP's client_id, and
+    refreshing the git credential and trigger scope under that provider fails to authenticate. Nothing
+    changes: the old secret and its GitHub copy stay valid until the rotation runs in two phases."""
     stack = deployed(harness, "staging", _staging_in_mode(raw_config, synth_raw, "oauth"))
     old = world.reveal_secret(REPO, "STAGING_DATABRICKS_CLIENT_SECRET")
+    (live_before,) = world.oauth_secrets(STAGING)
     world.advance_clock(days=61)  # past rotation_days = 60, before the 90-day lifetime
-    plan = stack.plan()
-    assert plan.mentions("databricks_service_principal_secret.oauth_secret") and plan.mentions("must be replaced")
-    result = stack.apply()
-    assert result.ok, result.output
-    new = world.reveal_secret(REPO, "STAGING_DATABRICKS_CLIENT_SECRET")
-    (live,) = world.oauth_secrets(STAGING)  # create_before_destroy removed the old one
-    assert new != old and digest(new) == live["secret_hash"]
-    assert stack.plan().no_changes
+
+    plan = stack.plan()  # the deployer has only DATABRICKS_TOKEN (the harness's deployer token)
+    assert plan.exit_code == 1
+    assert plan.mentions("Error: cannot read databricks_git_credential")
+    assert plan.mentions("auth_type oauth-m2m: client_secret not set")
+
+    stack.env.update(DATABRICKS_CLIENT_ID="deployer-sp", DATABRICKS_CLIENT_SECRET="the-deployers-own-secret")
+    plan = stack.plan()  # a deployer authenticating with its own OAuth secret
+    assert plan.exit_code == 1
+    assert plan.mentions("401 invalid_client")
+
+    assert stack.apply().exit_code == 1  # apply plans first: same failure, nothing applied
+    assert world.reveal_secret(REPO, "STAGING_DATABRICKS_CLIENT_SECRET") == old
+    assert world.oauth_secrets(STAGING) == [live_before]
 
 
 def test_oidc_mode_converges_after_its_service_principal_is_deleted_out_of_band(harness, world, raw_config, synth_raw):

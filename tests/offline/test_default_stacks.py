@@ -56,11 +56,17 @@ def test_scheduled_rotation_replaces_the_token_and_every_copy_in_one_apply(stagi
     """The default stack rotates on its schedule (60 days), well before the 90-day token expires."""
     state = _state(staging)
     before = _one(state, "databricks_obo_token")["token_value"]
+    (sp,) = world.service_principals(STAGING)
+    git_before = world.git_credentials(STAGING)[sp["application_id"]]["id"]
     world.advance_clock(days=61)  # past rotation_days, token still valid
     plan = staging.plan()
     assert plan.exit_code == 2
     assert plan.mentions("databricks_obo_token.workspace_token_9CE72CD4 will be replaced due to changes in replace_triggered_by"), plan.output
     assert plan.mentions("github_actions_secret.github_secret_staging_workspace_token must be replaced"), plan.output
+    # The SP provider's token is unknown in this plan, so the provider refreshed with the deployer's
+    # DATABRICKS_TOKEN: the SP's git credential is invisible to the deployer and is planned as a create.
+    git = next(a for a in _state(staging) if a.startswith("databricks_git_credential."))
+    assert plan.mentions(f"{git} will be created"), plan.output
     result = staging.apply()
     assert result.ok, result.output
     assert result.mentions("Apply complete!")
@@ -68,6 +74,9 @@ def test_scheduled_rotation_replaces_the_token_and_every_copy_in_one_apply(stagi
     assert after != before
     assert world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN") == after
     assert len(world.tokens(STAGING)) == 1  # the old token was removed after the new one was stored
+    # force = true: the create, as the SP, updated the SP's one credential in place
+    assert world.git_credentials(STAGING) == {sp["application_id"]: world.git_credentials(STAGING)[sp["application_id"]]}
+    assert world.git_credentials(STAGING)[sp["application_id"]]["id"] == git_before
     replan = staging.plan()
     assert replan.no_changes, replan.output
 

@@ -31,6 +31,48 @@ def test_rotation_replaces_the_token_and_rewrites_its_secret_in_one_apply(harnes
     assert stack.plan().no_changes
 
 
+GIT = "databricks_git_credential.git"
+
+
+def test_rotation_plan_reads_the_sps_git_credential_as_the_deployer_and_recreates_it(harness, world):
+    """The SP provider's token is unknown in a rotation plan: the real provider treats it as unset and the SDK
+    takes DATABRICKS_TOKEN from the environment, the deployer's. Git credentials are per identity, so the
+    deployer does not see the SP's one: it drops out of state and is created again, as the SP, at apply;
+    `force = true` makes that create update the SP's existing credential instead of failing."""
+    stack = deployed(harness, "minimal", fixture_stack("minimal"))
+    (owner,) = world.git_credentials(HOST)
+    before = world.git_credentials(HOST)[owner]["id"]
+    world.advance_clock(days=31)
+    plan = stack.plan()
+    assert plan.mentions(f"{GIT} will be created"), plan.output
+    assert stack.apply().ok
+    assert world.git_credentials(HOST) == {owner: world.git_credentials(HOST)[owner]}
+    assert world.git_credentials(HOST)[owner]["id"] == before  # updated in place, as upstream's force does
+    assert stack.plan().no_changes
+
+
+def test_rotation_without_git_credential_force_fails_at_apply(harness, world):
+    config = fixture_stack("minimal")
+    del config["resource"]["databricks_git_credential"]["git"]["force"]
+    stack = deployed(harness, "minimal", config)
+    old = _token_value(stack)
+    world.advance_clock(days=31)
+    result = stack.apply()
+    assert result.exit_code != 0
+    assert result.mentions("already has a git credential; only one git credential per user is supported")
+    assert world.reveal_secret(REPO, "FIXTURE_WORKSPACE_TOKEN") != old  # the token rotated; the SP's copy broke
+
+
+def test_sp_provider_with_unknown_token_and_no_deployer_token_cannot_refresh(harness, world):
+    """auth_type = "pat" pins the method; with the token unknown and no DATABRICKS_TOKEN the SDK names it."""
+    stack = deployed(harness, "minimal", fixture_stack("minimal"))
+    world.advance_clock(days=31)
+    stack.env["DATABRICKS_TOKEN"] = ""
+    plan = stack.plan()
+    assert plan.exit_code == 1
+    assert plan.mentions("auth_type pat: token is not set")
+
+
 def test_time_rotating_alone_in_replace_triggered_by_does_not_rotate(harness, world):
     """Terraform triggers on an update/replace of the referenced resource, not on its creation."""
     config = fixture_stack("minimal")
@@ -72,6 +114,7 @@ def test_one_git_credential_per_service_principal(harness):
     config = fixture_stack("minimal")
     second = copy.deepcopy(config["resource"]["databricks_git_credential"]["git"])
     second["depends_on"] = ["databricks_git_credential.git"]
+    del second["force"]  # force = true would update the first one in place
     config["resource"]["databricks_git_credential"]["second"] = second
     stack = initialized(harness, "minimal", config)
     result = stack.apply()

@@ -23,7 +23,7 @@ class Context:
     world: dict
     now: float
     provider_config: dict = field(default_factory=dict)
-    principal: dict | None = None  # None while the provider configuration is still unknown (plan)
+    principal: dict | None = None  # None only while planning with a provider that cannot authenticate yet
 
 
 def digest(value: str) -> str:
@@ -49,10 +49,6 @@ class Resource:
         return fill(planned, id=str(uuid.uuid4()))
 
     def read(self, ctx: Context, state: dict) -> dict | None:
-        return state
-
-    def read_unauthenticated(self, ctx: Context, state: dict) -> dict | None:
-        """Refresh while the provider configuration is unknown (its token comes from this very plan)."""
         return state
 
     def update(self, ctx: Context, prior: dict, planned: dict, config: dict) -> dict:

@@ -51,7 +51,6 @@ class OboToken(Resource):
             return None  # the real provider drops an expired token from state, so it is created again
         return {**state, "comment": token["comment"]}
 
-    read_unauthenticated = read
 
     def delete(self, ctx, state):
         _ws(ctx)["tokens"].pop(state["id"], None)
@@ -82,7 +81,6 @@ class ServicePrincipalSecret(Resource):
             return None
         return state
 
-    read_unauthenticated = read
 
     def delete(self, ctx, state):
         _ws(ctx)["sp_secrets"].pop(state["id"], None)

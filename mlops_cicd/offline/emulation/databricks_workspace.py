@@ -7,17 +7,11 @@ import os
 
 from .base import ApiError, Context, Resource, digest, fill
 from .databricks_identity import _ws
-from .workspace import new_id, workspace
+from .workspace import new_id
 
 
 def _owner(ctx: Context) -> str:
     return ctx.principal["name"]
-
-
-def _ws_from_config(ctx: Context) -> dict | None:
-    """The workspace of a provider whose credentials are not known yet (host usually is)."""
-    host = ctx.provider_config.get("host")
-    return workspace(ctx.world, host) if isinstance(host, str) else None
 
 
 class GitCredential(Resource):
@@ -33,7 +27,10 @@ class GitCredential(Resource):
         token = planned.get("personal_access_token") or os.environ.get("GITHUB_TOKEN")
         if not token:
             raise ApiError("personal_access_token is not set and GITHUB_TOKEN is not in the environment")
-        cred_id = new_id(ws)
+        # force = true (upstream): on "already exists", list the caller's one credential and update it in
+        # place, keeping its id
+        existing = ws["git_credentials"].get(owner)
+        cred_id = existing["id"] if existing is not None else new_id(ws)
         ws["git_credentials"][owner] = {"id": cred_id, "git_provider": planned["git_provider"],
                                         "git_username": planned.get("git_username"), "token_sha256": digest(token),
                                         "from_deployer_env": not planned.get("personal_access_token")}
@@ -51,10 +48,6 @@ class GitCredential(Resource):
             return None
         return {**state, "git_provider": found[1]["git_provider"], "git_username": found[1]["git_username"]}
 
-    def read_unauthenticated(self, ctx, state):
-        ws = _ws_from_config(ctx)
-        return state if ws is None or self._find(ws, state["id"]) else None
-
     def update(self, ctx, prior, planned, config):
         ws = _ws(ctx)
         cred = ws["git_credentials"].get(_owner(ctx))
@@ -67,7 +60,7 @@ class GitCredential(Resource):
     def delete(self, ctx, state):
         ws = _ws(ctx)
         found = self._find(ws, state["id"])
-        if found is not None:
+        if found is not None and found[0] == _owner(ctx):  # another identity's credential: 404, ignored
             del ws["git_credentials"][found[0]]
 
 
@@ -100,9 +93,6 @@ class SecretScope(Resource):
     def read(self, ctx, state):
         return state if state["name"] in _ws(ctx)["secret_scopes"] else None
 
-    def read_unauthenticated(self, ctx, state):
-        ws = _ws_from_config(ctx)
-        return state if ws is None or state["name"] in ws["secret_scopes"] else None
 
     def delete(self, ctx, state):
         ws = _ws(ctx)
@@ -131,8 +121,6 @@ class Secret(Resource):
             _require_scope_permission(ctx, scope, ("READ", "WRITE", "MANAGE"))
         return state if self._exists(_ws(ctx), state) else None
 
-    def read_unauthenticated(self, ctx, state):
-        return state if self._exists(_ws_from_config(ctx), state) else None
 
     def delete(self, ctx, state):
         scope = _ws(ctx)["secret_scopes"].get(state["scope"])

@@ -66,7 +66,6 @@ class TimeRotating(Resource):
             return None  # due: removed so that it is created again
         return state
 
-    read_unauthenticated = read
 
 
 RESOURCES = {"time_rotating": TimeRotating(), "time_static": TimeStatic()}
