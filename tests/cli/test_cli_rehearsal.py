@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from mlops_cicd.cli import main
+from mlops_cicd.commands.rehearsal import RehearsedStack
 from mlops_cicd.offline.emulation.base import digest
 from mlops_cicd.offline.harness import Harness
 from mlops_cicd.offline.world import World
@@ -127,6 +128,13 @@ def test_rotate_staging_yields_a_new_token_and_github_secret_and_leaves_prod(cap
     actions = {c["address"].split(".")[0]: c["actions"] for c in result["changes"]}
     assert actions["databricks_obo_token"] == ["create", "delete"]  # the new token first, the old one last
     assert "create" in actions["github_actions_secret"]
+    phases = {c["address"].split(".")[0]: c["phase"] for c in result["changes"]}
+    assert phases["databricks_obo_token"] == phases["github_actions_secret"] == "credential"
+    # phase 1 leaves out what is managed as the SP: its git credential is never refreshed as the deployer
+    assert "databricks_git_credential" not in actions
+    (sp,) = world.service_principals(STAGING_HOST)
+    assert list(world.git_credentials(STAGING_HOST)) == [sp["application_id"]]
+    assert RehearsedStack(rehearsal[2], "staging").stack.plan().no_changes
 
     (new_token,) = world.tokens(STAGING_HOST)
     new_secret = world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN")
@@ -138,6 +146,37 @@ def test_rotate_staging_yields_a_new_token_and_github_secret_and_leaves_prod(cap
     token = _credential(report, "staging", "databricks_obo_token")
     assert token["warnings"] == [] and token["days_left"] >= 89
     assert _credential(report, "prod", "databricks_obo_token")["warnings"]  # prod was not rotated
+
+
+def test_rotate_in_oauth_mode_where_a_plain_apply_cannot_plan(capsys, tmp_path):
+    """A due OAuth secret makes the SP provider's client_secret unknown, and a plain plan fails to
+    authenticate (tests/offline/test_credential_modes.py). `rotate` applies the secret and its GitHub copy
+    first (targeted), then the rest of the stack with the new secret known."""
+    text = write_config(tmp_path).read_text().replace('credential_mode = "pat"', 'credential_mode = "oauth"', 1)
+    (tmp_path / "mlops-cicd.toml").write_text(text)
+    on = ["--config", str(tmp_path / "mlops-cicd.toml"), "--rehearsal-dir", str(tmp_path / "rehearsal")]
+    code, _, err = run_cli(capsys, "rehearse", "staging", *on, "--outdir", str(tmp_path / "out"))
+    assert code == 0, err
+    world = World(tmp_path / "rehearsal" / "state")
+    old = world.reveal_secret(REPO, "STAGING_DATABRICKS_CLIENT_SECRET")
+    world.advance_clock(days=61)  # the 60-day schedule is due
+    stack = RehearsedStack(tmp_path / "rehearsal", "staging").stack
+    assert stack.plan().mentions("auth_type oauth-m2m: client_secret not set")  # why a plain apply is not enough
+
+    code, result = run_json(capsys, "rotate", "staging", "--rehearsal", "--json", *on)
+    assert code == 0
+    actions = {c["address"].split(".")[0]: (c["actions"], c["phase"]) for c in result["changes"]}
+    assert actions["databricks_service_principal_secret"] == (["create", "delete"], "credential")
+    new = world.reveal_secret(REPO, "STAGING_DATABRICKS_CLIENT_SECRET")
+    (live,) = world.oauth_secrets(STAGING_HOST)
+    assert new != old and digest(new) == live["secret_hash"]
+    (sp,) = world.service_principals(STAGING_HOST)
+    assert list(world.git_credentials(STAGING_HOST)) == [sp["application_id"]]
+    replan = stack.plan()
+    assert replan.no_changes, replan.output
+
+    code, out, _ = run_cli(capsys, "rotate", "staging", "--rehearsal", *on)  # text output, rotating again
+    assert code == 0 and "in two applies" in out and "1. the new credential" in out and "2. the rest" in out
 
 
 def test_failed_rehearsal_exits_1_and_shows_the_failing_step(capsys, tmp_path):
