@@ -1,11 +1,13 @@
 """rehearse, status --rehearsal and rotate --rehearsal against the offline providers. One rehearsal of
-both stacks is shared by the module; the tests run in file order (the last ones move the clock and rotate)."""
+both stacks is made for the module; every test gets it as rehearsed (what a test changes, e.g. the
+emulated clock or a rotation, is undone after it), so the tests do not depend on their order."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import json
+import shutil
 from datetime import datetime, timedelta
 
 import pytest
@@ -24,8 +26,8 @@ PROD_HOST = "https://mlops-demo-prod.cloud.databricks.com"
 
 
 @pytest.fixture(scope="module")
-def rehearsal(tmp_path_factory):
-    """`mlops-cicd rehearse --json` of the shipped config: (exit code, JSON report, config path, rehearsal dir)."""
+def rehearsed(tmp_path_factory):
+    """`mlops-cicd rehearse --json` of the shipped config: (JSON report, config path, rehearsal dir)."""
     root = tmp_path_factory.mktemp("rehearsal")
     config, directory = write_config(root), root / "rehearsal"
     out, err = io.StringIO(), io.StringIO()
@@ -34,6 +36,18 @@ def rehearsal(tmp_path_factory):
                      "--outdir", str(root / "cdktf.out")])
     assert code == 0, err.getvalue()
     return json.loads(out.getvalue()), config, directory
+
+
+@pytest.fixture
+def rehearsal(rehearsed, tmp_path):
+    """The module's rehearsal, restored after the test: state, work dirs and emulated world as rehearsed.
+    Restored in place, as the work dirs' backend paths and the dummy variables' seed are absolute paths."""
+    directory = rehearsed[2]
+    saved = tmp_path / "saved-rehearsal"
+    shutil.copytree(directory, saved, symlinks=True)
+    yield rehearsed
+    shutil.rmtree(directory)
+    shutil.copytree(saved, directory, symlinks=True)
 
 
 def _declared_resources(rehearsal, stack: str) -> int:
@@ -119,6 +133,7 @@ def test_status_after_moving_the_emulated_clock_warns(capsys, rehearsal):
 
 def test_rotate_staging_yields_a_new_token_and_github_secret_and_leaves_prod(capsys, rehearsal):
     world = World(rehearsal[2] / "state")
+    world.advance_clock(days=80)  # both stacks' tokens are close to expiry and their rotation is due
     (old_token,) = world.tokens(STAGING_HOST)
     old_secret = world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN")
     prod_tokens = world.tokens(PROD_HOST)
