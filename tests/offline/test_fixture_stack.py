@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+from mlops_cicd.offline.harness import Harness, dummy_variables
+
 from .conftest import FIXTURES, deployed, fixture_stack, initialized
 
 HOST = "https://fixture-ws.cloud.databricks.com"
@@ -47,7 +51,30 @@ def test_rehearse_reports_each_step_and_keeps_its_work_dir(tmp_path, offline_bui
     assert printed[-1].endswith("No changes.")
     assert (tmp_path / "out" / "summary.json").exists()
     assert (tmp_path / "out" / "work" / "minimal" / "terraform.tfstate").exists()
-    assert "offline-dummy" not in "".join(printed)  # dummy secret values are never printed
+
+
+def test_a_failed_rehearsal_prints_the_log_tail_but_no_dummy_variable_value(tmp_path, offline_build):
+    """On failure the report prints the failing step's log tail; the dummy TF_VAR_* values, which terraform
+    gets for the stack's variables, are not in it (here the failure is about such a variable)."""
+    from mlops_cicd.offline.rehearse import rehearse
+
+    config = fixture_stack("minimal")
+    config["output"] = {"git_read_token": {"value": "${var.git_read_token}"}}  # not marked sensitive: refused
+    (tmp_path / "stacks" / "minimal").mkdir(parents=True)
+    (tmp_path / "stacks" / "minimal" / "cdk.tf.json").write_text(json.dumps(config))
+    printed = []
+    (report,) = rehearse(tmp_path / "stacks", tmp_path / "out", echo=printed.append)
+    assert not report.ok and report.failed_step in ("validate", "plan")
+    text = "\n".join(printed)
+    assert f"FAILED at {report.failed_step}" in text and "Output refers to sensitive values" in text
+    values = dummy_variables(config, str((tmp_path / "out" / "state").resolve()))
+    assert list(values) == ["TF_VAR_git_read_token"]
+    # these are the values terraform was given (the rehearsal's harness, re-opened on the same dirs)
+    reopened = Harness(tmp_path / "out" / "work", tmp_path / "out" / "state", offline_build.root)
+    stack = reopened.prepare("minimal", tmp_path / "out" / "work" / "minimal", fresh=False)
+    assert {k: v for k, v in stack.env.items() if k.startswith("TF_VAR_")} == values
+    for value in values.values():
+        assert value not in text
 
 
 def test_token_lifetime_beyond_the_workspace_maximum_is_refused(harness):
