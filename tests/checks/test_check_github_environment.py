@@ -38,9 +38,18 @@ def test_each_missing_protection_of_prod_is_an_error_naming_the_setting(docs, fi
     assert "[environments.github_environment" in finding.fix
 
 
-def test_protected_prod_environment_passes(docs, findings):
+def test_prod_protected_by_team_reviewers_and_branch_patterns_passes(docs, findings):
+    """Reviewers may be teams instead of users, and the branch policy custom patterns instead of protected
+    branches: both protect the environment."""
+    env = first(docs["prod"], "github_repository_environment")
+    env["reviewers"] = [{"teams": [1234567]}]
+    env["deployment_branch_policy"] = {"protected_branches": False, "custom_branch_policies": True}
     active, _ = findings(docs)
     assert ("MLOPS004", "prod") not in active
+
+    env["reviewers"] = [{"teams": [], "users": []}]  # a reviewers block that names nobody does not count
+    active, report = findings(docs)
+    assert active == {("MLOPS004", "prod")} and "no required reviewers" in report.errors[0].message
 
 
 def test_unprotected_staging_environment_is_fine(docs, findings):

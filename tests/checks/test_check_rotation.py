@@ -65,9 +65,18 @@ def test_interpolated_replace_trigger_is_an_error_with_the_bare_address_as_fix(d
     assert repr(bare) in finding.fix
 
 
-def test_bare_replace_triggers_pass(docs, findings):
-    active, _ = findings(docs)
-    assert not {i for i, _ in active} & {"MLOPS005", "MLOPS006"}
+def test_replace_triggers_of_any_resource_must_be_bare(docs, findings):
+    """MLOPS006 looks at every resource, not only credentials: a bare address passes, an interpolation not."""
+    git = first(docs["prod"], "databricks_git_credential")
+    (token,) = docs["prod"]["resource"]["databricks_obo_token"]
+    git["lifecycle"] = {"replace_triggered_by": [f"databricks_obo_token.{token}"]}
+    assert findings(docs)[0] == set()
+
+    git["lifecycle"]["replace_triggered_by"] = [f"${{databricks_obo_token.{token}}}"]
+    active, report = findings(docs)
+    assert active == {("MLOPS006", "prod")}
+    (finding,) = report.errors
+    assert finding.address.startswith("databricks_git_credential.") and repr(f"databricks_obo_token.{token}") in finding.fix
 
 
 def _schedule_address(stack: dict) -> str:
@@ -85,11 +94,21 @@ def test_token_tied_to_its_schedule_only_by_replace_triggered_by_is_a_warning(do
     assert "only through replace_triggered_by" in warning.message and "time_static" in warning.fix
 
 
-def test_token_replaced_through_a_copy_of_its_schedule_passes(docs, findings):
+def test_token_replaced_through_a_copy_fed_by_triggers_passes_and_an_unfed_copy_does_not(docs, findings):
+    """A time_static copies the schedule through either forcing argument: `triggers` as well as `rfc3339`.
+    One fed by neither ties the token to no schedule at all."""
     token = first(docs["prod"], "databricks_obo_token")
     (trigger,) = token["lifecycle"]["replace_triggered_by"]
-    assert trigger.startswith("time_static.")  # RotationSchedule's copy of the schedule's time
-    assert findings(docs)[0] == set()
+    static = first(docs["prod"], "time_static")
+    del static["rfc3339"]
+    static["triggers"] = {"rotation": f"${{{_schedule_address(docs['prod'])}.id}}"}
+    assert trigger.startswith("time_static.") and findings(docs)[0] == set()
+
+    del static["triggers"]
+    static["rfc3339"] = "2026-01-01T00:00:00Z"
+    active, report = findings(docs)
+    assert ("MLOPS005", "prod") in active
+    assert any("not tied to a time_rotating" in f.message for f in report.errors if f.check_id == "MLOPS005")
 
 
 def test_token_with_its_schedule_in_a_replacing_argument_passes(docs, findings):

@@ -72,8 +72,11 @@ def test_prod_workspace_token_repository_level_by_explicit_choice_passes(docs, f
     assert active == set()
 
 
-def test_repository_secret_outside_production_is_fine(docs, findings):
-    # staging keeps STAGING_WORKSPACE_TOKEN at repository level, as the template's workflows expect
-    assert "github_actions_secret" in docs["staging"]["resource"]
-    active, _ = findings(docs)
-    assert ("MLOPS003", "staging") not in active
+def test_repository_secret_outside_production_is_fine(docs, findings, raw):
+    """MLOPS003 is about production only: the same repository-level token is fine once prod is not
+    production (here: marked so in the config), and an error while it is."""
+    _make_prod_token_repository_level(docs)
+    assert findings(docs)[0] == {("MLOPS003", "prod")}
+    environment(raw, "prod")["production"] = False
+    active, _ = findings(docs, raw)
+    assert ("MLOPS003", "prod") not in active
