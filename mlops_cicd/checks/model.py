@@ -25,11 +25,15 @@ class Stack:
 
 @dataclass(frozen=True)
 class Synthesis:
-    """Everything a check may look at. `environ` supplies TF_VAR_* values for literal-secret detection."""
+    """Everything a check may look at. `environ` supplies TF_VAR_* values for literal-secret detection:
+    only those are kept (whatever else is given is dropped), and they are never part of the repr."""
 
     config: Config
     stacks: tuple[Stack, ...]
-    environ: Mapping[str, str] = field(default_factory=dict)
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "environ", {k: v for k, v in self.environ.items() if k.startswith("TF_VAR_")})
 
 
 @dataclass(frozen=True)

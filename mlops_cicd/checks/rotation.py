@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ..offline.units import SECONDS_PER_DAY
 from .model import Issue, Stack, Synthesis
 from .schedules import Binding, credentials
 from .terraform_json import all_resources, resources
 
-SECONDS_PER_DAY = 86400
 # Upper bounds, so a rotation period is never judged shorter than it can be.
 _ROTATION_UNITS = {
     "rotation_minutes": 60, "rotation_hours": 3600, "rotation_days": SECONDS_PER_DAY,
@@ -100,7 +100,7 @@ def bare_replace_triggers(synthesis: Synthesis) -> Iterator[Issue]:
 def schedule_reaches_credential(synthesis: Synthesis) -> Iterator[Issue]:
     """A credential bound to its schedule only weakly (see schedules.py) is replaced only once expired."""
     for stack in synthesis.stacks:
-        for kind, address, _, bound in credentials(stack.document):
+        for _, address, _, bound in credentials(stack.document):
             if bound.schedules and not bound.effective:
                 schedule = sorted(bound.schedules)[0]
                 yield Issue(

@@ -55,7 +55,3 @@ def workspace_of(document: dict, body: dict) -> str | None:
             host = config.get("host")
             return host.rstrip("/") if isinstance(host, str) else None
     return None
-
-
-def construct_path(body: dict) -> str:
-    return ((body.get("//") or {}).get("metadata") or {}).get("path", "")

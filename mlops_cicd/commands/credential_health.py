@@ -6,9 +6,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..offline.units import SECONDS_PER_DAY
 from .credential_state import Credential
-
-DAY_SECONDS = 86400
 
 
 @dataclass(frozen=True)
@@ -20,7 +19,7 @@ class Assessment:
 
 
 def _days(moment: datetime, now: datetime) -> int:
-    return math.floor((moment - now).total_seconds() / DAY_SECONDS)
+    return math.floor((moment - now).total_seconds() / SECONDS_PER_DAY)
 
 
 def _day(moment: datetime) -> str:

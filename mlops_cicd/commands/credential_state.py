@@ -10,8 +10,8 @@ estimate, and marked as such.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
 from ..checks.schedules import binding
@@ -26,7 +26,7 @@ CREDENTIAL_KINDS = {
 @dataclass(frozen=True)
 class StackState:
     name: str
-    show: dict
+    show: dict = field(repr=False)
     """`terraform show -json` output of the stack's state."""
     document: dict | None = None
     """The stack's cdk.tf.json, when at hand (it says which schedule rotates which credential)."""
@@ -50,11 +50,18 @@ class Credential:
         return CREDENTIAL_KINDS[self.type]
 
 
+def parse_iso(value: str) -> datetime:
+    """An ISO 8601 / RFC 3339 time (a trailing Z allowed), UTC when it names no zone; ValueError if malformed."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def parse_time(value: object) -> datetime | None:
+    """A time as state records it; None when absent or malformed."""
     if not isinstance(value, str) or not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_iso(value)
     except ValueError:
         return None
 

@@ -12,7 +12,7 @@ from typing import Sequence
 from .credential_state import StackState
 from .errors import UserError
 from .progress import step
-from .terraform import first_error_line
+from .terraform import failure_summary
 
 REHEARSAL_DIR_ENV = "MLOPS_CICD_REHEARSAL_DIR"
 
@@ -36,7 +36,7 @@ class RehearsedStack:
         work = directory / "work" / name
         if not (work / "terraform.tfstate").exists():
             raise UserError(f"no rehearsed state for {name} under {directory}",
-                            f"run `mlops-cicd rehearse` (or `make rehearse`) first")
+                            "run `mlops-cicd rehearse` (or `make rehearse`) first")
         harness = Harness(directory / "work", directory / "state")
         self.stack = harness.prepare(name, work, fresh=False)  # same path and seed: nothing changes
         self.name = name
@@ -48,8 +48,9 @@ class RehearsedStack:
     def terraform(self, args: Sequence[str], fix: str) -> str:
         result = self.stack.run(args[0], *args[1:])
         if result.exit_code != 0:
-            raise UserError(f"terraform {args[0]} of rehearsed {self.name} failed: {first_error_line(result.output)}", fix)
-        return result.output
+            raise UserError(f"terraform {args[0]} of rehearsed {self.name} failed: "
+                            f"{failure_summary(result.output, result.exit_code)}", fix)
+        return result.stdout
 
 
 def emulated_now(directory: Path) -> datetime:

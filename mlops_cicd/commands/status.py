@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .common import add_config_option, config_of, selected_environments
 from .credential_health import Assessment, assess
-from .credential_state import StackState, credentials_in_state, state_resources
+from .credential_state import StackState, credentials_in_state, parse_iso, state_resources
 from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK, UserError
 from .progress import step
 from .rehearsal import add_rehearsal_dir_option, rehearsal_dir, rehearsal_states
@@ -110,11 +110,6 @@ def render_table(document: dict) -> str:
     return "\n".join(lines)
 
 
-def _parse_now(value: str) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
     names = selected_environments(config, args.stacks)
@@ -126,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         states = _from_deployed_stacks(names, Path(args.outdir))
     if args.now:
-        now, clock = _parse_now(args.now), "given"
+        now, clock = parse_iso(args.now), "given"
     warning_days = config.checks.expiry_warning_days
     document = as_json(states, assessments(states, now, warning_days), now, clock, warning_days)
     print(json.dumps(document, indent=2) if args.json else render_table(document))

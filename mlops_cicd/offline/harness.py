@@ -7,6 +7,10 @@
 TF_CLI_CONFIG_FILE, MLOPS_OFFLINE_STATE_DIR, the deployer's DATABRICKS_TOKEN (a dummy the emulator knows
 as the workspace admin; `extra_env={"DATABRICKS_TOKEN": ""}` for a deployer without one) and dummy TF_VAR_* values for the stack's variables are
 set only in the environment of the terraform subprocesses; the values are never printed or returned.
+
+The calling shell's real credentials are not inherited (see `inherited_env`): DATABRICKS_*, GITHUB_TOKEN,
+GH_TOKEN, TF_VAR_*, AWS_*, ARM_*, GOOGLE_* and PG_CONN_STR are dropped. A caller that needs one of them
+(e.g. PG_CONN_STR for a pg backend) passes it explicitly: `Harness(..., extra_env={"PG_CONN_STR": ...})`.
 """
 
 from __future__ import annotations
@@ -26,6 +30,16 @@ from .store import STATE_DIR_ENV
 
 STACK_FILE = "cdk.tf.json"
 
+# Never inherited from the calling shell by terraform and the stand-in providers: real credentials.
+DROPPED_NAMES = frozenset({"GITHUB_TOKEN", "GH_TOKEN", "PG_CONN_STR", "TF_PLUGIN_CACHE_DIR"})
+DROPPED_PREFIXES = ("DATABRICKS_", "TF_VAR_", "AWS_", "ARM_", "GOOGLE_")
+
+
+def inherited_env(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The part of the calling environment (default: os.environ) an offline run keeps."""
+    source = os.environ if environ is None else environ
+    return {k: v for k, v in source.items() if k not in DROPPED_NAMES and not k.startswith(DROPPED_PREFIXES)}
+
 
 @dataclass
 class StepResult:
@@ -33,6 +47,8 @@ class StepResult:
     exit_code: int
     output: str
     seconds: float
+    stdout: str = field(default="", repr=False)
+    """stdout alone (`output` is stdout + stderr), for machine-readable output such as `show -json`."""
 
     @property
     def ok(self) -> bool:
@@ -75,7 +91,8 @@ class Stack:
         started = time.perf_counter()
         proc = subprocess.run(["terraform", step, *args], cwd=self.work_dir, env=self.env,
                               capture_output=True, text=True)
-        result = StepResult(step, proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - started)
+        result = StepResult(step, proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - started,
+                            proc.stdout)
         self.results.append(result)
         return result
 
@@ -96,7 +113,7 @@ class Stack:
 
     def show(self) -> dict:
         result = self.run("show", "-json", "-no-color")
-        return json.loads(result.output) if result.exit_code == 0 and result.output.strip() else {}
+        return json.loads(result.stdout) if result.exit_code == 0 and result.stdout.strip() else {}
 
     def resources(self) -> list[dict]:
         """Managed resources in state (from `terraform show -json`)."""
@@ -125,12 +142,12 @@ class Harness:
 
     def base_env(self) -> dict[str, str]:
         # The deployer's credentials, as a CI job has them: only the emulator's deployer token. Whatever
-        # DATABRICKS_* the calling shell holds is dropped (never sent anywhere, and would change identities).
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
+        # DATABRICKS_* the calling shell holds is dropped (never sent anywhere, and would change identities),
+        # and so are its other real credentials (GitHub tokens, TF_VAR_*, cloud and backend credentials).
+        env = inherited_env()
         env["DATABRICKS_TOKEN"] = DEPLOYER_TOKEN
         env.update(TF_CLI_CONFIG_FILE=str(self.build.cli_config), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1",
                    **{STATE_DIR_ENV: str(self.state_dir)})
-        env.pop("TF_PLUGIN_CACHE_DIR", None)
         env.update(self.extra_env)
         return env
 

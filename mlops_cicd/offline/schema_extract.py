@@ -115,7 +115,7 @@ class _Extractor:
         return self.block_of_class(struct + "OutputReference", _hcl_entries(fn), inside_attribute, computed_parent)
 
     def _add_configurable(self, block, name, flags, entry, inside_attribute):
-        value, is_block, kind, storage = entry
+        value, _, kind, storage = entry
         if storage in ("stringList", "numberList"):
             elem = "string" if storage == "stringList" else "number"
             block["attributes"][name] = {"type": [kind, elem], **flags}

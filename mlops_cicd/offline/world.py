@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import store
+from .units import SECONDS_PER_DAY
 from .emulation.github_repo import unseal
 from .emulation.workspace import normalize_host, token_is_live
 
@@ -28,9 +29,6 @@ class World:
         return self.snapshot()["workspaces"].get(normalize_host(host), {})
 
     # ---- Databricks --------------------------------------------------------------------------------
-    def hosts(self) -> list[str]:
-        return sorted(self.snapshot()["workspaces"])
-
     def service_principals(self, host: str) -> list[dict]:
         return list(self._workspace(host).get("service_principals", {}).values())
 
@@ -101,12 +99,9 @@ class World:
     # ---- clock and faults --------------------------------------------------------------------------
     def advance_clock(self, days: float = 0, seconds: float = 0) -> None:
         with store.transaction(self.state_dir) as world:
-            world["clock_offset"] = world.get("clock_offset", 0.0) + days * 86400 + seconds
+            world["clock_offset"] = world.get("clock_offset", 0.0) + days * SECONDS_PER_DAY + seconds
 
     def inject_fault(self, tf_type: str, nth: int = 1, operation: str | None = None, message: str | None = None) -> None:
         """Fail the nth mutating call (create/update/delete, or only `operation`) of a type from now on."""
         with store.transaction(self.state_dir) as world:
             world["faults"].append({"type": tf_type, "nth": nth, "operation": operation, "message": message})
-
-    def calls(self, tf_type: str) -> int:
-        return self.snapshot().get("counters", {}).get(tf_type, 0)

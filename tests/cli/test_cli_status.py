@@ -10,7 +10,7 @@ TOKEN = "databricks_obo_token.workspace_token_9CE72CD4"
 SCHEDULE = "time_rotating.workspace_token_rotation_74E48B32"
 
 
-def _status(capsys, tmp_path, *extra: str, states: dict | None = None):
+def _status(tmp_path, *extra: str, states: dict | None = None):
     args = ["status", "--config", str(write_config(tmp_path)), "--outdir", str(tmp_path / "none")]
     for stack, show in (states or {"staging": show_json(), "prod": show_json()}).items():
         path = tmp_path / f"{stack}.json"
@@ -25,7 +25,7 @@ def _credentials(report: dict, stack: str) -> dict[str, dict]:
 
 
 def test_json_lists_token_and_schedule_with_dates_and_days_left(capsys, tmp_path):
-    code, report = run_json(capsys, *_status(capsys, tmp_path, "--json", "--now", "2026-01-11T00:00:00Z"))
+    code, report = run_json(capsys, *_status(tmp_path, "--json", "--now", "2026-01-11T00:00:00Z"))
     assert code == 0
     assert set(report) == {"as_of", "clock", "warning_days", "warnings", "stacks"}
     assert (report["as_of"], report["clock"], report["warning_days"], report["warnings"]) == ("2026-01-11T00:00:00Z", "given", 14, 0)
@@ -42,7 +42,7 @@ def test_json_lists_token_and_schedule_with_dates_and_days_left(capsys, tmp_path
 
 
 def test_table_shows_each_stack_credential_and_dates(capsys, tmp_path):
-    code, out, _ = run_cli(capsys, *_status(capsys, tmp_path, "--now", "2026-01-11T00:00:00Z"))
+    code, out, _ = run_cli(capsys, *_status(tmp_path, "--now", "2026-01-11T00:00:00Z"))
     assert code == 0
     header, *rows = [line for line in out.splitlines() if not line.startswith(("as of", "warning", "note"))]
     assert header.split()[:3] == ["STACK", "CREDENTIAL", "ADDRESS"]
@@ -55,7 +55,7 @@ def test_table_shows_each_stack_credential_and_dates(capsys, tmp_path):
 
 
 def test_warns_when_token_expires_soon_and_rotation_is_overdue(capsys, tmp_path):
-    code, report = run_json(capsys, *_status(capsys, tmp_path, "--json", "--now", "2026-03-25T00:00:00Z"))
+    code, report = run_json(capsys, *_status(tmp_path, "--json", "--now", "2026-03-25T00:00:00Z"))
     assert code == 0
     token, schedule = (_credentials(report, "staging")[a] for a in (TOKEN, SCHEDULE))
     assert token["days_left"] == 7
@@ -65,29 +65,29 @@ def test_warns_when_token_expires_soon_and_rotation_is_overdue(capsys, tmp_path)
 
 def test_warns_when_token_expires_before_its_next_rotation(capsys, tmp_path):
     states = {"staging": show_json(token_lifetime_days=30), "prod": show_json()}
-    code, out, _ = run_cli(capsys, *_status(capsys, tmp_path, "--now", "2026-01-02T00:00:00Z", states=states))
+    code, out, _ = run_cli(capsys, *_status(tmp_path, "--now", "2026-01-02T00:00:00Z", states=states))
     assert code == 0
     assert f"warning: staging {TOKEN}: expires on 2026-01-31, before its next rotation on 2026-03-02" in out
     assert f"warning: prod {TOKEN}" not in out
 
 
 def test_fail_on_warning_exits_1_only_with_a_warning(capsys, tmp_path):
-    quiet = _status(capsys, tmp_path, "--fail-on-warning", "--now", "2026-01-11T00:00:00Z")
+    quiet = _status(tmp_path, "--fail-on-warning", "--now", "2026-01-11T00:00:00Z")
     assert run_cli(capsys, *quiet)[0] == 0
-    noisy = _status(capsys, tmp_path, "--fail-on-warning", "--now", "2026-03-25T00:00:00Z")
+    noisy = _status(tmp_path, "--fail-on-warning", "--now", "2026-03-25T00:00:00Z")
     assert run_cli(capsys, *noisy)[0] == 1
 
 
 def test_empty_state_is_reported_as_not_deployed(capsys, tmp_path):
     states = {"staging": {"format_version": "1.0"}}
-    code, out, _ = run_cli(capsys, *_status(capsys, tmp_path, states=states))
+    code, out, _ = run_cli(capsys, *_status(tmp_path, states=states))
     assert code == 0 and "note: staging: its state is empty (not deployed yet?)" in out
 
 
 def test_deployed_stack_without_stored_credential_is_not_called_undeployed(capsys, tmp_path):
     show = show_json()
     show["values"]["root_module"]["resources"] = show["values"]["root_module"]["resources"][2:]  # the SP only
-    code, report = run_json(capsys, *_status(capsys, tmp_path, "--json", states={"staging": show}))
+    code, report = run_json(capsys, *_status(tmp_path, "--json", states={"staging": show}))
     (stack,) = report["stacks"]
     assert code == 0 and stack["deployed"] is True and stack["credentials"] == []
 
@@ -112,14 +112,14 @@ def test_oauth_secret_dates_come_from_its_own_state(capsys, tmp_path):
         "type": "databricks_service_principal_secret", "name": "oauth_secret_secret_1",
         "values": {"create_time": "2026-01-05T10:00:00Z", "expire_time": "2026-04-05T10:00:00Z", "lifetime": "7776000s"},
     }
-    code, report = run_json(capsys, *_status(capsys, tmp_path, "--json", "--now", "2026-01-11T00:00:00Z", states={"staging": show}))
+    code, report = run_json(capsys, *_status(tmp_path, "--json", "--now", "2026-01-11T00:00:00Z", states={"staging": show}))
     secret = _credentials(report, "staging")["databricks_service_principal_secret.oauth_secret_secret_1"]
     assert (secret["kind"], secret["created"], secret["expires"]) == ("OAuth secret", "2026-01-05T10:00:00Z", "2026-04-05T10:00:00Z")
     assert secret["rotation"] == SCHEDULE and secret["days_left"] == 84 and secret["warnings"] == []
 
 
 def test_warning_window_comes_from_the_config(capsys, tmp_path):
-    args = _status(capsys, tmp_path, "--json", "--now", "2026-03-05T00:00:00Z")  # the token expires in 27 days
+    args = _status(tmp_path, "--json", "--now", "2026-03-05T00:00:00Z")  # the token expires in 27 days
     token = _credentials(run_json(capsys, *args)[1], "staging")[TOKEN]
     assert not any(w.startswith("expires in") for w in token["warnings"])
 

@@ -66,12 +66,11 @@ def two_machines(pg_conn, tmp_path):
     outdir = synth(parse_config(raw), tmp_path / "cdktf.out")
     document = json.loads((outdir / "stacks" / "staging" / "cdk.tf.json").read_text())
     assert "pg" in document["terraform"]["backend"]
-    harness = Harness(tmp_path / "work", tmp_path / "world")
+    harness = Harness(tmp_path / "work", tmp_path / "world", extra_env={"PG_CONN_STR": pg_conn})  # not inherited
     machines = []
     for name in ("first", "second"):
         stack = harness.prepare(name, document)
         stack.write_config(document)  # prepare() localizes the backend; this test wants the real pg one
-        stack.env["PG_CONN_STR"] = pg_conn
         init = stack.init()
         assert init.ok, init.output
         machines.append(stack)

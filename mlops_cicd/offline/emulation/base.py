@@ -7,11 +7,25 @@ Raise `ApiError` for what the real API would refuse; it becomes an error diagnos
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import uuid
 from dataclasses import dataclass, field
 
 from ..values import UNKNOWN
+
+RFC3339_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def format_rfc3339(moment: datetime.datetime | float) -> str:
+    """A UTC time (datetime, or seconds since the epoch) as the providers write it: 2026-01-01T00:00:00Z."""
+    if not isinstance(moment, datetime.datetime):
+        moment = datetime.datetime.fromtimestamp(moment, datetime.timezone.utc)
+    return moment.strftime(RFC3339_FORMAT)
+
+
+def parse_rfc3339(text: str) -> datetime.datetime:
+    return datetime.datetime.strptime(text, RFC3339_FORMAT).replace(tzinfo=datetime.timezone.utc)
 
 
 class ApiError(Exception):

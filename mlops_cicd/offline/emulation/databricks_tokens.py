@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
 import secrets as random
 
-from .base import ApiError, Resource, digest, fill
+from ..units import SECONDS_PER_DAY
+from .base import ApiError, Resource, digest, fill, format_rfc3339
 from .databricks_identity import _require_admin, _ws
 from .workspace import can_use_tokens, new_id, token_is_live
 
@@ -20,10 +20,6 @@ def _sp_by_application_id(ws: dict, application_id: str) -> dict:
     raise ApiError(f"404 service principal with application id {application_id} not found")
 
 
-def _rfc3339(seconds: float) -> str:
-    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 class OboToken(Resource):
     def create(self, ctx, planned, config):
         ws = _ws(ctx)
@@ -33,7 +29,7 @@ class OboToken(Resource):
             raise ApiError(f"403 PERMISSION_DENIED: {sp['application_id']} does not have permission to use tokens "
                            "(grant CAN_USE on authorization = \"tokens\" or add it to a group that has it)")
         lifetime = planned.get("lifetime_seconds")
-        if lifetime and lifetime > MAX_TOKEN_LIFETIME_DAYS * 86400:
+        if lifetime and lifetime > MAX_TOKEN_LIFETIME_DAYS * SECONDS_PER_DAY:
             raise ApiError(f"400 INVALID_PARAMETER_VALUE: lifetime_seconds {lifetime} exceeds the workspace's "
                            f"maximum token lifetime of {MAX_TOKEN_LIFETIME_DAYS} days (maxTokenLifetimeDays)")
         value = "dapi" + random.token_hex(16)
@@ -68,8 +64,8 @@ class ServicePrincipalSecret(Resource):
         value = "dose" + random.token_hex(16)
         secret_id = new_id(ws)
         record = {"id": secret_id, "application_id": sp["application_id"], "sp_id": sp["id"],
-                  "secret_hash": digest(value), "create_time": _rfc3339(ctx.now),
-                  "expire_time": _rfc3339(ctx.now + seconds), "expire_epoch": ctx.now + seconds}
+                  "secret_hash": digest(value), "create_time": format_rfc3339(ctx.now),
+                  "expire_time": format_rfc3339(ctx.now + seconds), "expire_epoch": ctx.now + seconds}
         ws["sp_secrets"][secret_id] = record
         return fill(planned, id=secret_id, secret=value, secret_hash=record["secret_hash"], lifetime=lifetime,
                     create_time=record["create_time"], update_time=record["create_time"],

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import base64
-import datetime
 
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
-from .base import ApiError, Context
+from .base import ApiError, Context, format_rfc3339
 
 
 def timestamp(ctx: Context) -> str:
-    return datetime.datetime.fromtimestamp(ctx.now, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_rfc3339(ctx.now)
 
 
 def repo(ctx: Context, name: str) -> dict:

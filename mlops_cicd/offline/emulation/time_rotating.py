@@ -11,13 +11,8 @@ from __future__ import annotations
 import calendar
 import datetime
 
-from .base import Resource
-
-_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def _parse(text: str) -> datetime.datetime:
-    return datetime.datetime.strptime(text, _FORMAT).replace(tzinfo=datetime.timezone.utc)
+from .base import Resource, format_rfc3339
+from .base import parse_rfc3339 as _parse
 
 
 def _add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
@@ -44,7 +39,7 @@ def rotation_time(base: datetime.datetime, values: dict) -> datetime.datetime | 
 def _timestamp_fields(ctx, planned: dict) -> tuple[datetime.datetime, dict]:
     base = _parse(planned["rfc3339"]) if isinstance(planned.get("rfc3339"), str) else \
         datetime.datetime.fromtimestamp(int(ctx.now), datetime.timezone.utc)
-    return base, {**planned, "id": base.strftime(_FORMAT), "rfc3339": base.strftime(_FORMAT), "year": base.year,
+    return base, {**planned, "id": format_rfc3339(base), "rfc3339": format_rfc3339(base), "year": base.year,
                   "month": base.month, "day": base.day, "hour": base.hour, "minute": base.minute,
                   "second": base.second, "unix": int(base.timestamp())}
 
@@ -58,7 +53,7 @@ class TimeRotating(Resource):
     def create(self, ctx, planned, config):
         base, out = _timestamp_fields(ctx, planned)
         rotation = rotation_time(base, planned)
-        out["rotation_rfc3339"] = rotation.strftime(_FORMAT) if rotation else planned.get("rotation_rfc3339")
+        out["rotation_rfc3339"] = format_rfc3339(rotation) if rotation else planned.get("rotation_rfc3339")
         return out
 
     def read(self, ctx, state):
