@@ -22,6 +22,15 @@ def build_app(config: Config, outdir: str | Path) -> tuple[App, dict[str, Enviro
     return app, stacks
 
 
+def synth_into(config: Config, directory: str | Path, *, enforce_checks: bool) -> None:
+    """Synthesize every stack into `directory`; with `enforce_checks`, a check error raises `ChecksFailed`."""
+    app, _ = build_app(config, directory)
+    app.synth()
+    if enforce_checks:
+        # Guard rails (design.md section 5): the report goes to stderr, an error raises here.
+        enforce(config, Path(directory))
+
+
 def synth(config: Config, outdir: str | Path | None = None) -> Path:
     """Synthesize every stack into `outdir` (default: cdktf's CDKTF_OUTDIR, else `cdktf.out`).
 
@@ -32,9 +41,6 @@ def synth(config: Config, outdir: str | Path | None = None) -> Path:
     """
     target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR)
     with tempfile.TemporaryDirectory(prefix="mlops-cicd-synth-") as scratch:
-        app, _ = build_app(config, scratch)
-        app.synth()
-        # Guard rails (design.md section 5): a check error raises here, before anything reaches `target`.
-        enforce(config, Path(scratch))
+        synth_into(config, scratch, enforce_checks=True)  # raises before anything reaches `target`
         shutil.copytree(scratch, target, dirs_exist_ok=True)
     return target

@@ -26,12 +26,11 @@ def config_of(args: argparse.Namespace) -> Config:
 
 def synthesized_documents(config: Config) -> dict[str, dict]:
     """Synthesize every stack into a throwaway directory (no checks enforced) and return the JSON by stack."""
-    from ..app import build_app  # cdktf start-up is slow; only pay it when synthesizing
+    from ..app import synth_into  # cdktf start-up is slow; only pay it when synthesizing
     from ..checks import load_documents
 
     with step(f"synthesizing {len(config.environments)} stack(s)"), tempfile.TemporaryDirectory(prefix="mlops-cicd-check-") as scratch:
-        app, _ = build_app(config, scratch)
-        app.synth()
+        synth_into(config, scratch, enforce_checks=False)
         return load_documents(Path(scratch))
 
 

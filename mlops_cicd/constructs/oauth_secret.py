@@ -6,8 +6,8 @@ from cdktf import TerraformProvider
 from cdktf_cdktf_provider_databricks.service_principal_secret import ServicePrincipalSecret
 from constructs import Construct
 
+from ..offline.units import SECONDS_PER_DAY
 from .rotation import RotationSchedule, check_rotation
-from .workspace_token import SECONDS_PER_DAY
 
 
 class OAuthSecret(Construct):
