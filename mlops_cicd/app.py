@@ -16,15 +16,16 @@ from .stacks.environment_stack import EnvironmentStack
 DEFAULT_OUTDIR = "cdktf.out"
 
 
-def build_app(config: Config, outdir: str | Path) -> tuple[App, dict[str, EnvironmentStack]]:
+def build_app(config: Config, outdir: str | Path) -> App:
     app = App(outdir=str(outdir))
-    stacks = {env.name: EnvironmentStack(app, config, env) for env in config.environments}
-    return app, stacks
+    for env in config.environments:
+        EnvironmentStack(app, config, env)
+    return app
 
 
 def synth_into(config: Config, directory: str | Path, *, enforce_checks: bool) -> None:
     """Synthesize every stack into `directory`; with `enforce_checks`, a check error raises `ChecksFailed`."""
-    app, _ = build_app(config, directory)
+    app = build_app(config, directory)
     app.synth()
     if enforce_checks:
         # Guard rails (design.md section 5): the report goes to stderr, an error raises here.

@@ -17,13 +17,11 @@ from urllib.parse import urlparse
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from .principals import DEFAULT_TOKEN_GROUP, token_principal_problem
 from .secret_patterns import shown
 
 DEFAULT_CONFIG_FILE = "mlops-cicd.toml"
 MAX_TOKEN_LIFETIME_DAYS = 730  # Databricks workspace limit maxTokenLifetimeDays is 1-730
-DEFAULT_TOKEN_GROUP = "mlops-service-principals"
-PRINCIPAL_KINDS = ("group", "user", "service_principal")
-ADMINS_GROUP = "group:admins"
 
 _SLUG = r"^[a-z][a-z0-9-]*[a-z0-9]$"
 
@@ -271,11 +269,8 @@ def _environment_problems(env: EnvironmentConfig, where: str) -> list[Problem]:
     if usage.mode == "permission" and not usage.keep_can_use:
         problems.append(Problem(f"{where}.token_usage.keep_can_use", "mode = \"permission\" replaces the workspace's whole token permission: list every principal that must keep CAN_USE (e.g. \"group:data-engineers\"), or use mode = \"group\""))
     for entry in usage.keep_can_use:
-        kind, _, name = entry.partition(":")
-        if kind not in PRINCIPAL_KINDS or not name:
-            problems.append(Problem(f"{where}.token_usage.keep_can_use", f"{entry!r} must be <kind>:<name> with kind one of {', '.join(PRINCIPAL_KINDS)}"))
-        elif entry == ADMINS_GROUP:
-            problems.append(Problem(f"{where}.token_usage.keep_can_use", f"remove {ADMINS_GROUP!r}: workspace admins always keep token CAN_MANAGE and the provider refuses to set their permission"))
+        if (problem := token_principal_problem(entry)) is not None:
+            problems.append(Problem(f"{where}.token_usage.keep_can_use", problem))
     gh = env.github_environment
     if gh.branch_policy == "patterns" and not gh.branch_patterns:
         problems.append(Problem(f"{where}.github_environment.branch_patterns", "branch_policy = \"patterns\" needs at least one pattern, e.g. [\"main\", \"release/*\"]"))

@@ -13,8 +13,8 @@ from cdktf_cdktf_provider_databricks.permissions import Permissions, Permissions
 from cdktf_cdktf_provider_databricks.service_principal import ServicePrincipal
 from constructs import Construct
 
-DEFAULT_TOKEN_GROUP = "mlops-service-principals"
-_PRINCIPAL_FIELDS = {"group": "group_name", "user": "user_name", "service_principal": "service_principal_name"}
+from ..principals import DEFAULT_TOKEN_GROUP, PRINCIPAL_FIELDS, split_principal, token_principal_problem
+
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,12 @@ class TokenUsageByPermission:
 TokenUsage = Union[TokenUsageByGroup, TokenUsageByPermission]
 
 
-def access_control_for(principal: str, level: str) -> PermissionsAccessControl:
-    kind, _, name = principal.partition(":")
-    if kind not in _PRINCIPAL_FIELDS or not name:
-        raise ValueError(f"principal {principal!r} must be <kind>:<name>, kind one of {', '.join(_PRINCIPAL_FIELDS)}")
-    if (kind, name) == ("group", "admins"):
-        # The provider refuses to set admins' permissions on tokens; admins always keep CAN_MANAGE.
-        raise ValueError("do not list group:admins: workspace admins always keep token CAN_MANAGE")
-    return PermissionsAccessControl(permission_level=level, **{_PRINCIPAL_FIELDS[kind]: name})
+def token_access_control(principal: str) -> PermissionsAccessControl:
+    """CAN_USE on tokens for `<kind>:<name>`."""
+    if (problem := token_principal_problem(principal)) is not None:
+        raise ValueError(f"TokenUsageByPermission.keep_can_use: {problem}")
+    kind, name = split_principal(principal)
+    return PermissionsAccessControl(permission_level="CAN_USE", **{PRINCIPAL_FIELDS[kind]: name})
 
 
 class CicdServicePrincipal(Construct):
@@ -97,6 +95,6 @@ class CicdServicePrincipal(Construct):
         if isinstance(usage, TokenUsageByGroup):
             group = DataDatabricksGroup(self, "token_users_group", display_name=usage.group, provider=provider)
             return GroupMember(self, "token_users_membership", group_id=group.id, member_id=self.service_principal.id, provider=provider)
-        access = [access_control_for(p, "CAN_USE") for p in usage.keep_can_use]
+        access = [token_access_control(p) for p in usage.keep_can_use]
         access.append(PermissionsAccessControl(service_principal_name=self.service_principal.application_id, permission_level="CAN_USE"))
         return Permissions(self, "token_usage_permissions", authorization="tokens", access_control=access, provider=provider)
