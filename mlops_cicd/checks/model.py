@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Literal, Mapping
 
 from ..config import Config, EnvironmentConfig
+from ..secret_patterns import redact
 
 Severity = Literal["error", "warning"]
 
@@ -34,6 +35,10 @@ class Synthesis:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "environ", {k: v for k, v in self.environ.items() if k.startswith("TF_VAR_")})
+
+    def redact(self, text: str) -> str:
+        """`text` without credential-shaped runs or TF_VAR_* values: what a finding may show."""
+        return redact(text, self.environ.values())
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,10 @@ class Check:
     run: Callable[[Synthesis], Iterable[Issue]]
 
     def findings(self, synthesis: Synthesis) -> list[Finding]:
+        # Messages and addresses quote names from the stacks (logins, paths, resource names): whatever a
+        # check quotes, no secret-looking value and no TF_VAR_* value leaves here.
+        hide = synthesis.redact
         return [
-            Finding(self.id, self.severity, issue.stack, issue.message, issue.fix, issue.address)
+            Finding(self.id, self.severity, issue.stack, hide(issue.message), hide(issue.fix), hide(issue.address))
             for issue in self.run(synthesis)
         ]

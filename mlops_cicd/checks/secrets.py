@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..secret_patterns import secret_kinds
+from ..secret_patterns import MIN_SECRET_VALUE_LENGTH, secret_kinds
 from .model import Issue, Synthesis
-from .terraform_json import references, resources, strings_with_paths
+from .terraform_json import keys_with_paths, references, resources, strings_with_paths
 
-# Shorter TF_VAR_* values are not matched: "1" or "main" would be found everywhere.
-MIN_VARIABLE_VALUE_LENGTH = 6
 # Resource attributes that hold a Databricks credential of the SP.
 WORKSPACE_CREDENTIAL_ATTRIBUTES = (
     "databricks_obo_token.", "databricks_service_principal_secret.",
@@ -21,9 +19,10 @@ def literal_secrets(synthesis: Synthesis) -> Iterator[Issue]:
         passed_in = {
             f"the value of TF_VAR_{name}": synthesis.environ[f"TF_VAR_{name}"]
             for name in stack.document.get("variable", {}) or {}
-            if len(synthesis.environ.get(f"TF_VAR_{name}", "")) >= MIN_VARIABLE_VALUE_LENGTH
+            if len(synthesis.environ.get(f"TF_VAR_{name}", "")) >= MIN_SECRET_VALUE_LENGTH
         }
-        for path, text in strings_with_paths(stack.document):
+        # Values and keys: a block's name is its Terraform address, shown in plans, logs and state.
+        for path, text in (*strings_with_paths(stack.document), *keys_with_paths(stack.document)):
             kinds = secret_kinds(text)
             kinds += [kind for kind, value in passed_in.items() if value in text]
             for kind in kinds:

@@ -46,6 +46,18 @@ def strings_with_paths(value: object, path: str = "") -> Iterator[tuple[str, str
             yield from strings_with_paths(item, f"{path}[{index}]")
 
 
+def keys_with_paths(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every object key of a JSON value with its dotted path: block names are Terraform addresses."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            yield inner, str(key)
+            yield from keys_with_paths(item, inner)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from keys_with_paths(item, f"{path}[{index}]")
+
+
 def workspace_of(document: dict, body: dict) -> str | None:
     """The host of the Databricks provider a resource uses (`provider = "databricks.<alias>"`)."""
     alias = (body.get("provider") or "databricks").partition(".")[2] or None

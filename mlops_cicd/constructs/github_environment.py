@@ -55,15 +55,23 @@ class GitHubDeploymentEnvironment(Construct):
         if (branch_policy == "patterns") != bool(branch_patterns):
             raise ValueError("branch_patterns are required with branch_policy='patterns' and only used with it")
 
+        for field, names in (("reviewer_users", reviewer_users), ("reviewer_teams", reviewer_teams)):
+            if len({name.casefold() for name in names}) != len(names):
+                # GitHub logins and slugs are case-insensitive. The name is not repeated: it may be a secret.
+                raise ValueError(f"{field} names one reviewer twice (names are case-insensitive); list each once")
+
+        # Data source ids carry the position, never the login or slug: construct ids end up in Terraform
+        # addresses, logs and check messages, and a login may be a value that must not be shown.
+        # (Data sources hold no state: reordering reviewers replaces nothing.)
         users = [
-            Token.as_number(DataGithubUser(self, f"reviewer_user_{_id_safe(login)}", username=login, provider=provider).id)
-            for login in reviewer_users
+            Token.as_number(DataGithubUser(self, f"reviewer_user_{index}", username=login, provider=provider).id)
+            for index, login in enumerate(reviewer_users)
         ]
         teams = [
             Token.as_number(
-                DataGithubTeam(self, f"reviewer_team_{_id_safe(slug)}", slug=slug, summary_only=True, provider=provider).id
+                DataGithubTeam(self, f"reviewer_team_{index}", slug=slug, summary_only=True, provider=provider).id
             )
-            for slug in reviewer_teams
+            for index, slug in enumerate(reviewer_teams)
         ]
         self.environment = RepositoryEnvironment(
             self, "environment",

@@ -9,8 +9,9 @@ from .check_helpers import environment, first
 GITHUB_CLASSIC = "ghp_" + "a1B2" * 9
 SECRETS = {
     "databricks": "dapi" + "0123456789abcdef" * 2,
+    "databricks oauth": "dose" + "0123456789abcdef" * 2,
     "github classic": GITHUB_CLASSIC,
-    "github fine-grained": "github_pat_" + "11ABCDEFG0" * 3 + "_xyz",
+    "github fine-grained": "github_pat_" + "11ABCDEFG0" * 2 + "AB_" + "x1Y2z" * 11 + "abcd",
 }
 
 
