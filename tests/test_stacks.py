@@ -76,8 +76,8 @@ def test_prod_environment_is_protected_and_holds_its_token(default_stacks):
     assert env["environment"] == "prod"
     assert env["prevent_self_review"] is True and env["can_admins_bypass"] is False
     assert env["deployment_branch_policy"] == {"protected_branches": True, "custom_branch_policies": False}
-    (reviewer,) = stack["data"]["github_user"].values()
-    assert reviewer["username"] == "ryuta-databricks"
+    reviewers = [lookup["username"] for lookup in stack["data"]["github_user"].values()]
+    assert reviewers == ["ryuta-databricks", "second-reviewer-login"]
     secret = only(stack, "github_actions_environment_secret")
     assert secret["secret_name"] == "PROD_WORKSPACE_TOKEN"
     assert secret["plaintext_value"] == ref(stack, "databricks_obo_token", "token_value")

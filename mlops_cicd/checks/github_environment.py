@@ -1,10 +1,11 @@
 """MLOPS004: a production GitHub environment is protected (reviewers, no self-review, no admin bypass,
-deployments only from chosen branches)."""
+deployments only from chosen branches), whichever stack writes it."""
 
 from __future__ import annotations
 
 from typing import Iterator
 
+from .identities import github_environment_key
 from .model import Issue, Stack, Synthesis
 from .terraform_json import resources
 
@@ -29,22 +30,37 @@ def _gaps(body: dict) -> list[tuple[str, str]]:
     return gaps
 
 
-def _stack_issues(stack: Stack) -> Iterator[Issue]:
+def _stack_issues(stack: Stack, production_owners: dict[str, str]) -> Iterator[Issue]:
+    """Gaps of every GitHub environment that must be protected: those of a production stack, and those a
+    non-production stack writes over a production stack's environment (judged by the name it really
+    writes, e.g. `github_environment.name = "prod"` in staging)."""
     environments = list(resources(stack.document, "github_repository_environment"))
-    if not environments:
+    if stack.is_production and not environments:
         yield Issue(stack.name, f"production stack {stack.name} declares no GitHub environment, so nothing "
                     "guards who deploys to it", "declare one with GitHubDeploymentEnvironment (EnvironmentStack does)")
     for address, body in environments:
+        taken_from = None if stack.is_production else production_owners.get(github_environment_key(stack.document, body))
+        if not stack.is_production and taken_from is None:
+            continue
+        whose = "" if taken_from is None else (
+            f", written by non-production stack {stack.name} over production stack {taken_from}'s environment,")
         for gap, setting in _gaps(body):
             yield Issue(
                 stack.name,
-                f"GitHub environment {body.get('environment', '?')!r} ({address}) {gap}",
-                f"set {setting} for environment {stack.name} in the config",
+                f"GitHub environment {body.get('environment', '?')!r} ({address}){whose} {gap}",
+                f"set {setting} for environment {stack.name} in the config" if taken_from is None else
+                f"give {stack.name} its own GitHub environment ([environments.github_environment] name), or "
+                f"mark it production (production = true) and set {setting}",
                 address,
             )
 
 
 def production_environment_protection(synthesis: Synthesis) -> Iterator[Issue]:
+    production_owners = {
+        key: stack.name
+        for stack in synthesis.stacks if stack.is_production
+        for _, body in resources(stack.document, "github_repository_environment")
+        if (key := github_environment_key(stack.document, body)) is not None
+    }
     for stack in synthesis.stacks:
-        if stack.is_production:
-            yield from _stack_issues(stack)
+        yield from _stack_issues(stack, production_owners)

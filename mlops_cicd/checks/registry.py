@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from .approvals import approval_deadlock
 from .github_environment import production_environment_protection
 from .model import Check
 from .outputs_and_state import production_local_backend, sensitive_outputs
+from .ownership import shared_objects
 from .rotation import bare_replace_triggers, schedule_reaches_credential, token_rotation
 from .secrets import git_credential_token, literal_secrets, prod_secret_placement
 from .token_permission import token_permission
@@ -13,13 +15,15 @@ CHECKS: tuple[Check, ...] = (
     Check("MLOPS001", "error", "no literal secret in the synthesized JSON", literal_secrets),
     Check("MLOPS002", "error", "the git credential's token is set explicitly", git_credential_token),
     Check("MLOPS003", "error", "prod's workspace credential is an environment secret, or explicitly repository-level", prod_secret_placement),
-    Check("MLOPS004", "error", "prod's GitHub environment has reviewers, no self-review, no admin bypass, a branch policy", production_environment_protection),
+    Check("MLOPS004", "error", "prod's GitHub environment, whichever stack writes it, has reviewers, no self-review, no admin bypass, a branch policy", production_environment_protection),
     Check("MLOPS005", "error", "every token has a lifetime, a shorter rotation, and create_before_destroy", token_rotation),
     Check("MLOPS006", "error", "replace_triggered_by entries are bare addresses", bare_replace_triggers),
     Check("MLOPS007", "error", "at most one token permission per workspace, only when asked for", token_permission),
     Check("MLOPS008", "error", "outputs that carry secrets are sensitive", sensitive_outputs),
     Check("MLOPS009", "error", "production state is not kept in a local file", production_local_backend),
     Check("MLOPS010", "warning", "a scheduled rotation really replaces the credential", schedule_reaches_credential),
+    Check("MLOPS012", "error", "no two stacks write one GitHub environment, repository secret, directory, scope or SP name", shared_objects),
+    Check("MLOPS013", "error", "self review prevented: at least two distinct reviewers or a team", approval_deadlock),
 )
 
 CHECK_IDS = frozenset(check.id for check in CHECKS)

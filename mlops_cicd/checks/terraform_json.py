@@ -58,12 +58,22 @@ def keys_with_paths(value: object, path: str = "") -> Iterator[tuple[str, str]]:
             yield from keys_with_paths(item, f"{path}[{index}]")
 
 
-def workspace_of(document: dict, body: dict) -> str | None:
-    """The host of the Databricks provider a resource uses (`provider = "databricks.<alias>"`)."""
-    alias = (body.get("provider") or "databricks").partition(".")[2] or None
-    configs = document.get("provider", {}).get("databricks") or []
+def provider_config(document: dict, body: dict, provider: str) -> dict | None:
+    """The configuration of the `provider` a resource uses (`provider = "<provider>.<alias>"` or the default)."""
+    alias = (body.get("provider") or provider).partition(".")[2] or None
+    configs = (document.get("provider") or {}).get(provider) or []
     for config in configs if isinstance(configs, list) else [configs]:
         if config.get("alias") == alias:
-            host = config.get("host")
-            return host.rstrip("/") if isinstance(host, str) else None
+            return config
     return None
+
+
+def literal(value: object) -> str | None:
+    """`value` if it is a string known at synth (no `${...}` interpolation), else None."""
+    return value if isinstance(value, str) and "${" not in value else None
+
+
+def workspace_of(document: dict, body: dict) -> str | None:
+    """The host of the Databricks provider a resource uses (`provider = "databricks.<alias>"`)."""
+    host = (provider_config(document, body, "databricks") or {}).get("host")
+    return host.rstrip("/") if isinstance(host, str) else None
