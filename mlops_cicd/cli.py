@@ -12,6 +12,8 @@ from .commands import check, rehearse, rotate, status, synth
 from .commands.common import add_config_option
 from .commands.errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OPERATION_FAILED, UserError
 from .config import ConfigError
+from .passed_in import passed_in_values
+from .secret_patterns import redact
 
 COMMANDS = (synth, check, rehearse, status, rotate)
 
@@ -29,9 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _error(text: str) -> None:
+    """Print to stderr; messages quote user input, so no credential-shaped run or TF_VAR_* value leaves."""
+    print(redact(text, passed_in_values(os.environ).values()), file=sys.stderr)
+
+
 def _fail(message: str, fix: str, code: int) -> int:
-    print(f"mlops-cicd: error: {message}", file=sys.stderr)
-    print(f"  fix: {fix}", file=sys.stderr)
+    _error(f"mlops-cicd: error: {message}\n  fix: {fix}")
     return code
 
 
@@ -50,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ConfigError as error:
-        print(error, file=sys.stderr)  # already one line per problem, each with its fix
+        _error(str(error))  # already one line per problem, each with its fix
         return EXIT_CONFIG_ERROR
     except ChecksFailed as error:
         # The report itself (each finding with its fix) has been printed already.

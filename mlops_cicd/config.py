@@ -8,32 +8,58 @@ Every problem of a stage is reported at once, as one `ConfigError` naming each f
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal, Union
-from urllib.parse import urlparse
+from typing import Annotated, Callable, Literal, Mapping, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, ValidationError
 
+from . import names
+from .passed_in import passed_in_values, secret_in
 from .principals import DEFAULT_TOKEN_GROUP, token_principal_problem
-from .secret_patterns import shown
+from .secret_patterns import redact, shown
 
 DEFAULT_CONFIG_FILE = "mlops-cicd.toml"
 MAX_TOKEN_LIFETIME_DAYS = 730  # Databricks workspace limit maxTokenLifetimeDays is 1-730
 
-_SLUG = r"^[a-z][a-z0-9-]*[a-z0-9]$"
+_SLUG = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
 
 
-def _https_url(value: str) -> str:
-    parsed = urlparse(value)
-    if parsed.scheme != "https" or not parsed.netloc:
-        raise ValueError(f"must be an https:// URL such as https://dbc-1234.cloud.databricks.com, got {shown(value)}")
-    return value.rstrip("/")
+def _rule(problem: Callable[[str], str | None]) -> AfterValidator:
+    """A pydantic validator from a `*_problem` function (None: accepted; else why not)."""
+    def check(value: str) -> str:
+        if (why := problem(value)) is not None:
+            raise ValueError(why)
+        return value
+    return AfterValidator(check)
 
 
-HttpsUrl = Annotated[str, AfterValidator(_https_url)]
+def _slug_problem(value: str) -> str | None:
+    if not _SLUG.fullmatch(value):
+        return "must be lower-case letters, digits and '-', starting with a letter and not ending with '-'"
+    return None
+
+
+def _https_origin(example: str) -> AfterValidator:
+    return AfterValidator(lambda value: names.https_origin(value, example))
+
+
+def _github_server(value: str) -> str:
+    origin = names.https_origin(value, names.GITHUB_COM + " or https://github.example.com")
+    if (problem := names.github_server_problem(origin)) is not None:
+        raise ValueError(problem)
+    return origin
+
+
+Slug = Annotated[str, _rule(_slug_problem)]
+Text = Annotated[str, _rule(names.text_problem)]
+WorkspaceHost = Annotated[str, _https_origin("https://dbc-1234.cloud.databricks.com")]
+AccountHost = Annotated[str, _https_origin("https://accounts.cloud.databricks.com")]
+GitHubLogin = Annotated[str, _rule(names.github_login_problem)]
+TeamSlug = Annotated[str, _rule(names.github_team_slug_problem)]
 
 
 class _Model(BaseModel):
@@ -42,15 +68,18 @@ class _Model(BaseModel):
 
 
 class ProjectConfig(_Model):
-    name: Annotated[str, Field(pattern=_SLUG)]
+    name: Slug
     """Project name, used in resource names such as `<env>-<project>-cd-credentials`."""
 
 
 class GitHubConfig(_Model):
-    owner: Annotated[str, Field(min_length=1)]
-    repository: Annotated[str, Field(min_length=1)]
-    server_url: HttpsUrl = "https://github.com"
-    """GitHub server; set it for GitHub Enterprise Server (the provider's base URL is derived from it)."""
+    owner: GitHubLogin
+    """The user or organization that owns the repository."""
+    repository: Annotated[str, _rule(names.github_repository_problem)]
+    """The repository's name alone (not `owner/name`)."""
+    server_url: Annotated[str, AfterValidator(_github_server)] = names.GITHUB_COM
+    """GitHub server; set it for GitHub Enterprise Server (the provider's base URL is derived from it).
+    Only `https://host[:port]`: the provider appends the API path itself."""
     shared_secrets_stack: str | None = None
     """The one stack that writes repository-level secrets shared by all stacks
     (`TRIGGER_WORKFLOWS_GITHUB_TOKEN`). Default: the first environment."""
@@ -65,15 +94,15 @@ class TokenUsageConfig(_Model):
     """
 
     mode: Literal["group", "permission"] = "group"
-    group: str = DEFAULT_TOKEN_GROUP
+    group: Annotated[str, _rule(names.token_group_problem)] = DEFAULT_TOKEN_GROUP
     keep_can_use: list[str] = []
     """`group:<name>`, `user:<email>` or `service_principal:<application id>` entries."""
 
 
 class ReviewersConfig(_Model):
-    users: list[str] = []
+    users: list[GitHubLogin] = []
     """GitHub logins, resolved to numeric ids at deploy time."""
-    teams: list[str] = []
+    teams: list[TeamSlug] = []
     """Team slugs in the repository owner's organization."""
 
 
@@ -82,19 +111,23 @@ class GitHubEnvironmentConfig(_Model):
     environment's class: production (`prevent_self_review`, no admin bypass, protected branches only)
     or not (none of those)."""
 
-    name: str | None = None
+    name: Annotated[str, _rule(names.github_environment_problem)] | None = None
     reviewers: ReviewersConfig = ReviewersConfig()
-    prevent_self_review: bool | None = None
-    can_admins_bypass: bool | None = None
-    wait_timer_minutes: Annotated[int, Field(ge=0, le=43200)] = 0
+    prevent_self_review: StrictBool | None = None
+    can_admins_bypass: StrictBool | None = None
+    # github/resource_github_repository_environment.go v6.9.0: wait_timer IntBetween(0, 43200).
+    wait_timer_minutes: Annotated[StrictInt, Field(ge=0, le=43200)] = 0
     branch_policy: Literal["protected", "patterns", "any"] | None = None
-    branch_patterns: list[str] = []
+    branch_patterns: list[Text] = []
 
 
 class LocalBackend(_Model):
+    """A state file on this machine, for trying things out (it holds live tokens in plain text)."""
+
     type: Literal["local"] = "local"
-    path: str | None = None
-    """Default `terraform.<env>.tfstate`."""
+    path: Text | None = None
+    """Relative to the configuration file's directory. Default `.mlops-cicd/state/<env>.tfstate` there,
+    outside every generated directory; synth keeps its directory readable by the owner only."""
 
 
 class S3Backend(_Model):
@@ -103,7 +136,7 @@ class S3Backend(_Model):
     region: Annotated[str, Field(min_length=1)]
     dynamodb_table: str | None = None
     """Use a DynamoDB lock table instead of S3's native lock file."""
-    encrypt: bool = True
+    encrypt: StrictBool = True
 
 
 class AzurermBackend(_Model):
@@ -141,28 +174,30 @@ Backend = Annotated[
 class AccountConfig(_Model):
     """Databricks account (needed by `oidc`: federation policies are account-level objects)."""
 
-    host: HttpsUrl
+    host: AccountHost
     account_id: Annotated[str, Field(pattern=r"^[0-9a-f-]{36}$")]
 
 
 class EnvironmentConfig(_Model):
-    name: Annotated[str, Field(pattern=_SLUG)]
-    workspace_host: HttpsUrl
+    name: Slug
+    workspace_host: WorkspaceHost
     cloud: Literal["aws", "azure", "gcp"]
-    project_directory: Annotated[str, Field(pattern=r"^/.+")]
-    service_principal_name: Annotated[str, Field(min_length=1)]
-    allow_cluster_create: bool = True
-    production: bool | None = None
+    project_directory: Annotated[str, _rule(names.workspace_path_problem)]
+    service_principal_name: Text
+    allow_cluster_create: StrictBool = True
+    production: StrictBool | None = None
     """Production class of defaults; default: true for the environment named `prod`."""
     credential_mode: Literal["pat", "oauth", "oidc"] = "pat"
-    token_lifetime_days: Annotated[int, Field(ge=1)] = 90
-    rotation_days: Annotated[int, Field(ge=1)] = 60
+    token_lifetime_days: Annotated[StrictInt, Field(ge=1)] = 90
+    rotation_days: Annotated[StrictInt, Field(ge=1)] = 60
     secret_placement: Literal["repository", "environment"] | None = None
     """Where the workspace credential lives in GitHub. Default: `environment` for production
     (released only after the environment's protection rules pass), `repository` otherwise."""
     token_usage: TokenUsageConfig = TokenUsageConfig()
-    git_provider: str = "gitHub"
-    git_username: str | None = None
+    git_provider: Annotated[str, _rule(names.git_provider_problem)] | None = None
+    """Databricks git provider of the SP's git credential. Default: `gitHub` for github.com,
+    `gitHubEnterprise` for any other `github.server_url` (see `Config.git_provider_of`)."""
+    git_username: Text | None = None
     """User name stored with the SP's git credential. Default: the GitHub owner."""
     github_environment: GitHubEnvironmentConfig = GitHubEnvironmentConfig()
     backend: Backend = LocalBackend()
@@ -195,7 +230,7 @@ class Suppression(_Model):
 
 class ChecksConfig(_Model):
     suppress: list[Suppression] = []
-    expiry_warning_days: Annotated[int, Field(ge=0)] = 14
+    expiry_warning_days: Annotated[StrictInt, Field(ge=0)] = 14
     """`status` warns about credentials that expire within this many days."""
 
 
@@ -215,6 +250,29 @@ class Config(_Model):
     @property
     def shared_secrets_stack(self) -> str:
         return self.github.shared_secrets_stack or self.environments[0].name
+
+    def git_provider_of(self, env: EnvironmentConfig) -> str:
+        """`env.git_provider`, else the one of the repository's server (gitHub or gitHubEnterprise)."""
+        return env.git_provider or names.git_provider_for(self.github.server_url)
+
+    _source: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Path | None:
+        """The file this configuration was loaded from (absolute), or None when it was built in code."""
+        return self._source
+
+    @property
+    def directory(self) -> Path:
+        """What relative paths in the configuration (a local state path) are relative to: the
+        directory of its file, else the current directory."""
+        return self._source.parent if self._source else Path.cwd().resolve()
+
+    def loaded_from(self, path: str | Path) -> "Config":
+        """This configuration, as read from the file `path`."""
+        located = self.model_copy()
+        located._source = Path(path).resolve()
+        return located
 
 
 @dataclass(frozen=True)
@@ -247,10 +305,49 @@ def consistency_problems(config: Config) -> list[Problem]:
             problems.append(Problem(f"{where}.name", f"duplicate environment name {env.name!r}: give each environment its own name"))
         seen.add(env.name)
         problems.extend(_environment_problems(env, where))
+        problems.extend(_name_problems(config, env, where))
     shared = config.github.shared_secrets_stack
     if shared is not None and shared not in seen:
-        problems.append(Problem("github.shared_secrets_stack", f"{shared!r} is not an environment; use one of: {', '.join(sorted(seen))}"))
+        problems.append(Problem("github.shared_secrets_stack", f"{shown(shared)} is not an environment; use one of: {', '.join(sorted(seen))}"))
     return problems
+
+
+def _name_problems(config: Config, env: EnvironmentConfig, where: str) -> list[Problem]:
+    """Names GitHub and Databricks derive from this environment, and lists they limit."""
+    problems = []
+    scope = names.cd_credentials_scope_name(env.name, config.project.name)
+    if (problem := names.secret_scope_problem(scope)) is not None:
+        over = len(scope) - names.SECRET_SCOPE_MAX
+        problems.append(Problem(f"{where}.name", f"the secret scope name <env>-<project>-cd-credentials {problem}: shorten this name or project.name by {over} character(s) together"))
+    if f"{env.name.upper().replace('-', '_')}_".startswith(names.GITHUB_RESERVED_SECRET_PREFIX):
+        problems.append(Problem(f"{where}.name", "the environment's GitHub secrets and variables would start with GITHUB_, which GitHub reserves; choose another name"))
+    provider = config.git_provider_of(env)
+    expected = names.git_provider_for(config.github.server_url)
+    if provider != expected:
+        server = "github.com" if expected == "gitHub" else "a GitHub Enterprise Server"
+        problems.append(Problem(f"{where}.git_provider", f"github.server_url is {server}, whose Databricks git provider is \"{expected}\": set git_provider = \"{expected}\" or remove it"))
+    reviewers = env.github_environment.reviewers
+    if len(reviewers.users) + len(reviewers.teams) > names.GITHUB_MAX_REVIEWERS:
+        problems.append(Problem(f"{where}.github_environment.reviewers", f"GitHub allows at most {names.GITHUB_MAX_REVIEWERS} reviewers (users and teams together); keep {names.GITHUB_MAX_REVIEWERS} or fewer, e.g. replace several users by a team"))
+    lists = (("reviewers.users", [u.lower() for u in reviewers.users], "GitHub logins ignore case"),
+             ("reviewers.teams", reviewers.teams, ""),
+             ("branch_patterns", env.github_environment.branch_patterns, ""))
+    for field, values, why in lists:
+        repeated = [f"{field}[{i}]" for i, value in enumerate(values) if values.index(value) != i]
+        if repeated:
+            problems.append(Problem(f"{where}.github_environment.{field}", f"{', '.join(repeated)} repeat(s) an earlier entry{' (' + why + ')' if why else ''}; list each once"))
+    return problems
+
+
+# An error, not a silent no-op: the setting only makes sense for PATs, and switching a stack that managed the
+# token permission (mode = "permission") away from pat destroys that permission, which leaves token use to
+# workspace admins only. The user should see that and remove the section on purpose.
+_TOKEN_USAGE_OUTSIDE_PAT = (
+    "token use is granted only with credential_mode = \"pat\"; with credential_mode = \"{mode}\" the service "
+    "principal needs none, and a grant would let anything running as it mint personal access tokens: remove "
+    "[environments.token_usage] (a token permission managed with mode = \"permission\" is then destroyed, which "
+    "leaves token use to workspace admins only)"
+)
 
 
 def _environment_problems(env: EnvironmentConfig, where: str) -> list[Problem]:
@@ -266,11 +363,14 @@ def _environment_problems(env: EnvironmentConfig, where: str) -> list[Problem]:
     if env.credential_mode == "oidc" and env.secret_placement == "repository":
         problems.append(Problem(f"{where}.secret_placement", "credential_mode = \"oidc\" federates jobs of the GitHub environment only; use secret_placement = \"environment\" or remove it"))
     usage = env.token_usage
-    if usage.mode == "permission" and not usage.keep_can_use:
-        problems.append(Problem(f"{where}.token_usage.keep_can_use", "mode = \"permission\" replaces the workspace's whole token permission: list every principal that must keep CAN_USE (e.g. \"group:data-engineers\"), or use mode = \"group\""))
-    for entry in usage.keep_can_use:
-        if (problem := token_principal_problem(entry)) is not None:
-            problems.append(Problem(f"{where}.token_usage.keep_can_use", problem))
+    if env.credential_mode != "pat" and "token_usage" in env.model_fields_set:
+        problems.append(Problem(f"{where}.token_usage", _TOKEN_USAGE_OUTSIDE_PAT.format(mode=env.credential_mode)))
+    else:
+        if usage.mode == "permission" and not usage.keep_can_use:
+            problems.append(Problem(f"{where}.token_usage.keep_can_use", "mode = \"permission\" replaces the workspace's whole token permission: list every principal that must keep CAN_USE (e.g. \"group:data-engineers\"), or use mode = \"group\""))
+        for entry in usage.keep_can_use:
+            if (problem := token_principal_problem(entry)) is not None:
+                problems.append(Problem(f"{where}.token_usage.keep_can_use", problem))
     gh = env.github_environment
     if gh.branch_policy == "patterns" and not gh.branch_patterns:
         problems.append(Problem(f"{where}.github_environment.branch_patterns", "branch_policy = \"patterns\" needs at least one pattern, e.g. [\"main\", \"release/*\"]"))
@@ -280,6 +380,16 @@ def _environment_problems(env: EnvironmentConfig, where: str) -> list[Problem]:
 
 
 _SECRET_LIKE = re.compile(r"token|secret|password|pat$", re.I)
+# pydantic's words for a wrong type, in the file's terms (never quoting the value)
+_TYPE_MESSAGES = {
+    "bool_type": "must be true or false, without quotes",
+    "int_type": "must be a whole number, without quotes (e.g. 90)",
+    "string_type": "must be a string in quotes",
+    "list_type": "must be a list, e.g. [\"a\", \"b\"]",
+    "model_type": "must be a table, e.g. [section] with its fields",
+    "model_attributes_type": "must be a table, e.g. [section] with its fields",
+    "dict_type": "must be a table, e.g. [section] with its fields",
+}
 
 
 def _pydantic_problems(error: ValidationError, raw: dict) -> list[Problem]:
@@ -296,6 +406,8 @@ def _pydantic_problems(error: ValidationError, raw: dict) -> list[Problem]:
                 message += " (secrets never live in this file: set them through TF_VAR_* variables, see README)"
         elif kind == "literal_error":
             message = f"{item['msg'].lower()}, got {shown(item['input'])}"
+        elif kind in _TYPE_MESSAGES:
+            message = _TYPE_MESSAGES[kind]
         else:
             message = item["msg"].removeprefix("Value error, ")
         problems.append(Problem(field, message))
@@ -303,13 +415,16 @@ def _pydantic_problems(error: ValidationError, raw: dict) -> list[Problem]:
 
 
 def _field_path(loc: tuple, raw: dict) -> str:
-    """`('environments', 1, 'workspace_host')` -> `environments[prod].workspace_host`."""
+    """`('environments', 1, 'workspace_host')` -> `environments[prod].workspace_host`.
+
+    An environment is named by its `name` when that is a valid one (anything else may be a pasted secret),
+    else by its position."""
     parts: list[str] = []
     node = raw
     for step in loc:
         if isinstance(step, int):
             name = node[step].get("name") if isinstance(node, list) and step < len(node) and isinstance(node[step], dict) else None
-            parts[-1] += f"[{name or step}]"
+            parts[-1] += f"[{name if isinstance(name, str) and _SLUG.fullmatch(name) else step}]"
             node = node[step] if isinstance(node, list) and step < len(node) else None
         elif step in ("local", "s3", "azurerm", "gcs", "pg", "cloud") and parts and parts[-1] == "backend":
             continue  # pydantic names the union member; the user's file does not
@@ -319,23 +434,75 @@ def _field_path(loc: tuple, raw: dict) -> str:
     return ".".join(parts) or "(file)"
 
 
-def parse_config(raw: dict, source: str = DEFAULT_CONFIG_FILE) -> Config:
+def _secret_problems(raw: dict, passed_in: Mapping[str, str]) -> list[Problem]:
+    """Every value (and key) of the file that holds a credential or a TF_VAR_* value, by field."""
+    problems = []
+
+    def visit(node: object, loc: tuple) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if (kind := secret_in(str(key), passed_in)) is not None:
+                    problems.append(Problem(_field_path(loc, raw), f"a key holds {kind}; {_NO_SECRETS_HERE}"))
+                else:
+                    visit(value, (*loc, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                visit(value, (*loc, index))
+        elif isinstance(node, str) and (kind := secret_in(node, passed_in)) is not None:
+            problems.append(Problem(_field_path(loc, raw), f"holds {kind}; {_NO_SECRETS_HERE}"))
+
+    visit(raw, ())
+    return problems
+
+
+_NO_SECRETS_HERE = ("secrets never go in this file: write the login, name or URL this field asks for, and pass "
+                    "secrets as TF_VAR_* variables at deploy time (README)")
+
+
+def parse_config(raw: dict, source: str = DEFAULT_CONFIG_FILE, environ: Mapping[str, str] | None = None) -> Config:
+    """Validate `raw` (a parsed mlops-cicd.toml). `environ` (default: this process's) supplies the TF_VAR_*
+    values that must appear in no field and no message."""
+    passed_in = passed_in_values(os.environ if environ is None else environ)
+    leaks = _secret_problems(raw, passed_in)
+
+    def fail(problems: list[Problem]) -> ConfigError:
+        # Messages quote what they check; whatever they quote, no secret leaves here.
+        hide = lambda text: redact(text, passed_in.values())  # noqa: E731
+        return ConfigError(source, [Problem(hide(p.field), hide(p.message)) for p in problems])
+
     try:
         config = Config.model_validate(raw)
     except ValidationError as error:
-        raise ConfigError(source, _pydantic_problems(error, raw)) from None
-    problems = consistency_problems(config)
+        leaking = {p.field for p in leaks}
+        raise fail(leaks + [p for p in _pydantic_problems(error, raw) if p.field not in leaking]) from None
+    problems = leaks or consistency_problems(config)
     if problems:
-        raise ConfigError(source, problems)
+        raise fail(problems)
     return config
 
 
-def load_config(path: str | Path = DEFAULT_CONFIG_FILE) -> Config:
+def load_config(path: str | Path = DEFAULT_CONFIG_FILE, environ: Mapping[str, str] | None = None) -> Config:
     path = Path(path)
+
+    def unreadable(why: str) -> ConfigError:
+        return ConfigError(str(path), [Problem("(file)", why)])
+
     try:
-        raw = tomllib.loads(path.read_text())
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(str(path), [Problem("(file)", "not found; create it (see README) or pass --config")]) from None
+        raise unreadable("not found; create it (see README) or pass --config") from None
+    except IsADirectoryError:
+        raise unreadable(f"is a directory; pass the configuration file itself, e.g. --config {path / DEFAULT_CONFIG_FILE}") from None
+    except PermissionError:
+        raise unreadable("cannot be read (permission denied); make it readable by this user or pass another --config") from None
+    except OSError as error:
+        raise unreadable(f"cannot be read ({error.strerror or type(error).__name__}); pass a readable file with --config") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise unreadable(f"is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); save it as UTF-8") from None
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(str(path), [Problem("(file)", f"not valid TOML: {error}")]) from None
-    return parse_config(raw, str(path))
+        raise unreadable(f"not valid TOML: {error}") from None
+    return parse_config(raw, str(path), environ).loaded_from(path)

@@ -5,6 +5,8 @@ Dependency-free, so configuration validation can use it without loading cdktf.
 
 from __future__ import annotations
 
+from .secret_patterns import shown
+
 DEFAULT_TOKEN_GROUP = "mlops-service-principals"
 # kind -> the databricks_permissions access_control field that names such a principal
 PRINCIPAL_FIELDS = {"group": "group_name", "user": "user_name", "service_principal": "service_principal_name"}
@@ -19,7 +21,7 @@ def token_principal_problem(entry: str) -> str | None:
     """Why `entry` cannot be listed in the workspace's token permission, or None if it can."""
     kind, name = split_principal(entry)
     if kind not in PRINCIPAL_FIELDS or not name:
-        return f"{entry!r} must be <kind>:<name> with kind one of {', '.join(PRINCIPAL_FIELDS)}"
+        return f"{shown(entry)} must be <kind>:<name> with kind one of {', '.join(PRINCIPAL_FIELDS)}"
     if (kind, name) == ("group", "admins"):
         # The provider refuses to set admins' permission on tokens.
         return "remove 'group:admins': workspace admins always keep token CAN_MANAGE and the provider refuses to set their permission"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import add_config_option, config_of, synthesized_documents
+from .common import add_config_option, config_of, config_path, synthesized_documents
 from .errors import EXIT_CHECKS_FAILED, EXIT_OK
 
 
@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from ..checks import as_json, render_text, run_checks
 
     config = config_of(args)
-    report = run_checks(config, synthesized_documents(config))
+    report = run_checks(config, synthesized_documents(config, config_path(args)))
     if args.json:
         print(json.dumps(as_json(report), indent=2))
     else:

@@ -7,7 +7,8 @@ EXIT_CHECKS_FAILED = 1
 """A verdict is negative: a check error (`synth`, `check`), a failed rehearsal, or
 `status --fail-on-warning` with a warning."""
 EXIT_CONFIG_ERROR = 2
-"""The configuration is invalid (or argparse rejected the command line)."""
+"""The input is invalid: the configuration file, or the command line (an option naming a file that is not
+the expected one, an unwritable output directory, a malformed time, ...). Nothing was written."""
 EXIT_OPERATION_FAILED = 3
 """A step outside our control failed: terraform, a missing state or rehearsal, ..."""
 

@@ -8,21 +8,20 @@ import json
 import sys
 from dataclasses import asdict
 
-from .common import add_config_option, config_of, selected_environments
+from .common import DEFAULT_OUTDIR, add_config_option, config_of, config_path, selected_environments, writable_directory
 from .errors import EXIT_CHECKS_FAILED, EXIT_OK
 from .progress import step
 from .rehearsal import add_rehearsal_dir_option, rehearsal_dir
+from .synth import synthesize
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..app import synth  # cdktf start-up is slow; only pay it when synthesizing
     from ..offline.rehearse import rehearse
 
     config = config_of(args)
     names = selected_environments(config, args.environments)
-    with step(f"synthesizing {len(config.environments)} stack(s) and running the checks"):
-        outdir = synth(config, args.outdir)
-    out = rehearsal_dir(args.rehearsal_dir)
+    out = writable_directory(rehearsal_dir(args.rehearsal_dir), "--rehearsal-dir")
+    outdir = synthesize(config, config_path(args), args.outdir, "--outdir")
     stream = sys.stderr if args.json else sys.stdout
     with step(f"rehearsing {', '.join(names)} offline: init, validate, plan, apply, re-plan"):
         reports = rehearse(outdir / "stacks", out, names, echo=lambda text: print(text, file=stream, flush=True))
@@ -45,6 +44,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_config_option(parser)
     parser.add_argument("environments", nargs="*", metavar="ENV", help="environments to rehearse (default: all)")
     add_rehearsal_dir_option(parser)
-    parser.add_argument("--outdir", default="cdktf.out", help="where to synthesize the stacks (default: cdktf.out)")
+    parser.add_argument("--outdir", default=DEFAULT_OUTDIR, help=f"where to synthesize the stacks (default: {DEFAULT_OUTDIR})")
     parser.add_argument("--json", action="store_true", help="print the per-stack step report as JSON")
     parser.set_defaults(handler=run)

@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .common import add_config_option, config_of, selected_environments
+from .common import DEFAULT_OUTDIR, add_config_option, config_of, selected_environments
 from .credential_health import Assessment, assess
 from .credential_state import StackState, credentials_in_state, parse_iso, state_resources
 from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK, UserError
@@ -15,30 +15,93 @@ from .progress import step
 from .rehearsal import add_rehearsal_dir_option, rehearsal_dir, rehearsal_states
 from .terraform import show_state
 
-DEFAULT_OUTDIR = Path("cdktf.out")
+SAVE_STATE = "save it with `terraform -chdir=cdktf.out/stacks/<stack> show -json > <stack>-state.json`"
 
 
 def _document(outdir: Path, stack: str) -> dict | None:
     path = outdir / "stacks" / stack / "cdk.tf.json"
-    return json.loads(path.read_text()) if path.exists() else None
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise UserError(f"{path} cannot be read as JSON", "synthesize again: `mlops-cicd synth`") from None
 
 
-def _from_json_files(pairs: list[str], outdir: Path) -> list[StackState]:
+def _show_shape_problem(show: object) -> str | None:
+    """Why `show` is not `terraform show -json` output as status reads it, or None."""
+    if not isinstance(show, dict):
+        return "its top level is not a JSON object"
+    values = show.get("values") or {}
+    modules = [values.get("root_module") or {}] if isinstance(values, dict) else None
+    if modules is None:
+        return "its `values` is not an object"
+    while modules:
+        module = modules.pop()
+        resources = module.get("resources") or [] if isinstance(module, dict) else None
+        children = module.get("child_modules") or [] if isinstance(module, dict) else None
+        if not isinstance(resources, list) or not isinstance(children, list):
+            return "a module is not an object with `resources` and `child_modules` lists"
+        for resource in resources:
+            if not (isinstance(resource, dict) and isinstance(resource.get("address"), str)
+                    and isinstance(resource.get("type"), str) and isinstance(resource.get("values") or {}, dict)):
+                return "a resource is not an object with `address`, `type` and `values`"
+        modules.extend(children)
+    return None
+
+
+def _read_show_json(option: str, path: Path) -> dict:
+    def bad(why: str) -> UserError:
+        return UserError(f"{option}: {path} {why}", SAVE_STATE, EXIT_CONFIG_ERROR)
+
+    try:
+        show = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise bad("does not exist") from None
+    except IsADirectoryError:
+        raise bad("is a directory, not a file") from None
+    except OSError as error:
+        raise bad(f"cannot be read ({error.strerror or type(error).__name__})") from None
+    except UnicodeDecodeError:
+        raise bad("is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise bad(f"is not JSON ({error.msg} at line {error.lineno}, column {error.colno})") from None
+    if (problem := _show_shape_problem(show)) is not None:
+        raise bad(f"is not `terraform show -json` output: {problem}")
+    return show
+
+
+def _from_json_files(pairs: list[str], outdir: Path, known: list[str], requested: list[str]) -> list[StackState]:
     states = []
     for pair in pairs:
         stack, sep, path = pair.partition("=")
+        option = f"--from-json {pair}"
         if not sep or not stack or not path:
-            raise UserError(f"--from-json {pair!r} is not STACK=PATH", "e.g. --from-json prod=prod-state.json",
+            raise UserError(f"{option} is not STACK=PATH", "e.g. --from-json prod=prod-state.json", EXIT_CONFIG_ERROR)
+        if stack not in known:
+            raise UserError(f"{option}: {stack} is not a configured environment", f"use one of: {', '.join(known)}",
                             EXIT_CONFIG_ERROR)
-        try:
-            show = json.loads(Path(path).read_text())
-        except (OSError, ValueError) as error:
-            raise UserError(f"cannot read {path}: {error}", "save it with `terraform show -json > FILE`") from None
-        states.append(StackState(stack, show, _document(outdir, stack)))
+        if any(state.name == stack for state in states):
+            raise UserError(f"{option}: {stack} is given twice", "give one --from-json per stack", EXIT_CONFIG_ERROR)
+        states.append(StackState(stack, _read_show_json(option, Path(path)), _document(outdir, stack)))
+    if requested and set(requested) != {state.name for state in states}:
+        raise UserError(f"STACK arguments ({' '.join(requested)}) and the --from-json stacks differ",
+                        "name the stacks once: leave out the STACK arguments with --from-json", EXIT_CONFIG_ERROR)
     return states
 
 
+def _now(text: str) -> datetime:
+    try:
+        return parse_iso(text)
+    except ValueError:
+        raise UserError(f"--now {text} is not an ISO-8601 time", "e.g. --now 2026-03-01T00:00:00Z",
+                        EXIT_CONFIG_ERROR) from None
+
+
 def _from_deployed_stacks(names: list[str], outdir: Path) -> list[StackState]:
+    if outdir.exists() and not outdir.is_dir():
+        raise UserError(f"--outdir {outdir} is a file, not a directory",
+                        f"name the directory the stacks were synthesized into (default: {DEFAULT_OUTDIR})", EXIT_CONFIG_ERROR)
     states = []
     for name in names:
         with step(f"reading the state of {name} (terraform show -json)"):
@@ -113,15 +176,16 @@ def render_table(document: dict) -> str:
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
     names = selected_environments(config, args.stacks)
+    given_now = _now(args.now) if args.now else None  # a bad --now fails before any slow step
     now, clock = datetime.now(timezone.utc), "system"
     if args.rehearsal:
         states, now, clock = rehearsal_states(names, rehearsal_dir(args.rehearsal_dir))
     elif args.from_json:
-        states = _from_json_files(args.from_json, Path(args.outdir))
+        states = _from_json_files(args.from_json, Path(args.outdir), [e.name for e in config.environments], args.stacks)
     else:
         states = _from_deployed_stacks(names, Path(args.outdir))
-    if args.now:
-        now, clock = parse_iso(args.now), "given"
+    if given_now is not None:
+        now, clock = given_now, "given"
     warning_days = config.checks.expiry_warning_days
     document = as_json(states, assessments(states, now, warning_days), now, clock, warning_days)
     print(json.dumps(document, indent=2) if args.json else render_table(document))
@@ -141,7 +205,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     source.add_argument("--rehearsal", action="store_true", help="read the last offline rehearsal's state (`make rehearse`) on its emulated clock")
     source.add_argument("--from-json", action="append", metavar="STACK=PATH", help="read saved `terraform show -json` output instead of running terraform (repeatable)")
     add_rehearsal_dir_option(parser)
-    parser.add_argument("--outdir", default=str(DEFAULT_OUTDIR), help="where the stacks were synthesized (default: cdktf.out)")
+    parser.add_argument("--outdir", default=DEFAULT_OUTDIR, help=f"where the stacks were synthesized (default: {DEFAULT_OUTDIR})")
     parser.add_argument("--now", help="evaluate as of this ISO-8601 time (default: now; with --rehearsal: the emulated clock)")
     parser.add_argument("--json", action="store_true", help="print JSON (for machines) instead of a table")
     parser.add_argument("--fail-on-warning", action="store_true", help="exit 1 when any credential has a warning (for scheduled CI)")

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
-from .common import add_config_option, config_of
-from .errors import EXIT_OK
+from ..config import Config
+from .common import DEFAULT_OUTDIR, add_config_option, building, config_of, config_path, writable_directory
+from .errors import EXIT_OK, UserError
 from .progress import step
 
 
-def run(args: argparse.Namespace) -> int:
+def synthesize(config: Config, source: str, output: str | None, option: str) -> Path:
+    """Synthesize every stack, checks enforced, into `output` (default $CDKTF_OUTDIR, else cdktf.out), given
+    as `option`: checked first, so a bad one fails before any work; on any failure nothing is written."""
     from ..app import synth  # cdktf start-up is slow; only pay it when synthesizing
+
+    target = writable_directory(output or os.environ.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR, option)
+    with step(f"synthesizing {len(config.environments)} stack(s) and running the checks"), building(source):
+        try:
+            return synth(config, target)
+        except OSError as error:
+            raise UserError(f"cannot write {error.filename or target}: {error.strerror or error}",
+                            f"free space or fix the permissions there, or choose another {option}") from None
+
+
+def run(args: argparse.Namespace) -> int:
     from ..summary import summarize
 
-    config = config_of(args)
-    with step(f"synthesizing {len(config.environments)} stack(s) and running the checks"):
-        outdir = synth(config, args.output)
-    print(summarize(Path(outdir)))
+    print(summarize(synthesize(config_of(args), config_path(args), args.output, "--output")))
     return EXIT_OK
 
 

@@ -9,8 +9,9 @@ from cdktf_cdktf_provider_databricks.service_principal_federation_policy import 
 )
 from constructs import Construct
 
+from ..names import GITHUB_COM
+
 GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com"
-GITHUB_COM = "https://github.com"
 
 
 def github_oidc_issuer(server_url: str = GITHUB_COM) -> str:
