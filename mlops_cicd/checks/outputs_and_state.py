@@ -1,11 +1,14 @@
-"""MLOPS008-009: outputs that carry secrets are sensitive; production state is not a local file."""
+"""MLOPS008, 009, 011: outputs that carry secrets are sensitive; production state is not a local file; every
+stack has a state of its own, at a key its backend accepts unchanged."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Iterator
 
 from .model import Issue, Synthesis
 from ..summary import backend_kind
+from .state_keys import state_location
 from .terraform_json import references
 
 # Attributes that hold a secret, whichever resource they belong to.
@@ -54,5 +57,31 @@ def production_local_backend(synthesis: Synthesis) -> Iterator[Issue]:
                 "no locking, no backup, readable by whoever has the disk",
                 f"set [environments.backend] type = \"s3\" / \"azurerm\" / \"gcs\" / \"pg\" / \"cloud\" for "
                 f"{stack.name}; or, while trying things out, suppress MLOPS009 with a reason",
+                "terraform.backend",
+            )
+
+
+def state_keys(synthesis: Synthesis) -> Iterator[Issue]:
+    """Two stacks on one state destroy each other's resources on apply (each plans the other's as gone)."""
+    locations = {stack.name: state_location(stack.name, stack.document) for stack in synthesis.stacks}
+    sharing: dict[str, list[str]] = defaultdict(list)
+    for name, location in locations.items():
+        if location is not None:
+            sharing[location.identity].append(name)
+    for name, location in locations.items():
+        if location is None:
+            continue
+        for problem in location.problems:
+            yield Issue(name, f"state of stack {name}: {problem}",
+                        "keep the derived state key (do not override it), or shorten the project or environment "
+                        "name; a local path must be absolute and outside cdktf.out", "terraform.backend")
+        others = [other for other in sharing[location.identity] if other != name]
+        if others:
+            yield Issue(
+                name,
+                f"stack {name} shares its state ({location.shown}) with {', '.join(others)}: applying one "
+                "destroys the other's resources",
+                f"give each stack its own state: environment names derive the key, so check [environments.backend] "
+                f"of {name} and {', '.join(others)} (a local path, or an overridden key, must differ)",
                 "terraform.backend",
             )

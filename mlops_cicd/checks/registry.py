@@ -5,7 +5,7 @@ from __future__ import annotations
 from .approvals import approval_deadlock
 from .github_environment import production_environment_protection
 from .model import Check
-from .outputs_and_state import production_local_backend, sensitive_outputs
+from .outputs_and_state import production_local_backend, sensitive_outputs, state_keys
 from .ownership import shared_objects
 from .rotation import bare_replace_triggers, schedule_reaches_credential, token_rotation
 from .secrets import git_credential_token, literal_secrets, prod_secret_placement
@@ -22,6 +22,7 @@ CHECKS: tuple[Check, ...] = (
     Check("MLOPS008", "error", "outputs that carry secrets are sensitive", sensitive_outputs),
     Check("MLOPS009", "error", "production state is not kept in a local file", production_local_backend),
     Check("MLOPS010", "warning", "a scheduled rotation really replaces the credential", schedule_reaches_credential),
+    Check("MLOPS011", "error", "every stack has its own state, at a key its backend accepts unchanged", state_keys),
     Check("MLOPS012", "error", "no two stacks write one GitHub environment, repository secret, directory, scope or SP name", shared_objects),
     Check("MLOPS013", "error", "self review prevented: at least two distinct reviewers or a team", approval_deadlock),
 )
