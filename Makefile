@@ -8,7 +8,7 @@ NODE22_BIN := $(CURDIR)/node_modules/node/bin
 export JSII_NODE := $(NODE22_BIN)/node
 export PATH := $(NODE22_BIN):$(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup synth test rehearse bench clean
+.PHONY: setup synth test rehearse bench mutation clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -35,5 +35,22 @@ rehearse: synth
 bench: setup
 	$(PY) bench/offline_terraform.py
 
+# Mutation testing of constructs, checks, config and backends by the fast tests (not part of `make test`:
+# about half an hour on 2 cores). Works in mutants/ (its temp files too) and removes it afterwards;
+# MUTATION_KEEP=1 keeps it for `mutmut show <name>` / `mutmut browse`. Exits 1 below the target.
+MUTANTS := mutants
+mutation: setup $(VENV)/.mutation-installed
+	rm -rf $(MUTANTS) && mkdir -p $(MUTANTS)/tmp
+	status=0; \
+	TMPDIR=$(CURDIR)/$(MUTANTS)/tmp nice -n 10 $(VENV)/bin/mutmut run --max-children 1 >$(MUTANTS)/run.log 2>&1 || status=$$?; \
+	if [ $$status -eq 0 ]; then $(PY) mutation/report.py || status=$$?; \
+	else tail -c 3000 $(MUTANTS)/run.log; echo "mutmut run failed ($$status)"; fi; \
+	[ -n "$(MUTATION_KEEP)" ] || rm -rf $(MUTANTS); \
+	exit $$status
+
+$(VENV)/.mutation-installed: requirements-mutation.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutation.txt
+	touch $@
+
 clean:
-	rm -rf cdktf.out build
+	rm -rf cdktf.out build $(MUTANTS)
