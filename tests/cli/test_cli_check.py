@@ -49,6 +49,11 @@ def test_json_report_shape(capsys, tmp_path):
 
 
 def test_list_names_every_check(capsys):
+    from mlops_cicd.checks import CHECKS
+
     code, out, _ = run_cli(capsys, "check", "--list")
+    lines = out.splitlines()
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == [f"MLOPS{i:03d}" for i in range(1, 11)]
+    # one line per registered check, numbered without gaps, with its severity and what it guards
+    assert [line.split()[0] for line in lines] == [f"MLOPS{i:03d}" for i in range(1, len(CHECKS) + 1)]
+    assert all(f" {check.severity} " in line and line.endswith(check.title) for check, line in zip(CHECKS, lines))
