@@ -1,0 +1,64 @@
+"""Check behaviour no other test pinned (found by `make mutation`): MLOPS003 in oauth mode, and the length
+from which a TF_VAR_* value is looked for in plain text (MLOPS001)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from conftest import synthesize
+
+from .check_helpers import environment, first
+from .conftest import shipped_raw
+
+
+@pytest.fixture(scope="module")
+def oauth_prod(tmp_path_factory) -> tuple[dict, dict[str, dict]]:
+    """The shipped configuration with prod in oauth mode, and its synthesized stacks."""
+    raw = shipped_raw()
+    environment(raw, "prod")["credential_mode"] = "oauth"
+    return raw, synthesize(raw, tmp_path_factory.mktemp("oauth-prod"))
+
+
+def _repository_level(stack: dict, name: str) -> None:
+    """Move the environment secret `name` of a stack to repository level, as a hand edit would."""
+    resources = stack["resource"]
+    environment_secrets = resources["github_actions_environment_secret"]
+    (address,) = [a for a, body in environment_secrets.items() if body["secret_name"] == name]
+    body = environment_secrets.pop(address)
+    del body["environment"]
+    resources.setdefault("github_actions_secret", {})[address] = body
+
+
+def test_oauth_prod_keeps_its_client_secret_in_the_environment(oauth_prod, findings):
+    raw, stacks = oauth_prod
+    secrets = {b["secret_name"] for b in stacks["prod"]["resource"]["github_actions_environment_secret"].values()}
+    assert secrets == {"DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET"}
+    assert findings(stacks, raw)[0] == set()
+
+
+def test_oauth_client_secret_of_prod_as_repository_secret_is_an_error(oauth_prod, findings):
+    raw, stacks = oauth_prod
+    docs = copy.deepcopy(stacks)
+    _repository_level(docs["prod"], "DATABRICKS_CLIENT_SECRET")
+    active, report = findings(docs, raw)
+    assert active == {("MLOPS003", "prod")}
+    (finding,) = report.errors
+    assert "DATABRICKS_CLIENT_SECRET" in finding.message and "repository secret" in finding.message
+
+
+def test_oauth_client_id_of_prod_as_repository_secret_is_not_a_credential(oauth_prod, findings):
+    """The client id alone authenticates nothing: MLOPS003 is about the workspace credential only."""
+    raw, stacks = oauth_prod
+    docs = copy.deepcopy(stacks)
+    _repository_level(docs["prod"], "DATABRICKS_CLIENT_ID")
+    assert ("MLOPS003", "prod") not in findings(docs, raw)[0]
+
+
+@pytest.mark.parametrize("value, found", [("abcdef", True), ("abcde", False)])
+def test_tf_var_values_are_looked_for_from_six_characters(docs, findings, value, found):
+    """README: the value of a declared TF_VAR_* (6 characters or more) in plain text is an error."""
+    first(docs["staging"], "databricks_secret")["string_value"] = f"prefix-{value}-suffix"
+    active, _ = findings(docs, environ={"TF_VAR_trigger_workflows_github_token": value})
+    assert (("MLOPS001", "staging") in active) is found

@@ -1,0 +1,58 @@
+"""What each construct passes on to Terraform that no other test pinned (found by `make mutation`):
+the provider a caller gives, and the fields of the OIDC federation policy."""
+
+from __future__ import annotations
+
+import pytest
+from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
+
+from conftest import only
+from mlops_cicd.constructs import CicdServicePrincipal, GitHubOidcFederation, OAuthSecret, github_oidc_issuer
+from test_boundaries import synth_stack
+
+ACCOUNT_ID = "0d26daa6-5e44-4c97-a497-ef015f91254a"
+
+
+def test_oauth_secret_is_created_by_the_provider_the_caller_gives():
+    def build(stack):
+        other = DatabricksProvider(stack, "other", alias="other", host="https://other.cloud.databricks.com")
+        cicd = CicdServicePrincipal(stack, "cicd", display_name="ci", project_directory="/p", token_usage=None)
+        OAuthSecret(stack, "oauth", service_principal_id=cicd.service_principal.id, provider=other)
+
+    assert only(synth_stack(build), "databricks_service_principal_secret")["provider"] == "databricks.other"
+
+
+def test_federation_policy_belongs_to_the_sp_and_says_what_it_trusts():
+    def build(stack):
+        account = DatabricksProvider(stack, "account", alias="account", host="https://accounts.cloud.databricks.com",
+                                     account_id=ACCOUNT_ID)
+        cicd = CicdServicePrincipal(stack, "cicd", display_name="ci", project_directory="/p", token_usage=None)
+        GitHubOidcFederation(stack, "oidc", service_principal_id=cicd.service_principal.id, owner="acme",
+                             repository="ml", environment="prod", provider=account, audience=ACCOUNT_ID)
+
+    doc = synth_stack(build)
+    policy = only(doc, "databricks_service_principal_federation_policy")
+    (sp_name,) = doc["resource"]["databricks_service_principal"]
+    assert policy["service_principal_id"] == f"${{databricks_service_principal.{sp_name}.id}}"
+    assert policy["description"] == "GitHub Actions acme/ml environment prod"
+
+
+def test_federation_needs_an_audience():
+    def build(stack):
+        account = DatabricksProvider(stack, "account", alias="account", host="https://accounts.cloud.databricks.com",
+                                     account_id=ACCOUNT_ID)
+        GitHubOidcFederation(stack, "oidc", service_principal_id="1", owner="acme", repository="ml",
+                             environment="prod", provider=account, audience="")
+
+    with pytest.raises(ValueError, match="audience is required"):
+        synth_stack(build)
+
+
+@pytest.mark.parametrize("server, issuer", [
+    ("https://github.com", "https://token.actions.githubusercontent.com"),
+    ("https://github.com/", "https://token.actions.githubusercontent.com"),
+    ("https://ghe.example.com", "https://ghe.example.com/_services/token"),
+    ("https://ghe.example.com/", "https://ghe.example.com/_services/token"),
+])
+def test_oidc_issuer_of_github_and_of_an_enterprise_server(server, issuer):
+    assert github_oidc_issuer(server) == issuer
