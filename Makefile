@@ -37,12 +37,13 @@ bench: setup
 
 # Mutation testing of constructs, checks, config and backends by the fast tests (not part of `make test`:
 # about half an hour on 2 cores). Works in mutants/ (its temp files too) and removes it afterwards;
-# MUTATION_KEEP=1 keeps it for `mutmut show <name>` / `mutmut browse`. Exits 1 below the target.
+# MUTATION_KEEP=1 keeps it for `mutmut show <name>` / `mutmut browse`; MUTATE='mlops_cicd.config.*' runs only
+# the mutants matching these patterns (the others are listed as not run). Exits 1 below the target.
 MUTANTS := mutants
 mutation: setup $(VENV)/.mutation-installed
 	rm -rf $(MUTANTS) && mkdir -p $(MUTANTS)/tmp
 	status=0; \
-	TMPDIR=$(CURDIR)/$(MUTANTS)/tmp nice -n 10 $(VENV)/bin/mutmut run --max-children 1 >$(MUTANTS)/run.log 2>&1 || status=$$?; \
+	TMPDIR=$(CURDIR)/$(MUTANTS)/tmp nice -n 10 $(VENV)/bin/mutmut run --max-children 1 $(MUTATE) >$(MUTANTS)/run.log 2>&1 || status=$$?; \
 	if [ $$status -eq 0 ]; then $(PY) mutation/report.py || status=$$?; \
 	else tail -c 3000 $(MUTANTS)/run.log; echo "mutmut run failed ($$status)"; fi; \
 	[ -n "$(MUTATION_KEEP)" ] || rm -rf $(MUTANTS); \
