@@ -72,7 +72,8 @@ class EnvironmentStack(TerraformStack):
             display_name=env.service_principal_name,
             project_directory=env.project_directory,
             allow_cluster_create=env.allow_cluster_create,
-            token_usage=token_usage(env.token_usage),
+            # Only a PAT on behalf of the SP needs token use; elsewhere it would only let the SP mint PATs.
+            token_usage=token_usage(env.token_usage) if env.credential_mode == "pat" else None,
         )
         application_id = self.cicd.service_principal.application_id
         self.credentials = build_credentials(self, config, env, self.cicd)
