@@ -18,6 +18,7 @@ from typing import Annotated, Callable, Literal, Mapping, Union
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, ValidationError
 
 from . import names
+from .directory_grants import DirectoryGrants
 from .passed_in import passed_in_values, secret_in
 from .principals import DEFAULT_TOKEN_GROUP, token_principal_problem
 from .secret_patterns import redact, shown
@@ -183,6 +184,10 @@ class EnvironmentConfig(_Model):
     workspace_host: WorkspaceHost
     cloud: Literal["aws", "azure", "gcp"]
     project_directory: Annotated[str, _rule(names.workspace_path_problem)]
+    project_directory_grants: DirectoryGrants | None = None
+    """Direct grants on `project_directory` that stay, e.g. `[{ principal = "group:data-scientists",
+    level = "CAN_EDIT" }]`; `[]`: no other direct grant to keep. Its permission list is authoritative, so
+    unset is a check error (MLOPS014): say which grants stay."""
     service_principal_name: Text
     allow_cluster_create: StrictBool = True
     production: StrictBool | None = None
@@ -405,7 +410,8 @@ def _pydantic_problems(error: ValidationError, raw: dict) -> list[Problem]:
             if _SECRET_LIKE.search(leaf):
                 message += " (secrets never live in this file: set them through TF_VAR_* variables, see README)"
         elif kind == "literal_error":
-            message = f"{item['msg'].lower()}, got {shown(item['input'])}"
+            # Lower-case only the first letter: the allowed values are case-sensitive ('CAN_EDIT').
+            message = f"{item['msg'][:1].lower()}{item['msg'][1:]}, got {shown(item['input'])}"
         elif kind in _TYPE_MESSAGES:
             message = _TYPE_MESSAGES[kind]
         else:

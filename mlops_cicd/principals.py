@@ -17,11 +17,19 @@ def split_principal(entry: str) -> tuple[str, str]:
     return kind, name
 
 
-def token_principal_problem(entry: str) -> str | None:
-    """Why `entry` cannot be listed in the workspace's token permission, or None if it can."""
+def principal_format_problem(entry: str) -> str | None:
+    """Why `entry` is not `<kind>:<name>` with a known kind, or None."""
     kind, name = split_principal(entry)
     if kind not in PRINCIPAL_FIELDS or not name:
         return f"{shown(entry)} must be <kind>:<name> with kind one of {', '.join(PRINCIPAL_FIELDS)}"
+    return None
+
+
+def token_principal_problem(entry: str) -> str | None:
+    """Why `entry` cannot be listed in the workspace's token permission, or None if it can."""
+    if (problem := principal_format_problem(entry)) is not None:
+        return problem
+    kind, name = split_principal(entry)
     if (kind, name) == ("group", "admins"):
         # The provider refuses to set admins' permission on tokens.
         return "remove 'group:admins': workspace admins always keep token CAN_MANAGE and the provider refuses to set their permission"

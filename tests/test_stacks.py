@@ -25,7 +25,8 @@ def test_databricks_side_of_each_environment(default_stacks, env):
     assert only(stack, "databricks_directory")["path"] == "/Users/ryuta.yoshimatsu@databricks.com/mlops-demo-classifier"
     (directory_permission,) = [p for p in resources(stack, "databricks_permissions").values() if "directory_path" in p]
     assert directory_permission["access_control"] == [
-        {"permission_level": "CAN_MANAGE", "service_principal_name": ref(stack, "databricks_service_principal", "application_id")}
+        {"permission_level": "CAN_MANAGE", "service_principal_name": ref(stack, "databricks_service_principal", "application_id")},
+        {"permission_level": "CAN_MANAGE", "user_name": "ryuta.yoshimatsu@databricks.com"},  # project_directory_grants
     ]
 
     token = only(stack, "databricks_obo_token")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .approvals import approval_deadlock
+from .directory_grants import directory_grants_decided
 from .github_environment import production_environment_protection
 from .model import Check
 from .outputs_and_state import production_local_backend, sensitive_outputs, state_keys
@@ -25,6 +26,7 @@ CHECKS: tuple[Check, ...] = (
     Check("MLOPS011", "error", "every stack has its own state, at a key its backend accepts unchanged", state_keys),
     Check("MLOPS012", "error", "no two stacks write one GitHub environment, repository secret, directory, scope or SP name", shared_objects),
     Check("MLOPS013", "error", "self review prevented: at least two distinct reviewers or a team", approval_deadlock),
+    Check("MLOPS014", "error", "the config says which direct grants on the project directory stay", directory_grants_decided),
 )
 
 CHECK_IDS = frozenset(check.id for check in CHECKS)

@@ -1,5 +1,4 @@
-"""The CI/CD service principal: the SP, its right to use tokens (only where a credential needs it), and its
-project directory."""
+"""The CI/CD service principal: the SP, its right to use tokens, and its project directory."""
 
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ from cdktf_cdktf_provider_databricks.permissions import Permissions, Permissions
 from cdktf_cdktf_provider_databricks.service_principal import ServicePrincipal
 from constructs import Construct
 
+from ..directory_grants import DirectoryGrant, repeated_principal_problem
 from ..principals import DEFAULT_TOKEN_GROUP, PRINCIPAL_FIELDS, split_principal, token_principal_problem
 
 
@@ -48,15 +48,20 @@ def token_access_control(principal: str) -> PermissionsAccessControl:
     return PermissionsAccessControl(permission_level="CAN_USE", **{PRINCIPAL_FIELDS[kind]: name})
 
 
+def _access_control(principal: str, level: str) -> PermissionsAccessControl:
+    """`level` for a validated `<kind>:<name>` principal."""
+    kind, name = split_principal(principal)
+    return PermissionsAccessControl(permission_level=level, **{PRINCIPAL_FIELDS[kind]: name})
+
+
 class CicdServicePrincipal(Construct):
-    """A service principal for CI/CD that manages the project's workspace directory and, if asked, may use tokens.
+    """A service principal for CI/CD that may use tokens and manages the project's workspace directory.
 
-    `token_usage=None` grants no token use: right for OAuth secrets and OIDC federation, which need none.
-    Any grant lets whatever runs as the SP mint personal access tokens of its own, so give one only to an SP
-    that gets a token on its behalf (`WorkspaceToken`).
+    The directory's permission list is authoritative: `directory_grants` names the direct grants on it that
+    stay besides the SP's CAN_MANAGE (any other direct grant is removed on apply).
 
-    Attributes: `service_principal`, `token_grant` (what lets it use tokens, None without one; a
-    `WorkspaceToken` must depend on it), `directory`, `directory_permissions`.
+    Attributes: `service_principal`, `token_grant` (what lets it use tokens; credentials must depend on
+    it), `directory`, `directory_permissions`.
     """
 
     def __init__(
@@ -67,7 +72,8 @@ class CicdServicePrincipal(Construct):
         display_name: str,
         project_directory: str,
         allow_cluster_create: bool = True,
-        token_usage: TokenUsage | None = TokenUsageByGroup(),
+        directory_grants: Sequence[DirectoryGrant] = (),
+        token_usage: TokenUsage = TokenUsageByGroup(),
         provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -85,16 +91,20 @@ class CicdServicePrincipal(Construct):
             provider=provider,
         )
         application_id = self.service_principal.application_id
-        self.token_grant: ITerraformDependable | None = (
-            None if token_usage is None else self._grant_token_usage(token_usage, provider)
-        )
+        self.token_grant: ITerraformDependable = self._grant_token_usage(token_usage, provider)
 
         self.directory = Directory(self, "project_directory", path=project_directory, provider=provider)
-        # Authoritative for this directory: only the SP's CAN_MANAGE is declared (admins keep theirs implicitly).
+        # Authoritative for this directory: direct grants other than the SP's CAN_MANAGE and `directory_grants`
+        # are removed (admins and grants inherited from parent folders remain).
+        if (problem := repeated_principal_problem(list(directory_grants))) is not None:
+            raise ValueError(f"directory_grants {problem}")
         self.directory_permissions = Permissions(
             self, "project_directory_permissions",
             directory_path=self.directory.path,
-            access_control=[PermissionsAccessControl(service_principal_name=application_id, permission_level="CAN_MANAGE")],
+            access_control=[
+                PermissionsAccessControl(service_principal_name=application_id, permission_level="CAN_MANAGE"),
+                *(_access_control(grant.principal, grant.level) for grant in directory_grants),
+            ],
             provider=provider,
         )
 

@@ -74,6 +74,7 @@ class EnvironmentStack(TerraformStack):
             allow_cluster_create=env.allow_cluster_create,
             # Only a PAT on behalf of the SP needs token use; elsewhere it would only let the SP mint PATs.
             token_usage=token_usage(env.token_usage) if env.credential_mode == "pat" else None,
+            directory_grants=env.project_directory_grants or (),
         )
         application_id = self.cicd.service_principal.application_id
         self.credentials = build_credentials(self, config, env, self.cicd)
