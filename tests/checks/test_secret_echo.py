@@ -85,3 +85,10 @@ def test_a_reviewer_listed_twice_is_refused_without_repeating_the_name(field):
         _synth(lambda s: GitHubDeploymentEnvironment(
             s, "env", repository="r", environment="prod", **{field: [name, name.upper()]}))
     assert field in str(refused.value) and name not in str(refused.value)
+
+
+def test_reviewer_lookups_of_the_shipped_prod_stack_have_pinned_positional_addresses(docs):
+    """Construct ids are a contract (they are Terraform addresses): pinned here, and free of logins."""
+    lookups = docs["prod"]["data"]["github_user"]
+    assert list(lookups) == ["github_environment_reviewer_user_0_F450F8AE", "github_environment_reviewer_user_1_F5B5AB9E"]
+    assert [lookup["username"] for lookup in lookups.values()] == ["ryuta-databricks", "second-reviewer-login"]
