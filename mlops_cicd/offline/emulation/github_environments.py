@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 
+from ..values import UNKNOWN
 from .base import DataSource, Resource, fill
 from .github_repo import environment, repo
 
@@ -40,6 +41,18 @@ class Environment(Resource):
 
 
 class DeploymentPolicy(Resource):
+    _PATTERNS = ("branch_pattern", "tag_pattern")
+
+    def plan(self, ctx, prior, planned, config, replace):
+        """A pattern that appears or disappears forces replacement; a changed pattern updates in place
+        (github 6.9.0 resource_github_repository_environment_deployment_policy.go, customDeploymentPolicyDiffFunction)."""
+        if prior is not None:
+            appeared_or_gone = [n for n in self._PATTERNS if bool(prior.get(n)) != bool(planned.get(n)) and n not in replace]
+            if appeared_or_gone:
+                replace.extend(appeared_or_gone)
+                planned = {**planned, "id": UNKNOWN}
+        return planned
+
     def create(self, ctx, planned, config):
         policies = environment(ctx, planned["repository"], planned["environment"])["policies"]
         policy_id = str(len(policies) + 1)
