@@ -1,9 +1,11 @@
 """Typed configuration: the models, loading `mlops-cicd.toml`, and validation errors.
 
 Validation runs in two stages, both before any construct is built:
-1. structure (pydantic): missing and unknown fields, types, single-field rules such as https hosts;
+1. secrets and structure: no value holds a credential or a TF_VAR_* value (`_secret_problems`); then
+   pydantic: missing and unknown fields, strict types, single-field rules (names.py: hosts, logins, ...);
 2. consistency (`consistency_problems`): rules that span fields, such as rotation shorter than lifetime.
-Every problem of a stage is reported at once, as one `ConfigError` naming each field and its fix.
+Every problem of a stage is reported at once, as one `ConfigError` naming each field and its fix; no
+message repeats a secret (each is redacted on the way out).
 """
 
 from __future__ import annotations
