@@ -86,7 +86,7 @@ class EnvironmentStack(TerraformStack):
                 provider=sp_provider,
                 personal_access_token=git_read_token.string_value,
                 git_username=env.git_username or gh.owner,
-                git_provider=env.git_provider,
+                git_provider=config.git_provider_of(env),
             )
             if sp_provider is not None else None
         )
