@@ -7,7 +7,13 @@ import pytest
 from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
 
 from conftest import only
-from mlops_cicd.constructs import CicdServicePrincipal, GitHubOidcFederation, OAuthSecret, github_oidc_issuer
+from mlops_cicd.constructs import (
+    CicdServicePrincipal,
+    GitHubOidcFederation,
+    OAuthSecret,
+    TokenUsageByPermission,
+    github_oidc_issuer,
+)
 from test_boundaries import synth_stack
 
 ACCOUNT_ID = "0d26daa6-5e44-4c97-a497-ef015f91254a"
@@ -56,3 +62,13 @@ def test_federation_needs_an_audience():
 ])
 def test_oidc_issuer_of_github_and_of_an_enterprise_server(server, issuer):
     assert github_oidc_issuer(server) == issuer
+
+
+def test_token_permission_principal_kind_is_what_precedes_the_first_colon():
+    usage = TokenUsageByPermission(keep_can_use=("group:ml:readers", "service_principal:0d26daa6"))
+    doc = synth_stack(lambda s: CicdServicePrincipal(s, "cicd", display_name="ci", project_directory="/p", token_usage=usage))
+    (tokens,) = [p for p in doc["resource"]["databricks_permissions"].values() if p.get("authorization") == "tokens"]
+    assert tokens["access_control"][:2] == [
+        {"group_name": "ml:readers", "permission_level": "CAN_USE"},
+        {"permission_level": "CAN_USE", "service_principal_name": "0d26daa6"},
+    ]
