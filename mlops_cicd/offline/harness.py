@@ -26,6 +26,8 @@ from pathlib import Path
 
 from .build import Build, ensure_build
 from .emulation.auth import DEPLOYER_TOKEN
+from .events import STACK_ENV, STEP_ENV
+from .invariants import Guard
 from .store import STATE_DIR_ENV
 
 STACK_FILE = "cdk.tf.json"
@@ -80,20 +82,30 @@ def dummy_variables(config: dict, seed: str) -> dict[str, str]:
     return out
 
 
+class InvariantBroken(AssertionError):
+    """An apply broke an invariant of the emulated world (see invariants.py); raised by a strict harness."""
+
+
 @dataclass
 class Stack:
     name: str
     work_dir: Path
     env: dict[str, str] = field(repr=False)
     results: list[StepResult] = field(default_factory=list)
+    after_step: object = field(default=None, repr=False)
+    """Called with (stack, result) after each step (the harness checks invariants after apply/destroy)."""
 
     def run(self, step: str, *args: str) -> StepResult:
         started = time.perf_counter()
-        proc = subprocess.run(["terraform", step, *args], cwd=self.work_dir, env=self.env,
-                              capture_output=True, text=True)
+        # the event log names the stack and step of each API call (events.py)
+        label = f"{step} #{1 + sum(r.step == step for r in self.results)}"
+        proc = subprocess.run(["terraform", step, *args], cwd=self.work_dir,
+                              env={**self.env, STACK_ENV: self.name, STEP_ENV: label}, capture_output=True, text=True)
         result = StepResult(step, proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - started,
                             proc.stdout)
         self.results.append(result)
+        if self.after_step is not None:
+            self.after_step(self, result)
         return result
 
     def init(self) -> StepResult:
@@ -134,11 +146,27 @@ class Stack:
 
 class Harness:
     def __init__(self, work_root: Path, state_dir: Path, build_dir: Path | None = None,
-                 extra_env: dict[str, str] | None = None):
+                 extra_env: dict[str, str] | None = None, strict_invariants: bool = False):
+        """strict_invariants: an apply or destroy that broke an invariant raises InvariantBroken naming the
+        API call that broke it (tests); otherwise violations are only recorded in the world."""
         self.build: Build = ensure_build(build_dir)
         self.work_root = Path(work_root).resolve()
         self.state_dir = Path(state_dir).resolve()
         self.extra_env = dict(extra_env or {})
+        self.strict_invariants = strict_invariants
+        self.guard = Guard(self.state_dir)
+
+    def state_files(self) -> dict[str, Path]:
+        """Each prepared stack's local state file, by stack name."""
+        return {path.parent.name: path for path in sorted(self.work_root.glob("*/terraform.tfstate"))}
+
+    def check_invariants(self, stack: Stack, result: StepResult) -> None:
+        if result.step not in ("apply", "destroy"):
+            return
+        broken = self.guard.after_step(self.state_files())
+        if broken and self.strict_invariants:
+            raise InvariantBroken(f"{stack.name}: {result.step} #{sum(r.step == result.step for r in stack.results)} "
+                                  "broke an invariant of the emulated world:\n" + "\n".join(broken))
 
     def base_env(self) -> dict[str, str]:
         # The deployer's credentials, as a CI job has them: only the emulator's deployer token. Whatever
@@ -159,6 +187,7 @@ class Harness:
         work_dir.mkdir(parents=True, exist_ok=True)
         config = source if isinstance(source, dict) else json.loads((Path(source) / STACK_FILE).read_text())
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        stack = Stack(name, work_dir, {**self.base_env(), **dummy_variables(config, str(self.state_dir))})
+        stack = Stack(name, work_dir, {**self.base_env(), **dummy_variables(config, str(self.state_dir))},
+                      after_step=self.check_invariants)
         stack.reconfigure(config)
         return stack

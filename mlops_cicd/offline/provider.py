@@ -2,14 +2,17 @@
 
 Each handler decodes DynamicValues with the type's schema, delegates the behaviour to
 `emulation` (inside a world transaction when it touches emulated objects) and answers diagnostics
-instead of raising, so Terraform shows the emulated API's errors like a real provider's.
+instead of raising, so Terraform shows the emulated API's errors like a real provider's. Every API call
+(resource read/create/update/delete, data source read) is logged (events.py); right after each mutating
+call, in the same transaction, the world's invariants are checked (invariants.py). Injected faults
+(store.take_fault) fire before the call (nothing changes) or after it (the change stays, the call fails).
 """
 
 from __future__ import annotations
 
 import os
 
-from . import emulation, planning, store, validation
+from . import emulation, events, invariants, planning, store, validation
 from .emulation.auth import principal_for
 from .emulation.base import ApiError, Context
 from .schema import ProviderSchemas, block_type
@@ -51,6 +54,13 @@ class Provider:
                 raise
             principal = None
         return Context(world=world, now=store.now(world), provider_config=self.config, principal=principal)
+
+    def _scope(self, world: dict) -> str | None:
+        """Where this configuration's objects live, for the event log (None if it cannot authenticate)."""
+        try:
+            return events.scope_of(principal_for(self.name, self.config, world, os.environ))
+        except ApiError:
+            return None
 
     # ---- schema and validation ---------------------------------------------------------------------
     def GetProviderSchema(self, request, context):
@@ -104,12 +114,17 @@ class Provider:
         response = self.pb.ReadResource.Response(private=request.private)
         block = self._block("resource", request.type_name)
         state = decode(request.current_state.msgpack, block_type(block))
-        try:
+        if state is not None:
             with store.transaction() as world:
-                if state is not None:
-                    state = emulation.resource(request.type_name).read(self._context(world), state)
-        except ApiError as exc:
-            response.diagnostics.append(self._diag(f"cannot read {request.type_name}", str(exc)))
+                object_id, outcome = events.identity(state), "ok"
+                try:
+                    with store.savepoint(world):
+                        state = emulation.resource(request.type_name).read(self._context(world), state)
+                except ApiError as exc:
+                    outcome = "failed"
+                    response.diagnostics.append(self._diag(f"cannot read {request.type_name}", str(exc)))
+                events.record(world, kind="resource", tf_type=request.type_name, operation="read", outcome=outcome,
+                              object_id=object_id, scope=self._scope(world))
         response.new_state.CopyFrom(self._dv(state, block))
         return response
 
@@ -142,26 +157,42 @@ class Provider:
         planned = planning.resolve_unknowns(decode(request.planned_state.msgpack, t))
         config = decode(request.config.msgpack, t)
         behaviour = emulation.resource(request.type_name)
-        new_state = prior
         operation = "delete" if planned is None else "create" if prior is None else "update"
-        try:
-            with store.transaction() as world:  # committed on its own, so a fired fault stays fired
-                fault = store.count_call(world, request.type_name, operation)
-            if fault:
-                raise store.InjectedFault(fault)
-            with store.transaction() as world:
-                ctx = self._context(world)
-                if planned is None:
-                    behaviour.delete(ctx, prior)
-                    new_state = None
-                elif prior is None:
-                    new_state = planning.resolve_unknowns(behaviour.create(ctx, planned, config))
+        new_state, error, outcome, object_id = prior, None, "ok", events.identity(prior)
+        # One transaction: the call, its event and the invariants' check see no other process's call in between.
+        with store.transaction() as world:
+            fault = store.take_fault(world, request.type_name, operation)
+            if fault and fault["when"] == "before":
+                outcome, error = "faulted", fault["message"]
+            else:
+                try:
+                    with store.savepoint(world):  # a refused call changes nothing
+                        done = self._apply(behaviour, self._context(world), prior, planned, config)
+                except ApiError as exc:
+                    outcome, error = "failed", str(exc)
                 else:
-                    new_state = planning.resolve_unknowns(behaviour.update(ctx, prior, planned, config))
-        except (ApiError, store.InjectedFault) as exc:
-            response.diagnostics.append(self._diag(f"cannot apply {request.type_name}", str(exc)))
+                    object_id = events.identity(done) or object_id
+                    if fault:  # "after": the change took effect, but Terraform is told the call failed
+                        outcome, error = "faulted", fault["message"]
+                    else:
+                        new_state = done
+            event = events.record(world, kind="resource", tf_type=request.type_name, operation=operation,
+                                  outcome=outcome, object_id=object_id, scope=self._scope(world),
+                                  fault=fault["when"] if fault else None)
+            invariants.after_call(world, event)
+        if error:
+            response.diagnostics.append(self._diag(f"cannot apply {request.type_name}", error))
         response.new_state.CopyFrom(self._dv(new_state, block))
         return response
+
+    @staticmethod
+    def _apply(behaviour, ctx: Context, prior: dict | None, planned: dict | None, config: dict) -> dict | None:
+        if planned is None:
+            behaviour.delete(ctx, prior)
+            return None
+        if prior is None:
+            return planning.resolve_unknowns(behaviour.create(ctx, planned, config))
+        return planning.resolve_unknowns(behaviour.update(ctx, prior, planned, config))
 
     def ImportResourceState(self, request, context):
         response = self.pb.ImportResourceState.Response()
@@ -176,12 +207,17 @@ class Provider:
         block = self._block("data", request.type_name)
         config = decode(request.config.msgpack, block_type(block))
         state = config
-        try:
-            with store.transaction() as world:
-                ctx = self._context(world)
-                state = planning.resolve_unknowns(emulation.data_source(request.type_name).read(ctx, config))
-        except ApiError as exc:
-            response.diagnostics.append(self._diag(f"cannot read data source {request.type_name}", str(exc)))
+        with store.transaction() as world:
+            outcome = "ok"
+            try:
+                with store.savepoint(world):
+                    ctx = self._context(world)
+                    state = planning.resolve_unknowns(emulation.data_source(request.type_name).read(ctx, config))
+            except ApiError as exc:
+                outcome = "failed"
+                response.diagnostics.append(self._diag(f"cannot read data source {request.type_name}", str(exc)))
+            events.record(world, kind="data", tf_type=request.type_name, operation="read", outcome=outcome,
+                          object_id=events.identity(state), scope=self._scope(world))
         response.state.CopyFrom(self._dv(state, block))
         return response
 

@@ -2,12 +2,14 @@
 
 Terraform runs one plugin process per provider configuration and calls them in parallel, so every
 read-modify-write of the world happens inside `transaction()` (an exclusive flock on world.lock).
-The document also holds the test clock offset, injected faults and per-type call counters.
+The document also holds the test clock offset, injected faults, per-type call counters, the event log
+(events.py) and the invariants' bookkeeping (invariants.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import fcntl
 import json
 import os
@@ -54,12 +56,13 @@ def now(world: dict) -> float:
     return time.time() + world.get("clock_offset", 0.0)
 
 
-class InjectedFault(Exception):
-    pass
+FAULT_TIMINGS = ("before", "after")
+"""before: the call fails and changes nothing; after: the call changes the world, then reports an error
+(a response lost on the way back, the classic cause of duplicates)."""
 
 
-def count_call(world: dict, tf_type: str, operation: str) -> str | None:
-    """Count a mutating API call of a type; return the error message if a fault is armed for this call."""
+def take_fault(world: dict, tf_type: str, operation: str) -> dict | None:
+    """Count a mutating API call of a type; return the armed fault this call fires (with its message), if any."""
     counters = world.setdefault("counters", {})
     counters[tf_type] = counters.get(tf_type, 0) + 1
     for fault in world.get("faults", []):
@@ -67,5 +70,19 @@ def count_call(world: dict, tf_type: str, operation: str) -> str | None:
             fault["seen"] = fault.get("seen", 0) + 1
             if fault["seen"] == fault["nth"]:
                 fault["fired"] = True
-                return fault.get("message") or f"injected API error on {operation} call #{fault['nth']} of {tf_type}"
+                message = fault.get("message") or f"injected API error on {operation} call #{fault['nth']} of {tf_type}"
+                return {**fault, "when": fault.get("when") or "before", "message": message}
     return None
+
+
+@contextlib.contextmanager
+def savepoint(world: dict):
+    """Undo every change the block made to the document if it raises (a refused API call changes nothing)."""
+    saved = {k: copy.deepcopy(v) for k, v in world.items() if k != "events"}
+    try:
+        yield world
+    except BaseException:
+        for key in [k for k in world if k != "events"]:
+            del world[key]
+        world.update(saved)
+        raise

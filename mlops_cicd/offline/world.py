@@ -6,13 +6,19 @@ providers persist in a state directory (the same one the harness hands to terraf
     w.delete_service_principal(host, sp_id)             # out-of-band deletion (drift)
     w.advance_clock(days=61)                            # token expiry, time_rotating
     w.inject_fault("databricks_obo_token", nth=1)       # next create/update/delete of that type fails
+    w.inject_fault("databricks_obo_token", operation="create", when="after")  # created, then the call fails
+    w.events()                                          # every API call so far (events.py)
+    w.violations()                                      # broken invariants (invariants.py)
+
+Out-of-band changes made here (deleting an object, moving the clock past an expiry) are not a deploy's
+doing: the invariants forgive what they break.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import store
+from . import invariants, store
 from .units import SECONDS_PER_DAY
 from .emulation.github_repo import unseal
 from .emulation.workspace import normalize_host, token_is_live
@@ -73,6 +79,7 @@ class World:
             ws["git_credentials"].pop(sp["application_id"], None)
             for token_id in [t for t, v in ws["tokens"].items() if v["application_id"] == sp["application_id"]]:
                 del ws["tokens"][token_id]
+            invariants.forgive(world)
 
     # ---- GitHub ------------------------------------------------------------------------------------
     def repository(self, full_name: str) -> dict:
@@ -89,6 +96,7 @@ class World:
             repo = world["github"][full_name]
             holder = repo["environments"][environment] if environment else repo
             del holder["secrets"][name]
+            invariants.forgive(world)
 
     def reveal_secret(self, full_name: str, name: str, environment: str | None = None) -> str:
         """Decrypt a sealed secret with the repo's private key, as a workflow run would receive it."""
@@ -100,8 +108,23 @@ class World:
     def advance_clock(self, days: float = 0, seconds: float = 0) -> None:
         with store.transaction(self.state_dir) as world:
             world["clock_offset"] = world.get("clock_offset", 0.0) + days * SECONDS_PER_DAY + seconds
+            invariants.forgive(world)  # a credential that expired meanwhile: nobody re-deployed in time
 
-    def inject_fault(self, tf_type: str, nth: int = 1, operation: str | None = None, message: str | None = None) -> None:
-        """Fail the nth mutating call (create/update/delete, or only `operation`) of a type from now on."""
+    def inject_fault(self, tf_type: str, nth: int = 1, operation: str | None = None, message: str | None = None,
+                     when: str = "before") -> None:
+        """Fail the nth mutating call (create/update/delete, or only `operation`) of a type from now on:
+        `when="before"` the call changes nothing; `when="after"` its change takes effect, then it fails."""
+        if when not in store.FAULT_TIMINGS:
+            raise ValueError(f"when must be one of {', '.join(store.FAULT_TIMINGS)}, not {when!r}")
         with store.transaction(self.state_dir) as world:
-            world["faults"].append({"type": tf_type, "nth": nth, "operation": operation, "message": message})
+            world["faults"].append({"type": tf_type, "nth": nth, "operation": operation, "message": message,
+                                    "when": when})
+
+    # ---- event log and invariants ------------------------------------------------------------------
+    def events(self, **match) -> list[dict]:
+        """Every API call so far, in order (events.py); `match` keeps those whose fields equal the given values."""
+        return [e for e in self.snapshot().get("events", []) if all(e.get(k) == v for k, v in match.items())]
+
+    def violations(self) -> list[str]:
+        """Every broken invariant so far, described with the event that broke it."""
+        return [invariants.describe(v) for v in invariants.violations(self.snapshot())]

@@ -1,5 +1,5 @@
 """Fixtures for the offline-provider tests: one shared build (mirror + schema), a fresh emulated world
-and work dir per test."""
+and work dir per test, whose invariants every apply checks."""
 
 from __future__ import annotations
 
@@ -22,8 +22,12 @@ def offline_build():
 
 
 @pytest.fixture
-def harness(offline_build, tmp_path) -> Harness:
-    return Harness(tmp_path / "work", tmp_path / "state", offline_build.root)
+def harness(offline_build, tmp_path, request) -> Harness:
+    """Strict: an apply that breaks an invariant of the emulated world (mlops_cicd/offline/invariants.py)
+    fails the test there, naming the API call that broke it. A test that shows such a break on purpose is
+    marked `@pytest.mark.breaks_invariants("why")` and asserts `world.violations()` itself."""
+    strict = request.node.get_closest_marker("breaks_invariants") is None
+    return Harness(tmp_path / "work", tmp_path / "state", offline_build.root, strict_invariants=strict)
 
 
 @pytest.fixture
