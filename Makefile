@@ -29,8 +29,8 @@ test: setup
 	$(PY) -m pytest -q
 
 # Offline rehearsal: real terraform against the stand-in providers (mlops_cicd/offline), no credentials.
-rehearse: synth
-	$(PY) -m mlops_cicd.offline.rehearse
+rehearse: setup
+	$(PY) -m mlops_cicd.cli rehearse  # synthesizes (checks included) and holds the rehearsal's lock
 
 bench: setup
 	$(PY) bench/offline_terraform.py
@@ -53,5 +53,13 @@ $(VENV)/.mutation-installed: requirements-mutation.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutation.txt
 	touch $@
 
+# Generated files only. Local state lives in .mlops-cicd/ (see README) and is never removed here; a state
+# file still inside cdktf.out (written before state moved out) stops `clean` until synth has moved it.
 clean:
-	rm -rf cdktf.out build $(MUTANTS)
+	@stray=$$(find cdktf.out -name .terraform -prune -o \( -name '*.tfstate' -o -name '*.tfstate.backup' \) -print 2>/dev/null); \
+	if [ -n "$$stray" ]; then \
+		echo "make clean: not removing cdktf.out: it holds Terraform state:" $$stray >&2; \
+		echo "  fix: run \`make synth\` first (it moves each environment's state to .mlops-cicd/state/, or says what to do)" >&2; \
+		exit 1; \
+	fi
+	rm -rf cdktf.out build $(MUTANTS) .cdktf.out.lock

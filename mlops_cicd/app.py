@@ -9,8 +9,10 @@ from pathlib import Path
 
 from cdktf import App
 
+from . import local_state
 from .checks import enforce
 from .config import Config
+from .locks import claim, exclusive, record_owner
 from .stacks.environment_stack import EnvironmentStack
 
 DEFAULT_OUTDIR = "cdktf.out"
@@ -36,12 +38,18 @@ def synth(config: Config, outdir: str | Path | None = None) -> Path:
     """Synthesize every stack into `outdir` (default: cdktf's CDKTF_OUTDIR, else `cdktf.out`).
 
     The app synthesizes into a scratch directory first and only then copies the result over, so a
-    failure leaves `outdir` as it was, and files the user keeps there (local state, .terraform) survive.
-    The synth-time checks run in between: their report goes to stderr, and an error raises
-    `ChecksFailed` with nothing copied.
+    failure leaves `outdir` as it was. The synth-time checks run in between: their report goes to stderr,
+    and an error raises `ChecksFailed` with nothing copied. Only one synth at a time writes into `outdir`
+    (`locks`); local state is kept outside it and moved out of it (`local_state`), and the stacks of
+    environments no longer configured are removed from it.
     """
     target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR)
-    with tempfile.TemporaryDirectory(prefix="mlops-cicd-synth-") as scratch:
-        synth_into(config, scratch, enforce_checks=True)  # raises before anything reaches `target`
-        shutil.copytree(scratch, target, dirs_exist_ok=True)
+    with exclusive(target, "synth"):
+        claim(target, config, "stacks")
+        state = local_state.plan(config, target)  # raises before anything is written
+        with tempfile.TemporaryDirectory(prefix="mlops-cicd-synth-") as scratch:
+            synth_into(config, scratch, enforce_checks=True)  # raises before anything reaches `target`
+            state.carry_out()
+            shutil.copytree(scratch, target, dirs_exist_ok=True)
+        record_owner(target, config)
     return target

@@ -50,11 +50,6 @@ def test_databricks_side_of_each_environment(default_stacks, env):
     assert all(s["provider"] == f"databricks.{as_sp['alias']}" for s in secrets.values())
 
 
-def test_each_stack_has_its_own_local_state(default_stacks):
-    assert default_stacks["staging"]["terraform"]["backend"] == {"local": {"path": "terraform.staging.tfstate"}}
-    assert default_stacks["prod"]["terraform"]["backend"] == {"local": {"path": "terraform.prod.tfstate"}}
-
-
 def test_staging_contains_nothing_of_prod(default_stacks):
     staging = json.dumps(default_stacks["staging"])
     for prod_value in ("mlops-demo-prod.cloud.databricks.com", "PROD_", "prod-mlops-demo-classifier", "-prod-cicd", '"prod"'):
@@ -214,40 +209,6 @@ def test_third_environment_is_configuration_only(raw_config, synth_raw):
     assert sorted(stacks) == ["prod", "qa", "staging"]
     assert only(stacks["qa"], "databricks_secret_scope")["name"] == "qa-mlops-demo-classifier-cd-credentials"
     assert {s["secret_name"] for s in resources(stacks["qa"], "github_actions_secret").values()} == {"QA_WORKSPACE_TOKEN"}
-
-
-BACKENDS = [
-    ({"type": "s3", "bucket": "tf-state", "region": "eu-west-1"}, "s3",
-     {"bucket": "tf-state", "key": "mlops-demo-classifier/prod/terraform.tfstate", "region": "eu-west-1", "encrypt": True, "use_lockfile": True}),
-    ({"type": "s3", "bucket": "tf-state", "region": "eu-west-1", "dynamodb_table": "locks"}, "s3",
-     {"bucket": "tf-state", "key": "mlops-demo-classifier/prod/terraform.tfstate", "region": "eu-west-1", "encrypt": True, "dynamodb_table": "locks"}),
-    ({"type": "azurerm", "resource_group_name": "rg", "storage_account_name": "tfstate01", "container_name": "state"}, "azurerm",
-     {"resource_group_name": "rg", "storage_account_name": "tfstate01", "container_name": "state", "key": "mlops-demo-classifier/prod/terraform.tfstate"}),
-    ({"type": "gcs", "bucket": "tf-state"}, "gcs", {"bucket": "tf-state", "prefix": "mlops-demo-classifier/prod"}),
-    ({"type": "pg"}, "pg", {"schema_name": "mlops_demo_classifier_prod"}),
-]
-
-
-@pytest.mark.parametrize("backend, kind, expected", BACKENDS, ids=[b[0]["type"] + str(i) for i, b in enumerate(BACKENDS)])
-def test_remote_backends_key_state_by_project_and_environment(raw_config, synth_raw, backend, kind, expected):
-    env_of(raw_config, "prod")["backend"] = backend
-    stack = synth_raw(raw_config)["prod"]
-    assert stack["terraform"]["backend"] == {kind: expected}
-
-
-def test_hcp_terraform_workspace_per_environment(raw_config, synth_raw):
-    env_of(raw_config, "prod")["backend"] = {"type": "cloud", "organization": "acme"}
-    cloud = synth_raw(raw_config)["prod"]["terraform"]["cloud"]
-    assert cloud == {"organization": "acme", "hostname": "app.terraform.io", "workspaces": {"name": "mlops-demo-classifier-prod"}}
-
-
-def test_backend_fields_are_validated(raw_config):
-    from mlops_cicd.config import ConfigError, parse_config
-
-    env_of(raw_config, "prod")["backend"] = {"type": "s3", "bucket": "tf-state"}
-    with pytest.raises(ConfigError) as caught:
-        parse_config(raw_config)
-    assert [p.field for p in caught.value.problems] == ["environments[prod].backend.region"]
 
 
 def test_summary_names_each_stacks_backend(raw_config, synth_raw, tmp_path):

@@ -8,6 +8,7 @@ import json
 import sys
 from dataclasses import asdict
 
+from ..locks import claim, exclusive, record_owner
 from .common import DEFAULT_OUTDIR, add_config_option, config_of, config_path, selected_environments, writable_directory
 from .errors import EXIT_CHECKS_FAILED, EXIT_OK
 from .progress import step
@@ -21,10 +22,13 @@ def run(args: argparse.Namespace) -> int:
     config = config_of(args)
     names = selected_environments(config, args.environments)
     out = writable_directory(rehearsal_dir(args.rehearsal_dir), "--rehearsal-dir")
-    outdir = synthesize(config, config_path(args), args.outdir, "--outdir")
-    stream = sys.stderr if args.json else sys.stdout
-    with step(f"rehearsing {', '.join(names)} offline: init, validate, plan, apply, re-plan"):
-        reports = rehearse(outdir / "stacks", out, names, echo=lambda text: print(text, file=stream, flush=True))
+    with exclusive(out, "rehearse"):  # two rehearsals at once would share, and corrupt, one emulated world
+        claim(out, config, "rehearsal")
+        outdir = synthesize(config, config_path(args), args.outdir, "--outdir")
+        record_owner(out, config)
+        stream = sys.stderr if args.json else sys.stdout
+        with step(f"rehearsing {', '.join(names)} offline: init, validate, plan, apply, re-plan"):
+            reports = rehearse(outdir / "stacks", out, names, echo=lambda text: print(text, file=stream, flush=True))
     ok = all(report.ok for report in reports)
     if args.json:
         print(json.dumps({"ok": ok, "rehearsal_dir": str(out), "stacks": [asdict(r) for r in reports]}, indent=2))

@@ -53,7 +53,7 @@ class EnvironmentStack(TerraformStack):
     def __init__(self, scope: Construct, config: Config, env: EnvironmentConfig) -> None:
         super().__init__(scope, env.name)
         project, gh = config.project.name, config.github
-        apply_backend(self, project, env.name, env.backend)
+        apply_backend(self, project, env.name, env.backend, config.directory)
 
         # Deployer credentials come from the environment (DATABRICKS_*, GITHUB_TOKEN), never from here.
         DatabricksProvider(self, "databricks", host=env.workspace_host)

@@ -214,3 +214,15 @@ def test_status_and_rotate_without_a_rehearsal_say_to_run_one(capsys, tmp_path):
 def test_rehearse_unknown_environment_exits_2(capsys, tmp_path):
     code, _, err = run_cli(capsys, "rehearse", "qa", "--config", str(write_config(tmp_path)))
     assert code == 2 and "unknown environment(s): qa" in err
+
+
+def test_another_configuration_cannot_rehearse_over_this_rehearsal(rehearsal, capsys, tmp_path):
+    _, config, directory = rehearsal
+    other = tmp_path / "other" / "mlops-cicd.toml"  # another project's file (here: the same settings)
+    other.parent.mkdir()
+    other.write_text(config.read_text())
+    world = (directory / "state" / "world.json").read_bytes()
+    code, _, err = run_cli(capsys, "rehearse", "--config", str(other), "--rehearsal-dir", str(directory),
+                           "--outdir", str(tmp_path / "out"))
+    assert code == 3 and f"holds the rehearsal of {config.resolve()}" in err
+    assert (directory / "state" / "world.json").read_bytes() == world and not (tmp_path / "out").exists()

@@ -99,7 +99,7 @@ def test_concurrent_applies_cannot_both_write_and_no_state_is_lost(two_machines,
     assert "Resources: 0 added, 0 changed, 0 destroyed" in waiter_output or "No changes" in waiter_output
 
     # Every resource is in the one state row; the emulated workspace has one SP and one token, not two.
-    schema = "mlops_demo_classifier_staging"
+    schema = first.config()["terraform"]["backend"]["pg"]["schema_name"]  # derived: stacks/backends.py
     assert _psql(pg_conn, f"select count(*) from {schema}.states") == "1"
     state = json.loads(_psql(pg_conn, f"select data from {schema}.states"))
     assert len([r for r in state["resources"] if r["mode"] == "managed"]) == declared

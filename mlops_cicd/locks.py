@@ -1,0 +1,74 @@
+"""Generated directories (the synth output, a rehearsal): one command at a time in each, and each
+directory for one configuration file.
+
+`exclusive(directory, command)` holds an fcntl lock on `.<name>.lock` beside the directory for the
+command's duration. The kernel releases it when the process ends, however it ends, so a crash never
+leaves a stale lock; a second command fails at once rather than waiting. Python opens files
+non-inheritable (PEP 446), so the terraform processes a command starts do not keep the lock alive.
+
+`claim(directory, config, what)` refuses a directory whose last output came from another configuration
+file (recorded by `record_owner` in `.mlops-cicd-config` inside it): `--config other.toml` must not
+replace the default project's stacks or rehearsal.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .commands.errors import UserError
+from .config import Config
+
+OWNER_FILE = ".mlops-cicd-config"
+
+
+def lock_file(directory: str | Path) -> Path:
+    """Beside the directory, not in it: taking the lock must not create the directory."""
+    directory = Path(directory).resolve()
+    return directory.parent / f".{directory.name}.lock"
+
+
+@contextmanager
+def exclusive(directory: str | Path, command: str) -> Iterator[None]:
+    """Run the block as the only `command` on `directory`; raise UserError at once if another holds it."""
+    path = lock_file(directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise UserError(f"{command} is already running on {directory} (pid {holder})",
+                            f"wait for it, or remove {path} if no such process is running") from None
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)  # a pid left behind would name an unrelated process later
+
+
+def claim(directory: str | Path, config: Config, what: str) -> None:
+    """Refuse `directory` when it holds the `what` (e.g. "stacks") of another configuration file."""
+    if config.source is None:
+        return  # built in code: the caller chose the directory
+    try:
+        owner = (Path(directory) / OWNER_FILE).read_text().strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    if owner and owner != str(config.source):
+        raise UserError(
+            f"{directory} holds the {what} of {owner}; running {config.source} there would replace them",
+            f"give this configuration its own directory (--output/--outdir, --rehearsal-dir), or delete "
+            f"{directory} if the {what} of {owner} are no longer needed")
+
+
+def record_owner(directory: str | Path, config: Config) -> None:
+    if config.source is not None:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        (Path(directory) / OWNER_FILE).write_text(f"{config.source}\n")

@@ -1,0 +1,126 @@
+"""One command at a time per generated directory (an fcntl lock: a second one fails at once, a crashed one
+leaves nothing stale), and each directory for one configuration file: `--config other.toml` never
+replaces the stacks or the rehearsal of the project that made them."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlops_cicd.app import synth
+from mlops_cicd.cli import main
+from mlops_cicd.commands.errors import UserError
+from mlops_cicd.config import load_config
+
+from conftest import ROOT
+
+EXIT_OPERATION_FAILED = 3
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    directory = tmp_path / "project"
+    directory.mkdir()
+    (directory / "mlops-cicd.toml").write_text((ROOT / "mlops-cicd.toml").read_text())
+    return directory
+
+
+@pytest.fixture
+def other_project(tmp_path) -> Path:
+    """Another project's configuration file, in a directory of its own."""
+    directory = tmp_path / "other"
+    directory.mkdir()
+    (directory / "mlops-cicd.toml").write_text((ROOT / "mlops-cicd.toml").read_text().replace(
+        'name = "mlops-demo-classifier"', 'name = "other-project"', 1))
+    return directory
+
+
+def synth_project(project: Path, outdir: Path | None = None) -> Path:
+    return synth(load_config(project / "mlops-cicd.toml"), outdir or project / "cdktf.out")
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+HOLDER = """
+import sys
+from mlops_cicd.locks import exclusive
+with exclusive(sys.argv[1], sys.argv[2]):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+@pytest.fixture
+def lock_holder():
+    """Start a process holding `exclusive(directory, command)`, as a running synth or rehearsal does."""
+    started = []
+
+    def hold(directory: Path, command: str) -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-c", HOLDER, str(directory), command],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert process.stdout.readline().strip() == "held"
+        started.append(process)
+        return process
+
+    yield hold
+    for process in started:
+        process.kill()
+        process.wait()
+
+
+def test_a_second_synth_fails_at_once_and_a_crashed_one_leaves_no_stale_lock(project, lock_holder):
+    outdir = project / "cdktf.out"
+    holder = lock_holder(outdir, "synth")
+
+    with pytest.raises(UserError) as caught:
+        synth_project(project)
+    assert f"synth is already running on {outdir.resolve()} (pid {holder.pid})" in str(caught.value)
+    assert "wait for it, or remove" in caught.value.fix and str(project / ".cdktf.out.lock") in caught.value.fix
+    assert not outdir.exists()
+
+    holder.send_signal(signal.SIGKILL)  # a crash: no clean-up runs
+    holder.wait()
+    synth_project(project)
+    assert (outdir / "stacks" / "staging" / "cdk.tf.json").exists()
+
+
+def test_another_configuration_does_not_replace_a_projects_stacks(project, other_project):
+    outdir = synth_project(project)
+    before = (outdir / "stacks" / "staging" / "cdk.tf.json").read_text()
+    with pytest.raises(UserError) as caught:
+        synth(load_config(other_project / "mlops-cicd.toml"), outdir)
+
+    assert str((project / "mlops-cicd.toml").resolve()) in str(caught.value)
+    assert "--output" in caught.value.fix
+    assert (outdir / "stacks" / "staging" / "cdk.tf.json").read_text() == before
+
+
+def test_a_second_rehearsal_fails_at_once_without_touching_anything(project, lock_holder, capsys, tmp_path):
+    rehearsal, outdir = tmp_path / "rehearsal", tmp_path / "out"
+    holder = lock_holder(rehearsal, "rehearse")
+    code, _, err = run_cli(capsys, "rehearse", "--config", str(project / "mlops-cicd.toml"),
+                           "--rehearsal-dir", str(rehearsal), "--outdir", str(outdir))
+    assert code == EXIT_OPERATION_FAILED
+    assert f"rehearse is already running on {rehearsal.resolve()} (pid {holder.pid})" in err
+    assert f"remove {tmp_path / '.rehearsal.lock'} if no such process" in err
+    assert not outdir.exists() and not rehearsal.exists()
+
+
+def test_rehearsing_another_configuration_does_not_replace_a_projects_stacks(project, other_project, capsys, tmp_path):
+    outdir = synth_project(project, tmp_path / "out")
+    before = (outdir / "stacks" / "staging" / "cdk.tf.json").read_text()
+    rehearsal = tmp_path / "rehearsal"
+    code, _, err = run_cli(capsys, "rehearse", "--config", str(other_project / "mlops-cicd.toml"),
+                           "--rehearsal-dir", str(rehearsal), "--outdir", str(outdir))
+    assert code == EXIT_OPERATION_FAILED
+    assert f"holds the stacks of {(project / 'mlops-cicd.toml').resolve()}" in err
+    assert (outdir / "stacks" / "staging" / "cdk.tf.json").read_text() == before
+    assert not rehearsal.exists()  # not claimed for the other configuration either

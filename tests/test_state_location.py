@@ -1,0 +1,257 @@
+"""Local state lives beside the configuration file (`.mlops-cicd/state/<env>.tfstate`), outside every
+generated directory, in a directory only its owner can read; synth moves state out of the output
+directory, never deletes any, and leaves no stack of an environment that is no longer configured.
+The terraform tests run what users run: terraform in the stack directory, `cdktf deploy`, `make clean`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlops_cicd.app import synth
+from mlops_cicd.commands.errors import UserError
+from mlops_cicd.config import ConfigError, load_config
+
+from conftest import ROOT
+
+STAGING_HOST = "https://mlops-demo-staging.cloud.databricks.com"
+MAKEFILE = ROOT / "Makefile"
+CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A user's project: the shipped configuration in a directory of its own."""
+    directory = tmp_path / "project"
+    directory.mkdir()
+    shutil.copy(ROOT / "mlops-cicd.toml", directory / "mlops-cicd.toml")
+    return directory
+
+
+def configure(project: Path, extra: str) -> None:
+    """Append TOML to the staging environment's table (it is the first one in the shipped file)."""
+    path = project / "mlops-cicd.toml"
+    text = path.read_text()
+    marker = "[environments.backend]\ntype = \"local\"\n"
+    assert marker in text, "the shipped config changed: update this helper"
+    path.write_text(text.replace(marker, marker + extra, 1))
+
+
+def synth_project(project: Path, outdir: Path | None = None) -> Path:
+    return synth(load_config(project / "mlops-cicd.toml"), outdir or project / "cdktf.out")
+
+
+def backend_path(outdir: Path, env: str = "staging") -> str:
+    return json.loads((outdir / "stacks" / env / "cdk.tf.json").read_text())["terraform"]["backend"]["local"]["path"]
+
+
+def state_document(serial: int) -> str:
+    return json.dumps({"version": 4, "serial": serial, "lineage": "l-1", "resources": []})
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# --- where state lives -------------------------------------------------------------------------------
+
+def test_state_is_written_beside_the_configuration_as_an_absolute_path(project):
+    outdir = synth_project(project)
+    expected = project.resolve() / ".mlops-cicd" / "state"
+    assert backend_path(outdir) == str(expected / "staging.tfstate")
+    assert backend_path(outdir, "prod") == str(expected / "prod.tfstate")
+
+
+def test_a_relative_configured_path_is_relative_to_the_configuration_file(project, tmp_path, monkeypatch):
+    configure(project, 'path = "state/staging.tfstate"\n')
+    monkeypatch.chdir(tmp_path)  # not the project: the path must not depend on where synth runs
+    outdir = synth_project(project)
+    assert backend_path(outdir) == str(project.resolve() / "state" / "staging.tfstate")
+
+
+def test_the_state_directory_is_owner_only_even_with_a_permissive_umask(project):
+    previous = os.umask(0o002)
+    try:
+        synth_project(project)
+    finally:
+        os.umask(previous)
+    assert mode(project / ".mlops-cicd" / "state") == 0o700
+    assert mode(project / ".mlops-cicd") == 0o700
+
+
+def test_an_existing_readable_state_directory_is_tightened(project):
+    state_dir = project / ".mlops-cicd" / "state"
+    state_dir.mkdir(parents=True)
+    state_dir.chmod(0o755)
+    synth_project(project)
+    assert mode(state_dir) == 0o700
+
+
+def test_a_configured_path_inside_the_output_directory_is_refused(project):
+    configure(project, 'path = "cdktf.out/state/staging.tfstate"\n')
+    with pytest.raises(ConfigError) as caught:
+        synth_project(project)
+    assert [p.field for p in caught.value.problems] == ["environments[staging].backend.path"]
+    assert "make clean" in caught.value.problems[0].message
+    assert not (project / "cdktf.out").exists()
+
+
+# --- the old place: moved, or refused with both named -----------------------------------------------
+
+def test_state_at_the_old_place_is_moved_out_with_its_backup(project, capsys):
+    old = project / "cdktf.out" / "stacks" / "staging" / "terraform.staging.tfstate"
+    old.parent.mkdir(parents=True)
+    old.write_text(state_document(7))
+    Path(f"{old}.backup").write_text(state_document(6))
+
+    synth_project(project)
+
+    new = project / ".mlops-cicd" / "state" / "staging.tfstate"
+    assert json.loads(new.read_text())["serial"] == 7 and json.loads(Path(f"{new}.backup").read_text())["serial"] == 6
+    assert not old.exists() and not Path(f"{old}.backup").exists()
+    moved = [line for line in capsys.readouterr().err.splitlines() if "moved the state" in line]
+    assert moved == [f"mlops-cicd: moved the state of staging out of the output directory: {old.resolve()} -> {new.resolve()}"]
+
+
+def test_state_at_an_old_relative_configured_path_is_moved_to_where_that_path_now_points(project):
+    configure(project, 'path = "staging.tfstate"\n')
+    old = project / "cdktf.out" / "stacks" / "staging" / "staging.tfstate"
+    old.parent.mkdir(parents=True)
+    old.write_text(state_document(3))
+    synth_project(project)
+    assert json.loads((project / "staging.tfstate").read_text())["serial"] == 3 and not old.exists()
+
+
+def test_state_in_both_places_is_refused_naming_both_and_nothing_is_synthesized(project):
+    old = project / "cdktf.out" / "stacks" / "staging" / "terraform.staging.tfstate"
+    old.parent.mkdir(parents=True)
+    old.write_text(state_document(4))
+    new = project / ".mlops-cicd" / "state" / "staging.tfstate"
+    new.parent.mkdir(parents=True)
+    new.write_text(state_document(9))
+
+    with pytest.raises(UserError) as caught:
+        synth_project(project)
+
+    message, fix = str(caught.value), caught.value.fix
+    assert str(old.resolve()) in message and str(new.resolve()) in message
+    assert "serial 4" in message and "serial 9" in message
+    assert f"`mv {old.resolve()} {new.resolve()}`" in fix and f"`rm {old.resolve()}`" in fix
+    assert json.loads(old.read_text())["serial"] == 4 and json.loads(new.read_text())["serial"] == 9
+    assert not (project / "cdktf.out" / "manifest.json").exists()
+
+
+# --- leftovers -------------------------------------------------------------------------------------------
+
+def test_stacks_of_environments_no_longer_configured_are_removed(project):
+    outdir = synth_project(project)
+    qa = outdir / "stacks" / "qa"
+    shutil.copytree(outdir / "stacks" / "staging", qa)
+    synth_project(project)
+    assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["prod", "staging"]
+
+
+def test_a_state_file_in_a_stack_no_longer_configured_is_refused_and_kept(project):
+    outdir = synth_project(project)
+    qa_state = outdir / "stacks" / "qa" / "terraform.qa.tfstate"
+    qa_state.parent.mkdir()
+    qa_state.write_text(state_document(2))
+    staging_before = (outdir / "stacks" / "staging" / "cdk.tf.json").stat().st_mtime_ns
+
+    with pytest.raises(UserError) as caught:
+        synth_project(project)
+
+    assert str(qa_state) in str(caught.value) and "no longer configured" in str(caught.value)
+    assert "mv " in caught.value.fix
+    assert qa_state.exists() and (outdir / "stacks" / "staging" / "cdk.tf.json").stat().st_mtime_ns == staging_before
+
+
+def test_make_clean_refuses_while_state_is_in_the_output_directory(project):
+    stray = project / "cdktf.out" / "stacks" / "staging" / "terraform.staging.tfstate"
+    stray.parent.mkdir(parents=True)
+    stray.write_text(state_document(1))
+    result = subprocess.run(["make", "-s", "-f", str(MAKEFILE), "-C", str(project), "clean"], capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "cdktf.out/stacks/staging/terraform.staging.tfstate" in result.stdout + result.stderr
+    assert stray.exists()
+
+
+# --- through what users run: terraform, cdktf deploy, make clean (offline stand-in providers) ------------
+
+def offline_env(tmp_path: Path, stack_document: dict) -> tuple[dict[str, str], "World"]:
+    """The environment of a deploy against the stand-in providers: terraform finds them through the build's
+    CLI config, the deployer has the emulator's dummy token, the stack's TF_VAR_* get dummy values."""
+    from mlops_cicd.offline.harness import Harness, dummy_variables
+    from mlops_cicd.offline.world import World
+
+    harness = Harness(tmp_path / "work", tmp_path / "world")
+    harness.state_dir.mkdir(parents=True, exist_ok=True)
+    env = {**harness.base_env(), **dummy_variables(stack_document, "state-location")}
+    env["PATH"] = f"{ROOT / 'node_modules' / 'node' / 'bin'}{os.pathsep}{env['PATH']}"  # cdktf on Node 22
+    return env, World(harness.state_dir)
+
+
+def run(argv: list, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"{argv} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+def lock_providers(stack_dir: Path, env: dict[str, str]) -> None:
+    """`terraform init` writes .terraform.lock.hcl from the local mirror, so cdktf does not run
+    `terraform providers lock`, which ignores mirrors and needs the registry."""
+    run(["terraform", "init", "-input=false", "-no-color"], stack_dir, env)
+
+
+@pytest.mark.terraform
+@pytest.mark.slow
+def test_state_survives_make_clean_and_a_redeploy_creates_no_second_service_principal(project, tmp_path):
+    (project / "cdktf.json").write_text(json.dumps({
+        "language": "python", "app": f"{sys.executable} {ROOT / 'main.py'}", "projectId": "state-location-test",
+        "sendCrashReports": "false", "terraformProviders": [], "terraformModules": [], "context": {}}))
+    stack_dir = synth_project(project) / "stacks" / "staging"
+    env, world = offline_env(tmp_path, json.loads((stack_dir / "cdk.tf.json").read_text()))
+    deploy = [CDKTF, "deploy", "staging", "--auto-approve"]  # synthesizes with main.py, as for users
+
+    lock_providers(stack_dir, env)
+    run(deploy, project, env)
+    (first,) = world.service_principals(STAGING_HOST)
+    state_file = project / ".mlops-cicd" / "state" / "staging.tfstate"
+    assert state_file.is_file() and mode(state_file.parent) == 0o700
+
+    run(["make", "-s", "-f", MAKEFILE, "clean"], project, env)
+    assert not (project / "cdktf.out").exists() and state_file.is_file()
+
+    lock_providers(synth_project(project) / "stacks" / "staging", env)
+    run(deploy, project, env)
+    assert [sp["id"] for sp in world.service_principals(STAGING_HOST)] == [first["id"]]
+    assert len(world.tokens(STAGING_HOST)) == 1
+
+
+@pytest.mark.terraform
+def test_a_deployment_whose_state_was_at_the_old_place_carries_on_after_synth_moves_it(project, tmp_path):
+    stack_dir = synth_project(project) / "stacks" / "staging"
+    document = json.loads((stack_dir / "cdk.tf.json").read_text())
+    document["terraform"]["backend"]["local"]["path"] = "terraform.staging.tfstate"  # what earlier versions wrote
+    (stack_dir / "cdk.tf.json").write_text(json.dumps(document))
+    env, world = offline_env(tmp_path, document)
+    run(["terraform", "init", "-input=false", "-no-color"], stack_dir, env)
+    run(["terraform", "apply", "-input=false", "-no-color", "-auto-approve"], stack_dir, env)
+    assert (stack_dir / "terraform.staging.tfstate").is_file() and len(world.service_principals(STAGING_HOST)) == 1
+
+    synth_project(project)
+
+    assert not (stack_dir / "terraform.staging.tfstate").exists()
+    # The backend's new path needs no `-migrate-state`, and terraform finds the deployment in the moved state.
+    run(["terraform", "init", "-input=false", "-no-color"], stack_dir, env)
+    plan = run(["terraform", "plan", "-input=false", "-no-color", "-detailed-exitcode"], stack_dir, env)
+    assert "No changes." in plan.stdout
+    assert len(world.service_principals(STAGING_HOST)) == 1
