@@ -61,3 +61,10 @@ def only(stack: dict, kind: str, section: str = "resource") -> dict:
 
 def env_of(raw: dict, name: str) -> dict:
     return next(e for e in raw["environments"] if e["name"] == name)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The fault matrix's size, outcomes and time, when its cases ran (tests/offline/fault_matrix.py)."""
+    from offline.fault_matrix import terminal_summary
+
+    terminal_summary(terminalreporter, config._tmp_path_factory.getbasetemp() / "fault-matrix")

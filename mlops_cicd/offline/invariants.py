@@ -105,6 +105,15 @@ def _github_secrets(world: dict):
                 yield f"{full_name}|{environment or ''}|{name}", f"GitHub secret {name} ({where})", digest(value)
 
 
+def held_credentials(world: dict) -> dict[str, dict]:
+    """Each GitHub secret holding a credential the emulator issued (described) -> that credential (host, kind,
+    id, application_id). Reads a copy of the world: it may note credentials in it."""
+    book = _book(world)
+    _note_credentials(world, book)
+    return {description: book["credentials"][value_digest] for _, description, value_digest in _github_secrets(world)
+            if value_digest in book["credentials"]}
+
+
 def _credential_secret_problems(world: dict, book: dict) -> list[tuple[str, str]]:
     """(location, message) for each watched secret that no longer holds a live credential of its SP.
     Starts watching secrets that hold one; stops watching (until they hold one again) those that fail."""

@@ -172,6 +172,21 @@ def test_a_teardown_may_delete_the_secret(api, monkeypatch):
     assert api.secret("STAGING_WORKSPACE_TOKEN", "placeholder") == []  # no longer watched
 
 
+def test_held_credentials_say_which_credential_each_secret_holds_and_whether_it_was_renewed(api):
+    from . import fault_matrix as fm
+
+    sp = api.service_principal("staging-cicd")
+    old = api.token(sp)
+    api.secret("STAGING_WORKSPACE_TOKEN", old["token_value"])
+    api.secret("TRIGGER_WORKFLOWS_GITHUB_TOKEN", "ghp_not-a-databricks-credential")
+    since = len(api.world.events())
+    where = f"GitHub secret STAGING_WORKSPACE_TOKEN ({REPO})"
+    assert {k: v["id"] for k, v in invariants.held_credentials(api.world.snapshot()).items()} == {where: old["id"]}
+    assert fm.renewed(api.world.snapshot(), since) == {where: False}  # a rotation that did not happen
+    api.secret("STAGING_WORKSPACE_TOKEN", api.token(sp)["token_value"], "update")
+    assert fm.renewed(api.world.snapshot(), since) == {where: True}
+
+
 # ---- service principal names ------------------------------------------------------------------------------
 def test_a_second_live_sp_with_the_same_name_in_one_workspace_is_reported_once(api):
     api.service_principal("staging-cicd")
