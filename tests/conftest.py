@@ -38,7 +38,14 @@ def raw_config() -> dict:
     return default_raw_config()
 
 
-@pytest.fixture(scope="session")
+def shared(scope: str):
+    """A fixture scope that is `scope`, except under `make mutation`: mutmut maps each mutated function to
+    the tests that call it, and a shared fixture calls it only in the first test that uses the fixture, so
+    the other tests would never be run against those mutants. There, every test builds its own."""
+    return lambda fixture_name, config: "function" if os.environ.get("MUTANT_UNDER_TEST") else scope
+
+
+@pytest.fixture(scope=shared("session"))
 def default_stacks(tmp_path_factory) -> dict[str, dict]:
     return synthesize(default_raw_config(), tmp_path_factory.mktemp("default-synth"))
 

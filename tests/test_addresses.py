@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import default_raw_config, env_of, synthesize
+from conftest import default_raw_config, env_of, shared, synthesize
 
 SERVICE_PRINCIPAL = {
     "databricks_service_principal.cicd_service_principal_AC465DD2",
@@ -40,7 +40,7 @@ def addresses(stack: dict) -> set[str]:
     return found | {f"data.{kind}.{name}" for kind, items in stack.get("data", {}).items() for name in items}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def mode_stacks(tmp_path_factory) -> dict[str, dict]:
     """staging in oauth mode (repository placement), prod in oidc mode with a branch pattern."""
     raw = default_raw_config()

@@ -7,13 +7,13 @@ import copy
 
 import pytest
 
-from conftest import synthesize
+from conftest import shared, synthesize
 
 from .check_helpers import environment, first
 from .conftest import shipped_raw
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def oauth_prod(tmp_path_factory) -> tuple[dict, dict[str, dict]]:
     """The shipped configuration with prod in oauth mode, and its synthesized stacks."""
     raw = shipped_raw()
