@@ -50,16 +50,17 @@ class Exclusion:
     function: str
     reason: str
     literal: str = ""
-    """message: the string literal as written in the source, quotes included."""
+    """message: the string literal as written in the source, quotes included (covers its XX, lower- and
+    upper-case mutants); or, for any other change to a message, `before` and `after` as below."""
     before: str = ""
     after: str = ""
-    """equivalent: the changed source lines (stripped, joined by newlines) before and after the mutation."""
+    """The changed source lines (stripped, joined by newlines) before and after the mutation."""
     matched: list[Mutant] = field(default_factory=list)
 
     def matches(self, mutant: Mutant) -> bool:
         if (mutant.module, mutant.function) != (self.module, self.function):
             return False
-        if self.kind == "equivalent":
+        if self.kind == "equivalent" or not self.literal:
             return ("\n".join(mutant.removed), "\n".join(mutant.added)) == (self.before, self.after)
         return len(mutant.removed) == len(mutant.added) == 1 and only_literal_changed(
             mutant.removed[0], mutant.added[0], self.literal
