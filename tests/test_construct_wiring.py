@@ -12,9 +12,10 @@ from mlops_cicd.constructs import (
     GitHubOidcFederation,
     OAuthSecret,
     TokenUsageByPermission,
+    WorkspaceToken,
     github_oidc_issuer,
 )
-from test_boundaries import synth_stack
+from test_boundaries import build_token, synth_stack
 
 ACCOUNT_ID = "0d26daa6-5e44-4c97-a497-ef015f91254a"
 
@@ -72,3 +73,19 @@ def test_token_permission_principal_kind_is_what_precedes_the_first_colon():
         {"group_name": "ml:readers", "permission_level": "CAN_USE"},
         {"permission_level": "CAN_USE", "service_principal_name": "0d26daa6"},
     ]
+
+
+def test_workspace_token_comment_and_provider_reach_terraform():
+    def build(stack):
+        other = DatabricksProvider(stack, "other", alias="other", host="https://other.cloud.databricks.com")
+        cicd = CicdServicePrincipal(stack, "cicd", display_name="ci", project_directory="/p")
+        WorkspaceToken(stack, "token", application_id=cicd.service_principal.application_id,
+                       depends_on=[cicd.token_grant], comment="proj staging CI/CD", provider=other)
+
+    token = only(synth_stack(build), "databricks_obo_token")
+    assert token["provider"] == "databricks.other"
+    assert token["comment"].startswith("proj staging CI/CD")
+
+
+def test_workspace_token_default_comment_says_who_manages_it():
+    assert only(synth_stack(build_token), "databricks_obo_token")["comment"].startswith("CI/CD token managed by mlops-cicd")

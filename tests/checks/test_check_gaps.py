@@ -62,3 +62,14 @@ def test_tf_var_values_are_looked_for_from_six_characters(docs, findings, value,
     first(docs["staging"], "databricks_secret")["string_value"] = f"prefix-{value}-suffix"
     active, _ = findings(docs, environ={"TF_VAR_trigger_workflows_github_token": value})
     assert (("MLOPS001", "staging") in active) is found
+
+
+def test_secret_findings_point_at_the_place_and_say_what_to_do(docs, findings):
+    del first(docs["staging"], "databricks_git_credential")["personal_access_token"]
+    first(docs["prod"], "databricks_secret")["string_value"] = "dapi" + "0123456789abcdef" * 2
+    _, report = findings(docs)
+    by_id = {f.check_id: f for f in report.errors}
+    (credential,) = docs["staging"]["resource"]["databricks_git_credential"]
+    assert by_id["MLOPS002"].address == f"databricks_git_credential.{credential}"
+    assert "TF_VAR_git_read_token" in by_id["MLOPS002"].fix
+    assert by_id["MLOPS001"].address.startswith("resource.databricks_secret.") and "TF_VAR_" in by_id["MLOPS001"].fix
