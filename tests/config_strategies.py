@@ -163,8 +163,8 @@ def branch_patterns() -> st.SearchStrategy[list[str]]:
     part = st.text(LOWER_ALNUM + "*", min_size=1, max_size=8)
     pattern = st.builds(lambda head, rest: head + "".join(rest), st.text(LOWER_ALNUM, min_size=1, max_size=10),
                         st.lists(st.tuples(st.sampled_from("/-"), part).map("".join), max_size=2))
-    # Excludes patterns that differ only in punctuation ("release/*", "release-*"): known defect, see
-    # test_properties.test_branch_patterns_that_differ_only_in_punctuation_synthesize.
+    # Patterns that differ only in punctuation ("release/*", "release-*") share a Terraform address and are
+    # refused at build time: test_properties.test_branch_patterns_that_differ_only_in_punctuation_*.
     return st.lists(pattern, min_size=1, max_size=3, unique_by=lambda p: re.sub(r"[^A-Za-z0-9_]", "_", p))
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, Phase, event, given, settings
+from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 
 from config_strategies import (
@@ -38,9 +38,11 @@ from config_strategies import (
     invalid_configs,
     passed_in_environ,
     secret_values,
+    slugs,
     to_toml,
     valid_configs,
 )
+from conftest import default_raw_config
 from mlops_cicd.cli import main
 from mlops_cicd.commands.errors import EXIT_CONFIG_ERROR, EXIT_OK
 from mlops_cicd.config import ConfigError, parse_config
@@ -224,8 +226,8 @@ def assert_rejected_cleanly(text: str, mutations: list[Mutation]) -> None:
 def test_invalid_configuration_is_refused_with_the_field_named(kind, data):
     """Validation alone (fast): each kind of mutation, first or among others, is refused."""
     raw, mutations = data.draw(invalid_configs(first=kind))
-    with pytest.raises(ConfigError) as refused:
-        parse_config(copy.deepcopy(raw), environ=passed_in_environ(mutations))
+    with mock.patch.dict(os.environ, passed_in_environ(mutations)), pytest.raises(ConfigError) as refused:
+        parse_config(copy.deepcopy(raw))
     assert refused.value.problems, "a ConfigError lists at least one problem"
     assert_rejected_cleanly(str(refused.value), mutations)
 
@@ -257,3 +259,23 @@ def test_invalid_configuration_exits_2_from_the_installed_command(case, tmp_path
     assert done.returncode == EXIT_CONFIG_ERROR, done.stderr
     assert not out_dir.exists()
     assert_rejected_cleanly(done.stdout + done.stderr, mutations)
+
+
+# ---------------------------------------------------------------- names that map to one Terraform address
+
+@settings(BASE, max_examples=3, phases=(Phase.explicit, Phase.generate))
+@example(stem="release", separators=["/", "-"])
+@given(stem=slugs(2, 12), separators=st.lists(st.sampled_from("/-."), min_size=2, max_size=2, unique=True))
+def test_branch_patterns_that_differ_only_in_punctuation_are_refused_cleanly(stem, separators, tmp_path_factory):
+    """Found by the valid-configuration property: such patterns get one construct id
+    (`branch_<pattern with punctuation as _>`), and the build crashed (exit 3, "unexpected RuntimeError").
+    They must be synthesized, or refused as a configuration error that says what to change."""
+    raw = default_raw_config()
+    prod = next(env for env in raw["environments"] if env["name"] == "prod")
+    prod["github_environment"].update(branch_policy="patterns", branch_patterns=[f"{stem}{s}*" for s in separators])
+    work = tmp_path_factory.mktemp("patterns")
+    code, _, err = run_cli(["synth", "--config", str(write_config(work / "config", raw)), "--output", str(work / "out")])
+    assert code in (EXIT_OK, EXIT_CONFIG_ERROR), err
+    if code == EXIT_CONFIG_ERROR:
+        assert "Traceback" not in err and f"branch_{stem}" in err and "fix: make the names" in err, err
+        assert not (work / "out").exists()
