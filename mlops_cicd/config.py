@@ -381,8 +381,10 @@ def _environment_problems(env: EnvironmentConfig, where: str) -> list[Problem]:
     gh = env.github_environment
     if gh.branch_policy == "patterns" and not gh.branch_patterns:
         problems.append(Problem(f"{where}.github_environment.branch_patterns", "branch_policy = \"patterns\" needs at least one pattern, e.g. [\"main\", \"release/*\"]"))
-    if gh.branch_patterns and gh.branch_policy not in (None, "patterns"):
-        problems.append(Problem(f"{where}.github_environment.branch_patterns", f"patterns are only used with branch_policy = \"patterns\" (it is {gh.branch_policy!r}); remove them or change the policy"))
+    if gh.branch_patterns and gh.branch_policy != "patterns":
+        # Unset means the environment's class default (protected or any), which ignores patterns.
+        current = "unset" if gh.branch_policy is None else repr(gh.branch_policy)
+        problems.append(Problem(f"{where}.github_environment.branch_patterns", f"patterns are only used with branch_policy = \"patterns\" (it is {current}); set branch_policy = \"patterns\" or remove them"))
     return problems
 
 

@@ -269,9 +269,12 @@ def test_patterns_policy_needs_a_pattern(raw_config):
     assert refused_fields(raw_config) == {"environments[prod].github_environment.branch_patterns"}
 
 
-@pytest.mark.parametrize("policy", ["protected", "any"])
+@pytest.mark.parametrize("policy", ["protected", "any", None])
 def test_patterns_are_refused_with_another_policy(raw_config, policy):
-    env_of(raw_config, "prod")["github_environment"].update(branch_policy=policy, branch_patterns=["main"])
+    """Unset (None) takes the class default, which ignores patterns: refused too, not a crash in the build."""
+    gh = env_of(raw_config, "prod")["github_environment"]
+    gh.pop("branch_policy", None)
+    gh.update(branch_patterns=["main"], **({"branch_policy": policy} if policy else {}))
     assert refused_fields(raw_config) == {"environments[prod].github_environment.branch_patterns"}
 
 
