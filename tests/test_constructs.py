@@ -20,8 +20,8 @@ from mlops_cicd.constructs import (
     TokenUsageByPermission,
     WorkspaceToken,
     actions_secret,
-    provider_as_service_principal,
 )
+from mlops_cicd.constructs.rotation import stamp_of, stamped
 
 HOST = "https://example.cloud.databricks.com"
 
@@ -104,6 +104,18 @@ def test_workspace_token_rotates_before_expiry_and_waits_for_the_grant():
         "create_before_destroy": True,
         "replace_triggered_by": [f"time_static.{trigger_name}"],  # bare address: Terraform rejects ${...}
     }
+    # The trigger fires once; the comment (every OBO token argument forces a new token) carries the period's
+    # start, so a token whose replacement failed is still replaced by the next apply.
+    assert token["comment"] == f"CI/CD token managed by mlops-cicd rotation ${{time_static.{trigger_name}.rfc3339}}"
+
+
+@pytest.mark.parametrize("value, stamp", [
+    (stamped("any text", "2026-01-01T00:00:00Z"), "2026-01-01T00:00:00Z"),
+    ("mlops-cicd rotation 2026-03-02T10:11:12Z", "2026-03-02T10:11:12Z"),
+    ("a comment without a stamp", None), ("rotation", None), (None, None), (7, None),
+])
+def test_stamp_of_reads_back_what_stamped_writes(value, stamp):
+    assert stamp_of(value) == stamp
 
 
 @pytest.mark.parametrize("lifetime, rotation", [(60, 60), (30, 45), (10, 0)])
@@ -112,39 +124,46 @@ def test_workspace_token_refuses_rotation_not_shorter_than_lifetime(lifetime, ro
         synth_stack(lambda s: build_token(s, lifetime_days=lifetime, rotation_days=rotation))
 
 
-def test_git_credential_is_created_as_the_sp_with_an_explicit_token():
+def test_git_credential_belongs_to_the_sp_and_is_managed_by_the_deployer():
     def build(stack):
-        token = build_token(stack)
-        sp = provider_as_service_principal(stack, "as_sp", host=HOST, token=token.value)
-        ServicePrincipalGitCredential(stack, "git", provider=sp, personal_access_token=secret_variable(stack).string_value,
-                                      git_username="octocat")
+        cicd = CicdServicePrincipal(stack, "cicd", display_name="ci", project_directory="/p")
+        ServicePrincipalGitCredential(stack, "git", service_principal_id=cicd.service_principal.id,
+                                      personal_access_token=secret_variable(stack).string_value, git_username="octocat")
 
     doc = synth_stack(build)
-    (obo_name,) = resources(doc, "databricks_obo_token")
-    aliased = [p for p in doc["provider"]["databricks"] if p.get("alias") == "as_sp"]
-    assert aliased == [{"alias": "as_sp", "auth_type": "pat", "host": HOST, "token": f"${{databricks_obo_token.{obo_name}.token_value}}"}]
+    assert [p for p in doc["provider"]["databricks"] if p.get("alias")] == []  # nothing authenticates as the SP
     credential = only(doc, "databricks_git_credential")
-    assert credential["provider"] == "databricks.as_sp"
+    assert "provider" not in credential
+    assert credential["principal_id"] == sp_ref(doc, "id")  # databricks >= 1.116.0, set by an override
     assert credential["personal_access_token"] == "${var.secret}"
     assert credential["git_provider"] == "gitHub"
-    assert credential["force"] is True  # the SP may hold one credential: replace it rather than fail
+    assert credential["force"] is True  # the SP may hold one credential: update it rather than fail
 
 
 def test_git_credential_without_token_is_refused():
     with pytest.raises(ValueError, match="personal_access_token"):
         synth_stack(lambda s: ServicePrincipalGitCredential(
-            s, "git", provider=provider_as_service_principal(s, "sp", host=HOST, token="${var.x}"),
-            personal_access_token="", git_username="u"))
+            s, "git", service_principal_id="${var.sp}", personal_access_token="", git_username="u"))
 
 
-def test_cd_trigger_scope_holds_token_repo_and_server():
+def test_cd_trigger_scope_holds_token_repo_and_server_and_lets_the_reader_read_it():
     doc = synth_stack(lambda s: CdTriggerCredentials(
         s, "trigger", scope_name="staging-proj-cd-credentials", github_token=secret_variable(s).string_value,
-        github_repo="owner/proj", github_server="https://github.com"))
+        github_repo="owner/proj", github_server="https://github.com", reader="${var.app_id}"))
+    (scope_name,) = resources(doc, "databricks_secret_scope")
     assert only(doc, "databricks_secret_scope")["name"] == "staging-proj-cd-credentials"
     secrets = {v["key"]: v["string_value"] for v in resources(doc, "databricks_secret").values()}
     assert secrets == {"token": "${var.secret}", "github_repo": "owner/proj", "github_server": "https://github.com"}
-    assert "databricks_secret_acl" not in doc["resource"]
+    acl = only(doc, "databricks_secret_acl")
+    assert (acl["principal"], acl["permission"], acl["scope"]) == (
+        "${var.app_id}", "READ", f"${{databricks_secret_scope.{scope_name}.name}}")
+
+
+def test_cd_trigger_scope_without_a_reader_is_refused():
+    with pytest.raises(ValueError, match="reader"):
+        synth_stack(lambda s: CdTriggerCredentials(
+            s, "trigger", scope_name="s", github_token=secret_variable(s).string_value, github_repo="o/p",
+            github_server="https://github.com", reader=""))
 
 
 def test_github_secret_refuses_a_literal_value():
@@ -184,9 +203,10 @@ def test_oauth_secret_has_lifetime_and_rotation():
 
     doc = synth_stack(build)
     secret = only(doc, "databricks_service_principal_secret")
-    (rotation_name,) = resources(doc, "time_rotating")
+    (trigger_name,) = resources(doc, "time_static")
     assert secret["lifetime"] == f"{90 * 86400}s"
-    assert f"time_rotating.{rotation_name}.rfc3339" in secret["time_rotating"]
+    # the provider's own rotation argument forces a new secret: it carries the period's start
+    assert secret["time_rotating"] == f"mlops-cicd rotation ${{time_static.{trigger_name}.rfc3339}}"
     assert secret["lifecycle"]["create_before_destroy"] is True
 
 

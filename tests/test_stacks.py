@@ -35,19 +35,44 @@ def test_databricks_side_of_each_environment(default_stacks, env):
     assert token["lifetime_seconds"] == 90 * 86400
     assert token["depends_on"] == [f"databricks_group_member.{member}"]
     assert token["lifecycle"] == {"create_before_destroy": True, "replace_triggered_by": [f"time_static.{trigger}"]}
+    assert token["comment"] == f"{PROJECT} {env} CI/CD (mlops-cicd) rotation {ref(stack, 'time_static', 'rfc3339')}"
     assert only(stack, "time_static")["rfc3339"] == ref(stack, "time_rotating", "rfc3339")
 
-    (as_sp,) = [p for p in stack["provider"]["databricks"] if p.get("alias")]
-    assert as_sp["token"] == ref(stack, "databricks_obo_token", "token_value")
+    # The deployer manages everything: no provider authenticates as the SP.
+    assert [p for p in stack["provider"]["databricks"] if p.get("alias")] == []
     credential = only(stack, "databricks_git_credential")
-    assert credential["provider"] == f"databricks.{as_sp['alias']}"
+    assert "provider" not in credential and credential["principal_id"] == ref(stack, "databricks_service_principal", "id")
     assert credential["personal_access_token"] == "${var.git_read_token}"
 
     assert only(stack, "databricks_secret_scope")["name"] == f"{env}-{PROJECT}-cd-credentials"
     secrets = {s["key"]: s for s in resources(stack, "databricks_secret").values()}
     assert sorted(secrets) == ["github_repo", "github_server", "token"]
     assert secrets["github_repo"]["string_value"] == "ryuta-databricks/mlops-demo-classifier"
-    assert all(s["provider"] == f"databricks.{as_sp['alias']}" for s in secrets.values())
+    assert not any("provider" in s for s in secrets.values())
+    acl = only(stack, "databricks_secret_acl")  # the deployer owns the scope; the SP may read it
+    assert (acl["principal"], acl["permission"]) == (ref(stack, "databricks_service_principal", "application_id"), "READ")
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_stacks_require_the_provider_releases_the_constructs_rely_on(default_stacks, env):
+    """databricks 1.116.0 (git credential principal_id), github 6.11.0 (secrets updated in place); the
+    bindings were generated from 1.99.0 and 6.9.0."""
+    assert default_stacks[env]["terraform"]["required_providers"] == {
+        "databricks": {"source": "databricks/databricks", "version": "1.116.0"},
+        "github": {"source": "integrations/github", "version": "6.11.0"},
+        "time": {"source": "hashicorp/time", "version": "0.13.1"},
+    }
+
+
+@pytest.mark.parametrize("binding, required", [("1.99.0", "1.116.0"), ("1.115.9", "1.116.0"), ("1.116.0", "1.116.0"),
+                                               ("1.138.0", "1.138.0"), ("2.0.0", "2.0.0")])
+def test_a_binding_newer_than_the_minimum_keeps_its_own_version(binding, required):
+    from types import SimpleNamespace
+
+    from mlops_cicd.stacks.provider_versions import required_version
+
+    metadata = SimpleNamespace(provider_name="databricks", provider_version=binding)
+    assert required_version(SimpleNamespace(terraform_generator_metadata=metadata)) == required
 
 
 def test_staging_contains_nothing_of_prod(default_stacks):
@@ -164,8 +189,10 @@ def test_oidc_environment_stores_no_databricks_secret(raw_config, synth_raw):
     assert variables["DATABRICKS_HOST"]["value"] == "https://mlops-demo-prod.cloud.databricks.com"
     assert variables["DATABRICKS_CLIENT_ID"]["value"] == ref(stack, "databricks_service_principal", "application_id")
     for kind in ("github_actions_secret", "github_actions_environment_secret", "databricks_obo_token",
-                 "databricks_service_principal_secret", "databricks_git_credential"):
+                 "databricks_service_principal_secret"):
         assert kind not in stack["resource"], kind
+    # The deployer manages the SP's git credential (principal_id), so oidc mode has one too.
+    assert only(stack, "databricks_git_credential")["principal_id"] == ref(stack, "databricks_service_principal", "id")
     # The deployer owns the trigger scope and lets the SP read it.
     acl = only(stack, "databricks_secret_acl")
     assert acl["principal"] == ref(stack, "databricks_service_principal", "application_id") and acl["permission"] == "READ"
@@ -183,15 +210,14 @@ def test_oauth_environment_rotates_a_service_principal_secret(raw_config, synth_
     stack = synth_raw(raw_config)["staging"]
     secret = only(stack, "databricks_service_principal_secret")
     assert secret["lifecycle"]["create_before_destroy"] is True
-    assert secret["time_rotating"].startswith("mlops-cicd rotation ${time_rotating.")
-    (as_sp,) = [p for p in stack["provider"]["databricks"] if p.get("alias")]
-    assert as_sp["auth_type"] == "oauth-m2m"
-    assert as_sp["client_secret"] == ref(stack, "databricks_service_principal_secret", "secret")
+    assert secret["time_rotating"] == f"mlops-cicd rotation {ref(stack, 'time_static', 'rfc3339')}"
+    assert [p for p in stack["provider"]["databricks"] if p.get("alias")] == []  # no provider acts as the SP
     github = {s["secret_name"]: s["plaintext_value"] for s in resources(stack, "github_actions_secret").values()}
     assert github["STAGING_DATABRICKS_CLIENT_SECRET"] == ref(stack, "databricks_service_principal_secret", "secret")
     assert github["STAGING_DATABRICKS_CLIENT_ID"] == ref(stack, "databricks_service_principal", "application_id")
     assert "databricks_obo_token" not in stack["resource"]
-    assert only(stack, "databricks_git_credential")["provider"] == f"databricks.{as_sp['alias']}"
+    credential = only(stack, "databricks_git_credential")
+    assert "provider" not in credential and credential["principal_id"] == ref(stack, "databricks_service_principal", "id")
 
 
 def test_oauth_names_are_unprefixed_at_environment_level(raw_config, synth_raw):

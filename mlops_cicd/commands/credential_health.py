@@ -40,6 +40,10 @@ def assess(credential: Credential, now: datetime, warning_days: int) -> Assessme
         if c.next_rotation is not None and c.expires <= c.next_rotation:
             warnings.append(f"expires on {_day(c.expires)}, before its next rotation on {_day(c.next_rotation)}; "
                             f"{rotate}, and keep rotation_days shorter than token_lifetime_days")
+    if c.rotation_pending and c.next_rotation is not None:
+        warnings.append(f"its rotation did not finish: its schedule started a new period on {_day(c.next_rotation)}, "
+                        f"but this credential is from the period before; the next apply (`cdktf deploy {c.stack}`) "
+                        f"replaces it, or {rotate}")
     if c.type != "time_rotating" and c.rotation is None:
         warnings.append("no rotation schedule found for it: it is only replaced once it has expired")
     if c.type == "time_rotating" and c.next_rotation is not None and c.next_rotation <= now:

@@ -1,11 +1,15 @@
 """Credentials as Terraform state records them (`terraform show -json`): what each is, when it was
 created, when it expires, and when its rotation schedule replaces it.
 
-`databricks_obo_token` keeps no creation time in state. Bound effectively to its `time_rotating` (see
-checks/schedules.py), it is created in the same apply as that schedule, so the schedule's base time
-(`rfc3339`) is its creation time and its expiry is that plus `lifetime_seconds`. Bound weakly, the
-schedule can be re-created without the token (check MLOPS010): the same times are then only an
-estimate, and marked as such.
+A credential made by `WorkspaceToken` or `OAuthSecret` carries the start of its rotation period (its stamp,
+constructs/rotation.py) in an argument that state keeps. A stamp older than its schedule's current base time
+(`rfc3339`) means the schedule was renewed but the credential was not replaced (the apply failed after
+renewing it): that credential belongs to the past period, and its rotation is due.
+
+`databricks_obo_token` keeps no creation time in state: it was created in the apply that started the period
+of its stamp, so the stamp is its creation time, and its expiry is that plus `lifetime_seconds`. A token
+without a stamp falls back to its schedule's base time; bound weakly, the schedule can be re-created without
+the token (check MLOPS010), so those times are then only an estimate, and marked as such.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
 from ..checks.schedules import binding
+from ..constructs.rotation import STAMPED_ARGUMENTS, stamp_of
 
 CREDENTIAL_KINDS = {
     "databricks_obo_token": "workspace token",
@@ -44,6 +49,9 @@ class Credential:
     """Address of the time_rotating that replaces it (None for the schedule itself, or when unknown)."""
     estimated: bool = False
     """`created` (and so `expires`) is taken from a schedule that may be younger than the credential."""
+    rotation_pending: bool = False
+    """It belongs to a rotation period that has ended (its stamp predates its schedule): the next apply
+    replaces it, and `next_rotation` is when that period ended."""
 
     @property
     def kind(self) -> str:
@@ -102,14 +110,17 @@ def credentials_in_state(stack: str, show: dict, document: dict | None = None) -
             continue
         rotation, bound = _rotation_for(address, kind, document, schedules)
         schedule = schedules.get(rotation or "", {})
-        next_rotation = parse_time(schedule.get("rotation_rfc3339"))
+        period_start = parse_time(schedule.get("rfc3339"))
+        stamp = parse_time(stamp_of(values.get(STAMPED_ARGUMENTS[kind])))
+        pending = stamp is not None and period_start is not None and stamp < period_start
+        next_rotation = period_start if pending else parse_time(schedule.get("rotation_rfc3339"))
         if kind == "databricks_obo_token":
-            created = parse_time(schedule.get("rfc3339"))
+            created = stamp or period_start
             lifetime = values.get("lifetime_seconds")
             expires = created + timedelta(seconds=lifetime) if created and isinstance(lifetime, (int, float)) else None
-            estimated = created is not None and not bound
+            estimated = stamp is None and created is not None and not bound
         else:
             created, expires = parse_time(values.get("create_time")), parse_time(values.get("expire_time"))
             estimated = False
-        found.append(Credential(stack, address, kind, created, expires, next_rotation, rotation, estimated))
+        found.append(Credential(stack, address, kind, created, expires, next_rotation, rotation, estimated, pending))
     return found

@@ -8,16 +8,16 @@ from cdktf_cdktf_provider_databricks.secret_acl import SecretAcl
 from cdktf_cdktf_provider_databricks.secret_scope import SecretScope
 from constructs import Construct
 
-
-def cd_credentials_scope_name(environment: str, project: str) -> str:
-    return f"{environment}-{project}-cd-credentials"
+from ..names import cd_credentials_scope_name  # noqa: F401 - the scope's name, also checked by config validation
 
 
 class CdTriggerCredentials(Construct):
-    """Secret scope with `token` (a GitHub PAT with write access), `github_repo` and `github_server`.
+    """Secret scope with `token` (a GitHub PAT with write access), `github_repo` and `github_server`, and a
+    `READ` ACL for `reader` (the SP's application id).
 
-    Create it as the SP (pass the SP's provider) so the SP owns the scope; or as the deployer and name
-    `reader` (an SP application id) to grant it READ. Attributes: `scope`, `secrets` (by key).
+    The scope belongs to whoever `provider` authenticates as: the deployer by default, so nothing has to
+    authenticate as the SP, and the scope outlives an SP deleted out of band (the next deploy grants the new
+    SP `READ`). Attributes: `scope`, `secrets` (by key), `reader_acl`.
     """
 
     def __init__(
@@ -29,19 +29,19 @@ class CdTriggerCredentials(Construct):
         github_token: str,
         github_repo: str,
         github_server: str,
+        reader: str,
         provider: TerraformProvider | None = None,
-        reader: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         if not github_token:
             raise ValueError("github_token is required (a sensitive variable or resource attribute)")
+        if not reader:
+            raise ValueError("reader must name the principal (an SP application id) that reads the scope")
         self.scope = SecretScope(self, "scope", name=scope_name, provider=provider)
         values = {"token": github_token, "github_repo": github_repo, "github_server": github_server}
         self.secrets = {
             key: Secret(self, f"secret_{key}", scope=self.scope.name, key=key, string_value=value, provider=provider)
             for key, value in values.items()
         }
-        self.reader_acl = (
-            SecretAcl(self, "reader_acl", scope=self.scope.name, principal=reader, permission="READ", provider=provider)
-            if reader else None
-        )
+        self.reader_acl = SecretAcl(self, "reader_acl", scope=self.scope.name, principal=reader, permission="READ",
+                                    provider=provider)

@@ -1,4 +1,4 @@
-"""Git credentials of the service principal, created as the SP (each identity has its own credential)."""
+"""The service principal's git credential, managed by the deployer on the SP's behalf (`principal_id`)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,16 @@ from constructs import Construct
 
 
 class ServicePrincipalGitCredential(Construct):
-    """`databricks_git_credential` owned by the SP.
+    """`databricks_git_credential` of the SP, created by the deployer with `principal_id` = the SP's id.
 
-    `provider` must authenticate as the SP (see `provider_as_service_principal`): a git credential
-    belongs to whoever creates it, and there is one per identity. `personal_access_token` is required:
-    left out, the provider silently stores the deployer's own `GITHUB_TOKEN`. Attribute: `credential`.
+    `principal_id` needs databricks provider >= 1.116.0 (PR #5750; the stacks pin it, see
+    `mlops_cicd.stacks.provider_versions`), and only a manager of the SP may use it: its creator is one, so the
+    deployer that creates the SP may manage its credential. The installed binding (1.99.0) lacks the attribute,
+    so it is set with an override. Nothing authenticates as the SP, so replacing the SP's token or secret in
+    the same apply cannot break this resource's refresh.
+
+    `personal_access_token` is required: left out, the provider silently stores the deployer's own
+    `GITHUB_TOKEN`. Attribute: `credential`.
     """
 
     def __init__(
@@ -20,10 +25,11 @@ class ServicePrincipalGitCredential(Construct):
         scope: Construct,
         id: str,
         *,
-        provider: TerraformProvider,
+        service_principal_id: str,
         personal_access_token: str,
         git_username: str,
         git_provider: str = "gitHub",
+        provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, id)
         if not personal_access_token:
@@ -35,8 +41,9 @@ class ServicePrincipalGitCredential(Construct):
             git_provider=git_provider,
             git_username=git_username,
             personal_access_token=personal_access_token,
-            # Replace whatever credential the SP already has (it may have only one): a rotation plan can
-            # lose track of this one (see service_principal_provider) and must still converge.
+            # An SP has one git credential: with force, a create that finds one (e.g. made before this resource
+            # managed it) updates it in place instead of failing.
             force=True,
             provider=provider,
         )
+        self.credential.add_override("principal_id", service_principal_id)

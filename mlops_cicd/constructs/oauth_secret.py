@@ -7,7 +7,7 @@ from cdktf_cdktf_provider_databricks.service_principal_secret import ServicePrin
 from constructs import Construct
 
 from ..offline.units import SECONDS_PER_DAY
-from .rotation import RotationSchedule, check_rotation
+from .rotation import RotationSchedule, check_rotation, stamped
 
 
 class OAuthSecret(Construct):
@@ -33,8 +33,9 @@ class OAuthSecret(Construct):
             self, "secret",
             service_principal_id=service_principal_id,
             lifetime=f"{lifetime_days * SECONDS_PER_DAY}s",
-            # The provider's own rotation argument: any change forces a new secret.
-            time_rotating=f"mlops-cicd rotation {self.rotation.schedule.rfc3339}",
+            # The provider's own rotation argument (ForceNew, tokens/resource_service_principal_secret.go
+            # v1.116.0): a secret of an older period is replaced by the next apply, even after a failed one.
+            time_rotating=stamped("mlops-cicd", self.rotation.stamp),
             lifecycle=self.rotation.lifecycle,
             provider=provider,
         )

@@ -8,9 +8,17 @@ provider removes it from state during refresh, so Terraform plans a *create* of 
 `replace_triggered_by` fires only on an update or replacement (hashicorp/terraform-provider-time#118).
 A `time_static` copying the schedule's `rfc3339` is *replaced* when that value changes, so the
 credential's lifecycle points at it instead.
+
+That trigger fires once: if the new credential's create then fails, the next plan finds the schedule and
+the `time_static` already renewed and nothing left to replace. So the credential also carries `stamp` (the
+`time_static`'s time) in an argument that forces a new credential (`stamped`): until a credential of the
+current period exists, its configured argument differs from the one in state and the next apply replaces
+it again. The stamp also tells `mlops-cicd status` which period a credential belongs to (`stamp_of`).
 """
 
 from __future__ import annotations
+
+import re
 
 from cdktf import TerraformResource, TerraformResourceLifecycle
 from cdktf_cdktf_provider_time.rotating import Rotating
@@ -38,12 +46,35 @@ class RotationSchedule(Construct):
         self.trigger = StaticResource(self, "trigger", rfc3339=self.schedule.rfc3339)
 
     @property
+    def stamp(self) -> str:
+        """The start of the current rotation period (a reference): put it in a credential argument that forces
+        replacement, with `stamped`."""
+        return self.trigger.rfc3339
+
+    @property
     def lifecycle(self) -> TerraformResourceLifecycle:
         """Replace when the schedule fires; create the new credential before the old one is destroyed."""
         return TerraformResourceLifecycle(
             create_before_destroy=True,
             replace_triggered_by=[resource_address(self.trigger)],
         )
+
+
+STAMPED_ARGUMENTS = {"databricks_obo_token": "comment", "databricks_service_principal_secret": "time_rotating"}
+"""The argument of each credential type that carries its period's stamp (WorkspaceToken, OAuthSecret)."""
+_STAMP_SUFFIX = " rotation "
+_STAMPED = re.compile(re.escape(_STAMP_SUFFIX) + r"(\S+)$")
+
+
+def stamped(text: str, stamp: str) -> str:
+    """`<text> rotation <stamp>`: the value of a credential argument that forces replacement."""
+    return f"{text}{_STAMP_SUFFIX}{stamp}"
+
+
+def stamp_of(value: object) -> str | None:
+    """The stamp of a `stamped` value (as state records it), else None."""
+    match = _STAMPED.search(value) if isinstance(value, str) else None
+    return match.group(1) if match else None
 
 
 def check_rotation(lifetime_days: int, rotation_days: int) -> None:

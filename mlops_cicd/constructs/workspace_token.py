@@ -9,15 +9,19 @@ from cdktf_cdktf_provider_databricks.obo_token import OboToken
 from constructs import Construct
 
 from ..offline.units import SECONDS_PER_DAY
-from .rotation import RotationSchedule, check_rotation
+from .rotation import RotationSchedule, check_rotation, stamped
 
 
 class WorkspaceToken(Construct):
     """`databricks_obo_token` with a lifetime, replaced every `rotation_days` (before it expires).
 
-    `rotation` is the schedule (`RotationSchedule`). `depends_on` must include whatever grants the SP token use (`CicdServicePrincipal.token_grant`):
-    creating the token fails until that grant exists. Attributes: `rotation`, `token`, `value`
-    (the token's secret, a reference that never appears in the synthesized JSON).
+    `rotation` is the schedule (`RotationSchedule`). `depends_on` must include whatever grants the SP token
+    use (`CicdServicePrincipal.token_grant`): creating the token fails until that grant exists. The comment
+    ends with the rotation period's start (`<comment> rotation <time>`): every argument of an OBO token forces
+    a new one (the resource has no update, databricks/terraform-provider-databricks v1.116.0
+    common/resource.go ToResource), so a rotation whose create failed is retried by the next apply.
+    Attributes: `rotation`, `token`, `value` (the token's secret, a reference that never appears in the
+    synthesized JSON).
     """
 
     def __init__(
@@ -41,7 +45,7 @@ class WorkspaceToken(Construct):
             self, "token",
             application_id=application_id,
             lifetime_seconds=lifetime_days * SECONDS_PER_DAY,
-            comment=comment,
+            comment=stamped(comment, self.rotation.stamp),
             depends_on=list(depends_on),
             lifecycle=self.rotation.lifecycle,
             provider=provider,

@@ -1,9 +1,10 @@
 """Build everything Terraform needs to find and run the stand-in providers, under one build dir:
 
   proto/           generated tfplugin6_pb2.py
-  schema/<name>/   schema JSON per type + serialized GetProviderSchema response
+  schema/<name>/<version>/  schema JSON per type + serialized GetProviderSchema response, per served version
   tls/             the plugins' server certificate
-  mirror/          filesystem mirror: registry.terraform.io/<ns>/<name>/<version>/linux_amd64/terraform-provider-<name>_v<version>
+  mirror/          filesystem mirror: registry.terraform.io/<ns>/<name>/<version>/linux_amd64/terraform-provider-<name>_v<version>,
+                   one launcher per served version (the binding's and the newer releases in releases.py)
   terraformrc      CLI config pointing provider_installation at the mirror (never the network)
 
 Rebuilt only when its inputs change (a stamp holds their fingerprint).
@@ -21,17 +22,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import protocol, schema, tls
+from .schema import ProviderSchemas
 from .versions import PROVIDERS, package_archive, source
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BUILD_DIR = REPO_ROOT / "build" / "offline"
-_INPUTS = ("tfplugin6.proto", "schema_extract.py", "schema.py", "overrides.py", "build.py", "tls.py", "launch.py")
+_INPUTS = ("tfplugin6.proto", "schema_extract.py", "schema.py", "overrides.py", "releases.py", "build.py", "tls.py",
+           "launch.py")
 
 
 @dataclass(frozen=True)
 class Build:
     root: Path
-    versions: dict[str, str]
+    served: dict[str, list[str]]
+    """Per provider: the installed binding's version first, then the newer releases the mirror offers."""
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """Per provider, the version of the installed cdktf binding."""
+        return {name: versions[0] for name, versions in self.served.items()}
+
+    def schemas(self, provider: str, version: str | None = None) -> ProviderSchemas:
+        """One served version's schema (default: the binding's)."""
+        return ProviderSchemas(self.root, provider, version or self.versions[provider])
 
     @property
     def cli_config(self) -> Path:
@@ -58,16 +71,18 @@ def _platform() -> str:
     return f"{platform.system().lower()}_{machine}"
 
 
-def _write_launchers(root: Path, versions: dict[str, str]) -> None:
-    for name, version in versions.items():
+def _write_launchers(root: Path, served: dict[str, list[str]]) -> None:
+    launcher = Path(__file__).with_name("launch.py")
+    for name, versions in served.items():
         ns, type_name = source(name).split("/")
-        target = root / "mirror" / "registry.terraform.io" / ns / type_name / version / _platform()
-        target.mkdir(parents=True, exist_ok=True)
-        exe = target / f"terraform-provider-{type_name}_v{version}"
-        launcher = Path(__file__).with_name("launch.py")
-        exe.write_text("#!/bin/sh\n"
-                       f"exec {shlex.quote(sys.executable)} {shlex.quote(str(launcher))} {name} {shlex.quote(str(root))}\n")
-        exe.chmod(0o755)
+        for version in versions:
+            target = root / "mirror" / "registry.terraform.io" / ns / type_name / version / _platform()
+            target.mkdir(parents=True, exist_ok=True)
+            exe = target / f"terraform-provider-{type_name}_v{version}"
+            exe.write_text("#!/bin/sh\n"
+                           f"exec {shlex.quote(sys.executable)} {shlex.quote(str(launcher))} {name} "
+                           f"{shlex.quote(str(root))} {version}\n")
+            exe.chmod(0o755)
 
 
 def _write_cli_config(root: Path) -> None:
@@ -92,12 +107,12 @@ def _build_locked(root: Path) -> Build:
     if stamp.exists():
         recorded = json.loads(stamp.read_text())
         if recorded.get("fingerprint") == fingerprint:
-            return Build(root, recorded["versions"])
+            return Build(root, recorded["served"])
     protocol.generate(root / "proto")
     pb = protocol.load(root / "proto")
-    versions = schema.build(root, pb)
+    served = schema.build(root, pb)
     tls.ensure_certificate(root / "tls")
-    _write_launchers(root, versions)
+    _write_launchers(root, served)
     _write_cli_config(root)
-    stamp.write_text(json.dumps({"fingerprint": fingerprint, "versions": versions}))
-    return Build(root, versions)
+    stamp.write_text(json.dumps({"fingerprint": fingerprint, "served": served}))
+    return Build(root, served)

@@ -1,5 +1,6 @@
 """Plugin launcher, run as a script by the mirror's provider executables:
-`python .../mlops_cicd/offline/launch.py <provider> <build dir>`.
+`python .../mlops_cicd/offline/launch.py <provider> <build dir> <version>` (each served version of a
+provider has its own executable, which names its version: schema and behaviour follow it).
 
 Terraform starts several plugin processes per command, so start-up time matters. Importing
 `mlops_cicd.offline.plugin` normally runs `mlops_cicd/__init__.py`, which loads the whole library
@@ -20,4 +21,4 @@ if __name__ == "__main__":
     sys.path.insert(0, str(package_dir.parent))
     from mlops_cicd.offline.plugin import serve
 
-    serve(sys.argv[1], Path(sys.argv[2]))
+    serve(sys.argv[1], Path(sys.argv[2]), sys.argv[3])

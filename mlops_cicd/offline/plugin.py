@@ -1,4 +1,5 @@
-"""A stand-in provider process (started through launch.py, or `python -m mlops_cicd.offline.plugin <provider> <build dir>`).
+"""A stand-in provider process (started through launch.py, or
+`python -m mlops_cicd.offline.plugin <provider> <build dir> <version>`).
 
 Speaks go-plugin's handshake (one stdout line announcing protocol 6 over gRPC with our TLS certificate)
 and serves tfplugin6.Provider plus the plugin controller's Shutdown. Handlers are registered
@@ -44,14 +45,14 @@ def _controller_handler(stop: threading.Event):
         "Shutdown": grpc.unary_unary_rpc_method_handler(shutdown, identity, identity)})
 
 
-def serve(provider_name: str, build_dir: Path) -> None:
+def serve(provider_name: str, build_dir: Path, version: str) -> None:
     import os
 
     if not os.environ.get(_MAGIC_ENV):
         sys.stderr.write("This is a Terraform provider plugin; Terraform starts it.\n")
         sys.exit(1)
     pb = protocol.load(build_dir / "proto")
-    provider = Provider(pb, ProviderSchemas(build_dir, provider_name), provider_name)
+    provider = Provider(pb, ProviderSchemas(build_dir, provider_name, version), provider_name, version)
     stop = threading.Event()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     server.add_generic_rpc_handlers((_provider_handler(pb, provider), _controller_handler(stop)))
@@ -66,4 +67,4 @@ def serve(provider_name: str, build_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], Path(sys.argv[2]))
+    serve(sys.argv[1], Path(sys.argv[2]), sys.argv[3])

@@ -20,8 +20,8 @@ from .values import decode, decode_json, encode, has_unknown
 
 
 class Provider:
-    def __init__(self, pb, schemas: ProviderSchemas, name: str):
-        self.pb, self.schemas, self.name = pb, schemas, name
+    def __init__(self, pb, schemas: ProviderSchemas, name: str, version: str = ""):
+        self.pb, self.schemas, self.name, self.version = pb, schemas, name, version
         self.config: dict = {}
         self.config_unknown = False
 
@@ -53,7 +53,8 @@ class Provider:
             if authenticate:
                 raise
             principal = None
-        return Context(world=world, now=store.now(world), provider_config=self.config, principal=principal)
+        return Context(world=world, now=store.now(world), provider_config=self.config, principal=principal,
+                       provider_version=self.version)
 
     def _scope(self, world: dict) -> str | None:
         """Where this configuration's objects live, for the event log (None if it cannot authenticate)."""

@@ -4,17 +4,19 @@ Block shape (JSON): {"attributes": {name: Attr}, "blocks": {name: {"nesting", "b
 Attr: {"type": cty-json | "nested": {"nesting", "attributes", "blocks"}, "required", "optional",
 "computed", "sensitive"?, "force_new"?, "default"?}
 
-Layout under <build>/schema/<provider>/: provider.json, resource/<type>.json, data/<type>.json and
-schema.pb (the serialized GetProviderSchema response, so start-up does not rebuild it).
+Layout under <build>/schema/<provider>/<version>/: provider.json, resource/<type>.json, data/<type>.json
+and schema.pb (the serialized GetProviderSchema response, so start-up does not rebuild it). One version is
+the installed binding's; newer ones served (releases.py) add their restated changes to it.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import lru_cache
 from pathlib import Path
 
-from . import overrides
+from . import overrides, releases
 from .schema_extract import extract_provider, implied_type
 from .versions import PROVIDERS, package_archive
 
@@ -65,37 +67,58 @@ def _block_proto(pb, block: dict):
     return msg
 
 
-def build(build_dir: Path, pb) -> dict[str, str]:
-    """Extract every provider's schema into build_dir/schema; return {provider: version}."""
-    versions = {}
+def _apply_release(extracted: dict, release: releases.Release) -> None:
+    for tf_type, attributes in release.added.items():
+        extracted["resources"][tf_type]["attributes"].update(copy.deepcopy(attributes))
+    for tf_type, names in release.no_longer_force_new.items():
+        for name in names:
+            extracted["resources"][tf_type]["attributes"][name].pop("force_new", None)
+    for tf_type, names in release.sensitive.items():
+        for name in names:
+            extracted["resources"][tf_type]["attributes"][name]["sensitive"] = True
+
+
+def _write_version(root: Path, pb, extracted: dict) -> None:
+    for kind, key in (("resource", "resources"), ("data", "data_sources")):
+        (root / kind).mkdir(parents=True, exist_ok=True)
+        for tf_type, block in extracted[key].items():
+            (root / kind / f"{tf_type}.json").write_text(json.dumps(block))
+    (root / "provider.json").write_text(json.dumps(extracted["provider"]))
+    response = pb.GetProviderSchema.Response()
+    response.provider.block.CopyFrom(_block_proto(pb, extracted["provider"]))
+    for tf_type, block in extracted["resources"].items():
+        response.resource_schemas[tf_type].block.CopyFrom(_block_proto(pb, block))
+    for tf_type, block in extracted["data_sources"].items():
+        response.data_source_schemas[tf_type].block.CopyFrom(_block_proto(pb, block))
+    response.server_capabilities.plan_destroy = False
+    (root / "schema.pb").write_bytes(response.SerializeToString())
+
+
+def build(build_dir: Path, pb) -> dict[str, list[str]]:
+    """Extract every provider's schema into build_dir/schema, once per served version; return
+    {provider: [binding version, newer served versions...]}."""
+    served = {}
     for name in PROVIDERS:
         extracted = extract_provider(package_archive(name))
-        root = build_dir / "schema" / name
-        for kind, key in (("resource", "resources"), ("data", "data_sources")):
-            (root / kind).mkdir(parents=True, exist_ok=True)
+        for key in ("resources", "data_sources"):
             for tf_type, block in extracted[key].items():
-                facts = overrides.for_resource(tf_type) if kind == "resource" else {}
-                (root / kind / f"{tf_type}.json").write_text(json.dumps(_apply_overrides(block, facts)))
-                extracted[key][tf_type] = block
-        provider_block = _apply_overrides(extracted["provider"], overrides.PROVIDERS.get(name, {}))
-        (root / "provider.json").write_text(json.dumps(provider_block))
-        response = pb.GetProviderSchema.Response()
-        response.provider.block.CopyFrom(_block_proto(pb, provider_block))
-        for tf_type, block in extracted["resources"].items():
-            response.resource_schemas[tf_type].block.CopyFrom(_block_proto(pb, block))
-        for tf_type, block in extracted["data_sources"].items():
-            response.data_source_schemas[tf_type].block.CopyFrom(_block_proto(pb, block))
-        response.server_capabilities.plan_destroy = False
-        (root / "schema.pb").write_bytes(response.SerializeToString())
-        versions[name] = extracted["version"]
-    return versions
+                _apply_overrides(block, overrides.for_resource(tf_type) if key == "resources" else {})
+        _apply_overrides(extracted["provider"], overrides.PROVIDERS.get(name, {}))
+        binding = extracted["version"]
+        served[name] = releases.served_versions(name, binding)
+        for version in served[name]:
+            schema = copy.deepcopy(extracted)
+            for release in releases.changes(name, binding, version):
+                _apply_release(schema, release)
+            _write_version(build_dir / "schema" / name / version, pb, schema)
+    return served
 
 
 class ProviderSchemas:
     """Lazy per-type access to one provider's built schema (what the plugin uses)."""
 
-    def __init__(self, build_dir: Path, provider: str):
-        self.root = build_dir / "schema" / provider
+    def __init__(self, build_dir: Path, provider: str, version: str):
+        self.root = build_dir / "schema" / provider / version
 
     def response_bytes(self) -> bytes:
         return (self.root / "schema.pb").read_bytes()

@@ -3,6 +3,9 @@
 - `pat`: a rotated workspace token on behalf of the SP (AWS, GCP);
 - `oauth`: a rotated OAuth secret of the SP (all clouds);
 - `oidc`: a GitHub OIDC federation policy, no stored secret at all.
+
+No mode has a provider that authenticates as the SP: everything is managed by the deployer (the SP's git
+credential through `principal_id`), so a due rotation plans and applies with a plain `cdktf deploy`.
 """
 
 from __future__ import annotations
@@ -16,10 +19,8 @@ from ..config import Config, EnvironmentConfig
 from ..constructs.oauth_secret import OAuthSecret
 from ..constructs.oidc_federation import GitHubOidcFederation, github_oidc_issuer
 from ..constructs.service_principal import CicdServicePrincipal
-from ..constructs.service_principal_provider import provider_as_service_principal
 from ..constructs.workspace_token import WorkspaceToken
 
-SP_PROVIDER_ALIAS = "service_principal"
 ACCOUNT_PROVIDER_ALIAS = "account"
 
 
@@ -27,8 +28,6 @@ ACCOUNT_PROVIDER_ALIAS = "account"
 class Credentials:
     """What the rest of the stack needs from a credential mode."""
 
-    sp_provider: DatabricksProvider | None
-    """A provider acting as the SP, or None when the stack holds no credential of the SP (oidc)."""
     secrets: dict[str, str] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
     credential: Construct | None = None
@@ -49,8 +48,7 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
             rotation_days=env.rotation_days,
             comment=f"{config.project.name} {env.name} CI/CD (mlops-cicd)",
         )
-        provider = provider_as_service_principal(scope, SP_PROVIDER_ALIAS, host=env.workspace_host, token=token.value)
-        return Credentials(provider, secrets={f"{env_prefix(env)}_WORKSPACE_TOKEN": token.value}, credential=token)
+        return Credentials(secrets={f"{env_prefix(env)}_WORKSPACE_TOKEN": token.value}, credential=token)
 
     if env.credential_mode == "oauth":
         secret = OAuthSecret(
@@ -59,13 +57,9 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
             lifetime_days=env.token_lifetime_days,
             rotation_days=env.rotation_days,
         )
-        provider = provider_as_service_principal(
-            scope, SP_PROVIDER_ALIAS, host=env.workspace_host, client_id=sp.application_id, client_secret=secret.value
-        )
         # Repository-level names are shared by every environment: prefix them so stacks do not collide.
         prefix = f"{env_prefix(env)}_" if env.placement == "repository" else ""
         return Credentials(
-            provider,
             secrets={f"{prefix}DATABRICKS_CLIENT_ID": sp.application_id, f"{prefix}DATABRICKS_CLIENT_SECRET": secret.value},
             variables={f"{prefix}DATABRICKS_HOST": env.workspace_host},
             credential=secret,
@@ -86,7 +80,6 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
         issuer=github_oidc_issuer(config.github.server_url),
     )
     return Credentials(
-        None,
         variables={
             "DATABRICKS_HOST": env.workspace_host,
             "DATABRICKS_CLIENT_ID": sp.application_id,

@@ -22,6 +22,7 @@ from ..constructs.service_principal import (
 )
 from .backends import apply_backend
 from .credentials import build_credentials
+from .provider_versions import pin_provider_versions
 
 # Secrets arrive as sensitive Terraform variables: set TF_VAR_<name> before `cdktf deploy`.
 GIT_READ_TOKEN_VARIABLE = "git_read_token"
@@ -46,8 +47,8 @@ def github_api_url(server_url: str) -> str | None:
 class EnvironmentStack(TerraformStack):
     """Everything one environment's CI/CD needs, deployable with `cdktf deploy <env>`.
 
-    Attributes: `cicd` (service principal), `credentials`, `git_credential` (None in oidc mode),
-    `cd_trigger`, `github_environment`, `github_secrets` and `github_variables` (by name).
+    Attributes: `cicd` (service principal), `credentials`, `git_credential`, `cd_trigger`,
+    `github_environment`, `github_secrets` and `github_variables` (by name).
     """
 
     def __init__(self, scope: Construct, config: Config, env: EnvironmentConfig) -> None:
@@ -56,9 +57,11 @@ class EnvironmentStack(TerraformStack):
         apply_backend(self, project, env.name, env.backend, config.directory)
 
         # Deployer credentials come from the environment (DATABRICKS_*, GITHUB_TOKEN), never from here.
-        DatabricksProvider(self, "databricks", host=env.workspace_host)
-        GithubProvider(self, "github", owner=gh.owner, base_url=github_api_url(gh.server_url))
-        TimeProvider(self, "time")
+        pin_provider_versions(self, [
+            DatabricksProvider(self, "databricks", host=env.workspace_host),
+            GithubProvider(self, "github", owner=gh.owner, base_url=github_api_url(gh.server_url)),
+            TimeProvider(self, "time"),
+        ])
 
         git_read_token = self._secret_variable(
             GIT_READ_TOKEN_VARIABLE, "GitHub token with read access to the repository, stored as the SP's git credential"
@@ -71,24 +74,21 @@ class EnvironmentStack(TerraformStack):
             self, "cicd",
             display_name=env.service_principal_name,
             project_directory=env.project_directory,
+            directory_grants=env.project_directory_grants or (),
             allow_cluster_create=env.allow_cluster_create,
             # Only a PAT on behalf of the SP needs token use; elsewhere it would only let the SP mint PATs.
             token_usage=token_usage(env.token_usage) if env.credential_mode == "pat" else None,
-            directory_grants=env.project_directory_grants or (),
         )
         application_id = self.cicd.service_principal.application_id
         self.credentials = build_credentials(self, config, env, self.cicd)
-        sp_provider = self.credentials.sp_provider
 
-        self.git_credential = (
-            ServicePrincipalGitCredential(
-                self, "git_credential",
-                provider=sp_provider,
-                personal_access_token=git_read_token.string_value,
-                git_username=env.git_username or gh.owner,
-                git_provider=config.git_provider_of(env),
-            )
-            if sp_provider is not None else None
+        # The deployer manages both on the SP's behalf (no provider authenticates as the SP, see credentials.py).
+        self.git_credential = ServicePrincipalGitCredential(
+            self, "git_credential",
+            service_principal_id=self.cicd.service_principal.id,
+            personal_access_token=git_read_token.string_value,
+            git_username=env.git_username or gh.owner,
+            git_provider=config.git_provider_of(env),
         )
         self.cd_trigger = CdTriggerCredentials(
             self, "cd_trigger",
@@ -96,9 +96,7 @@ class EnvironmentStack(TerraformStack):
             github_token=trigger_token.string_value,
             github_repo=f"{gh.owner}/{gh.repository}",
             github_server=gh.server_url,
-            provider=sp_provider,
-            # Without a provider acting as the SP the deployer owns the scope; the SP may read it.
-            reader=None if sp_provider is not None else application_id,
+            reader=application_id,
         )
 
         self.github_environment = self._github_environment(gh.repository, env)

@@ -142,11 +142,8 @@ def test_rotate_staging_yields_a_new_token_and_github_secret_and_leaves_prod(cap
     assert code == 0 and result["stack"] == "staging" and result["rehearsal"] is True
     actions = {c["address"].split(".")[0]: c["actions"] for c in result["changes"]}
     assert actions["databricks_obo_token"] == ["create", "delete"]  # the new token first, the old one last
-    assert "create" in actions["github_actions_secret"]
-    phases = {c["address"].split(".")[0]: c["phase"] for c in result["changes"]}
-    assert phases["databricks_obo_token"] == phases["github_actions_secret"] == "credential"
-    # phase 1 leaves out what is managed as the SP: its git credential is never refreshed as the deployer
-    assert "databricks_git_credential" not in actions
+    assert actions["github_actions_secret"] == ["update"]  # written in place: never absent
+    assert "databricks_git_credential" not in actions  # managed by the deployer: untouched by a rotation
     (sp,) = world.service_principals(STAGING_HOST)
     assert list(world.git_credentials(STAGING_HOST)) == [sp["application_id"]]
     assert RehearsedStack(rehearsal[2], "staging").stack.plan().no_changes
@@ -163,10 +160,9 @@ def test_rotate_staging_yields_a_new_token_and_github_secret_and_leaves_prod(cap
     assert _credential(report, "prod", "databricks_obo_token")["warnings"]  # prod was not rotated
 
 
-def test_rotate_in_oauth_mode_where_a_plain_apply_cannot_plan(capsys, tmp_path):
-    """A due OAuth secret makes the SP provider's client_secret unknown, and a plain plan fails to
-    authenticate (tests/offline/test_credential_modes.py). `rotate` applies the secret and its GitHub copy
-    first (targeted), then the rest of the stack with the new secret known."""
+def test_rotate_in_oauth_mode(capsys, tmp_path):
+    """A due OAuth secret: the plain plan shows the rotation (nothing authenticates as the SP any more);
+    `rotate` applies it in one apply."""
     text = write_config(tmp_path).read_text().replace('credential_mode = "pat"', 'credential_mode = "oauth"', 1)
     (tmp_path / "mlops-cicd.toml").write_text(text)
     on = ["--config", str(tmp_path / "mlops-cicd.toml"), "--rehearsal-dir", str(tmp_path / "rehearsal")]
@@ -176,12 +172,12 @@ def test_rotate_in_oauth_mode_where_a_plain_apply_cannot_plan(capsys, tmp_path):
     old = world.reveal_secret(REPO, "STAGING_DATABRICKS_CLIENT_SECRET")
     world.advance_clock(days=61)  # the 60-day schedule is due
     stack = RehearsedStack(tmp_path / "rehearsal", "staging").stack
-    assert stack.plan().mentions("auth_type oauth-m2m: client_secret not set")  # why a plain apply is not enough
+    assert stack.plan().mentions("databricks_service_principal_secret.oauth_secret_59586BC7 will be replaced")
 
     code, result = run_json(capsys, "rotate", "staging", "--rehearsal", "--json", *on)
     assert code == 0
-    actions = {c["address"].split(".")[0]: (c["actions"], c["phase"]) for c in result["changes"]}
-    assert actions["databricks_service_principal_secret"] == (["create", "delete"], "credential")
+    actions = {c["address"].split(".")[0]: c["actions"] for c in result["changes"]}
+    assert actions["databricks_service_principal_secret"] == ["create", "delete"]
     new = world.reveal_secret(REPO, "STAGING_DATABRICKS_CLIENT_SECRET")
     (live,) = world.oauth_secrets(STAGING_HOST)
     assert new != old and digest(new) == live["secret_hash"]

@@ -1,18 +1,29 @@
-"""`mlops-cicd rotate` outside a rehearsal: refuses clearly when the stack cannot be rotated from here."""
+"""`mlops-cicd rotate` outside a rehearsal: one apply replacing each credential and its schedule; refuses
+clearly, and writes nothing to the output directory, when the stack cannot be rotated from here."""
 
 from __future__ import annotations
 
 import json
 
-from .cli_helpers import run_cli, write_config
+import pytest
+
+from .cli_helpers import run_cli, run_json, write_config
+
+OIDC_ACCOUNT = '[environments.account]\nhost = "https://accounts.cloud.databricks.com"\n' \
+               'account_id = "0d6a1b2c-1111-2222-3333-444455556666"\n'
 
 
-def test_rotate_of_a_never_deployed_stack_is_one_line_with_the_fix(capsys, tmp_path):
-    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)),
-                           "--outdir", str(tmp_path / "out"))
+def _files(directory) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_rotate_of_a_never_deployed_stack_is_one_line_with_the_fix_and_writes_nothing(capsys, tmp_path):
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(out))
     assert code == 3
     assert "has not been initialized" in err and "fix: deploy it first (`cdktf deploy staging`)" in err
     assert "Traceback" not in err
+    assert not out.exists()
 
 
 def test_rotate_unknown_environment_exits_2(capsys, tmp_path):
@@ -20,54 +31,102 @@ def test_rotate_unknown_environment_exits_2(capsys, tmp_path):
     assert code == 2 and "unknown environment(s): qa" in err and "staging, prod" in err
 
 
+def test_rotate_in_oidc_mode_has_nothing_to_rotate(capsys, tmp_path):
+    text = write_config(tmp_path).read_text().replace('credential_mode = "pat"', 'credential_mode = "oidc"', 1).replace(
+        'secret_placement = "repository"', 'secret_placement = "environment"\n' + OIDC_ACCOUNT, 1)
+    config = tmp_path / "mlops-cicd.toml"
+    config.write_text(text)
+    out = tmp_path / "out"
+    code, stdout, err = run_cli(capsys, "rotate", "staging", "--config", str(config), "--outdir", str(out))
+    assert code == 0, err
+    assert stdout.startswith("nothing to rotate in staging:") and "oidc" in stdout
+    code, report = run_json(capsys, "rotate", "staging", "--json", "--config", str(config), "--outdir", str(out))
+    assert code == 0 and report["rotated"] is False and report["changes"] == []
+    assert not out.exists()
+
+
+@pytest.fixture
+def deployed_dir(tmp_path):
+    """An output dir whose staging stack looks deployed (initialized) with an older cdk.tf.json."""
+    stack = tmp_path / "out" / "stacks" / "staging"
+    (stack / ".terraform").mkdir(parents=True)
+    (stack / "cdk.tf.json").write_text('{"deployed": "before"}')
+    return tmp_path / "out"
+
+
+def test_rotate_without_the_deploy_variables_writes_nothing(capsys, tmp_path, deployed_dir, monkeypatch):
+    monkeypatch.delenv("TF_VAR_git_read_token", raising=False)
+    monkeypatch.delenv("TF_VAR_trigger_workflows_github_token", raising=False)
+    before = _files(deployed_dir)
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(deployed_dir))
+    assert code == 3 and "TF_VAR_git_read_token" in err and "not set" in err
+    assert _files(deployed_dir) == before
+
+
+def test_a_failing_terraform_leaves_the_output_directory_as_it_was(capsys, tmp_path, deployed_dir, monkeypatch):
+    monkeypatch.setenv("TF_VAR_git_read_token", "offline-dummy-read")
+    monkeypatch.setenv("TF_VAR_trigger_workflows_github_token", "offline-dummy-write")
+    monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(tmp_path / "no-such-terraformrc"))
+    before = _files(deployed_dir)
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(deployed_dir))
+    assert code == 3 and "terraform plan in" in err and "failed" in err  # no providers installed there
+    assert _files(deployed_dir) == before
+
+
 def _document(mode: str = "pat") -> dict:
-    """The parts of a synthesized stack the rotation reads: credential, schedule, trigger, copies, SP provider."""
+    """The parts of a synthesized stack the rotation reads: credential, schedule, trigger, copies."""
     credential = ("databricks_obo_token", "tok", "${databricks_obo_token.tok.token_value}") if mode == "pat" else \
         ("databricks_service_principal_secret", "sec", "${databricks_service_principal_secret.sec.secret}")
     kind, name, value = credential
-    sp_config = {"token": value} if mode == "pat" else {"client_id": "${databricks_service_principal.sp.application_id}",
-                                                       "client_secret": value}
     return {
-        "provider": {"databricks": [{"host": "h"}, {"alias": "service_principal", "host": "h", **sp_config}]},
         "resource": {
             "time_rotating": {"sched": {"rotation_days": 60}},
             "time_static": {"trig": {"rfc3339": "${time_rotating.sched.rfc3339}"}},
             kind: {name: {"lifecycle": {"create_before_destroy": True, "replace_triggered_by": ["time_static.trig"]}}},
             "github_actions_secret": {"copy": {"plaintext_value": value}},
-            "databricks_secret": {"in_scope": {"provider": "databricks.service_principal", "string_value": value}},
-            "databricks_git_credential": {"git": {"provider": "databricks.service_principal", "force": True}},
+            "databricks_git_credential": {"git": {"force": True}},
         },
     }
 
 
-def test_rotation_targets_the_credential_and_its_copies_but_nothing_managed_as_the_sp():
+@pytest.mark.parametrize("mode, credential", [("pat", "databricks_obo_token.tok"),
+                                              ("oauth", "databricks_service_principal_secret.sec")])
+def test_rotation_replaces_each_credential_and_its_schedule(mode, credential):
     from mlops_cicd.commands.rotation import rotation_targets
 
-    for mode, credential in (("pat", "databricks_obo_token.tok"), ("oauth", "databricks_service_principal_secret.sec")):
-        targets = rotation_targets(_document(mode))
-        assert targets.replace == [credential, "time_rotating.sched"]
-        assert targets.target == [credential, "time_rotating.sched", "time_static.trig", "github_actions_secret.copy"]
+    # the schedule too: a new period renews the stamp the credential carries, and status dates it right
+    assert rotation_targets(_document(mode)) == [credential, "time_rotating.sched"]
 
 
-def test_rotate_runs_a_targeted_apply_then_a_full_one(tmp_path):
+def test_a_stack_without_a_rotating_credential_has_no_targets():
+    from mlops_cicd.commands.rotation import rotation_targets
+
+    document = _document()
+    del document["resource"]["databricks_obo_token"]
+    assert rotation_targets(document) == []
+
+
+def test_rotate_plans_the_replacement_and_applies_that_plan_once(tmp_path):
     from mlops_cicd.commands.rotation import PLAN_FILE, rotate
 
     calls: list[list[str]] = []
-    plans = iter([
-        {"resource_changes": [{"address": "databricks_obo_token.tok", "change": {"actions": ["create", "delete"]}},
-                              {"address": "github_actions_secret.copy", "change": {"actions": ["delete", "create"]}}]},
-        {"resource_changes": [{"address": "databricks_git_credential.git", "change": {"actions": ["no-op"]}}]},
-    ])
+    plan = {"resource_changes": [
+        {"address": "databricks_obo_token.tok", "change": {"actions": ["create", "delete"]}},
+        {"address": "github_actions_secret.copy", "change": {"actions": ["update"]}},
+        {"address": "databricks_git_credential.git", "change": {"actions": ["no-op"]}},
+    ]}
 
     def terraform(args, fix):
         calls.append(list(args))
-        return json.dumps(next(plans)) if args[0] == "show" else ""
+        return json.dumps(plan) if args[0] == "show" else ""
 
-    changes = rotate("staging", _document("pat"), tmp_path, terraform)
-    assert [(c.address, c.phase) for c in changes] == [("databricks_obo_token.tok", 1), ("github_actions_secret.copy", 1)]
-    first_plan, _, first_apply, second_plan, _ = calls  # phase 2 planned no change: no second apply
-    assert "-target=github_actions_secret.copy" in first_plan and "-replace=databricks_obo_token.tok" in first_plan
-    assert not any("git_credential" in a or "databricks_secret." in a for a in first_plan)
-    assert first_apply[-1] == PLAN_FILE
-    assert not any(a.startswith(("-target", "-replace")) for a in second_plan)
+    changes = rotate("staging", ["databricks_obo_token.tok", "time_rotating.sched"], tmp_path, terraform)
+    assert [(c.address, c.actions) for c in changes] == [("databricks_obo_token.tok", ("create", "delete")),
+                                                         ("github_actions_secret.copy", ("update",))]
+    assert [c.description for c in changes] == ["replaced: new one stored before the old one was deleted",
+                                                "updated in place"]
+    planned, shown, applied = calls
+    assert planned[0] == "plan" and "-replace=databricks_obo_token.tok" in planned and "-replace=time_rotating.sched" in planned
+    assert not any(a.startswith("-target") for a in planned)  # the whole stack, as a deploy
+    assert shown[:2] == ["show", "-json"] and applied == ["apply", "-input=false", "-no-color", PLAN_FILE]
     assert not (tmp_path / PLAN_FILE).exists()

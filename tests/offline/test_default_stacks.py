@@ -13,6 +13,9 @@ from .conftest import deployed, initialized
 STAGING = "https://mlops-demo-staging.cloud.databricks.com"
 PROD = "https://mlops-demo-prod.cloud.databricks.com"
 REPO = "ryuta-databricks/mlops-demo-classifier"
+SCOPE = "staging-mlops-demo-classifier-cd-credentials"
+
+pytestmark = pytest.mark.terraform
 
 
 def _state(stack) -> dict[str, dict]:
@@ -44,7 +47,9 @@ def test_both_stacks_apply_then_replan_shows_no_changes(harness, default_stacks,
         assert sp["id"] in world.group_members(host, "mlops-service-principals")
         (token,) = world.tokens(host)
         assert token["application_id"] == sp["application_id"]
-        assert list(world.git_credentials(host)) == [sp["application_id"]]  # created as the SP itself
+        assert list(world.git_credentials(host)) == [sp["application_id"]]  # the SP's, managed by the deployer
+        assert world.secret_scopes(host)[f"{stack.name}-mlops-demo-classifier-cd-credentials"]["acls"] == {
+            "deployer@example.com": "MANAGE", sp["application_id"]: "READ"}
     staging_token = _one(_state(staging), "databricks_obo_token")["token_value"]
     prod_token = _one(_state(prod), "databricks_obo_token")["token_value"]
     assert world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN") == staging_token
@@ -53,30 +58,26 @@ def test_both_stacks_apply_then_replan_shows_no_changes(harness, default_stacks,
 
 
 def test_scheduled_rotation_replaces_the_token_and_every_copy_in_one_apply(staging, world):
-    """The default stack rotates on its schedule (60 days), well before the 90-day token expires."""
+    """The default stack rotates on its schedule (60 days), well before the 90-day token expires, with a plain
+    apply: the deployer manages everything, so nothing else is refreshed differently in the rotation plan."""
     state = _state(staging)
     before = _one(state, "databricks_obo_token")["token_value"]
     (sp,) = world.service_principals(STAGING)
-    git_before = world.git_credentials(STAGING)[sp["application_id"]]["id"]
+    git_before = world.git_credentials(STAGING)[sp["application_id"]]
     world.advance_clock(days=61)  # past rotation_days, token still valid
     plan = staging.plan()
     assert plan.exit_code == 2
-    assert plan.mentions("databricks_obo_token.workspace_token_9CE72CD4 will be replaced due to changes in replace_triggered_by"), plan.output
-    assert plan.mentions("github_actions_secret.github_secret_staging_workspace_token must be replaced"), plan.output
-    # The SP provider's token is unknown in this plan, so the provider refreshed with the deployer's
-    # DATABRICKS_TOKEN: the SP's git credential is invisible to the deployer and is planned as a create.
-    git = next(a for a in _state(staging) if a.startswith("databricks_git_credential."))
-    assert plan.mentions(f"{git} will be created"), plan.output
+    assert plan.mentions("databricks_obo_token.workspace_token_9CE72CD4 will be replaced"), plan.output
+    # github >= 6.11.0 writes the new value in place: the secret CI reads never disappears
+    assert plan.mentions("github_actions_secret.github_secret_staging_workspace_token will be updated in-place"), plan.output
+    assert not plan.mentions("# databricks_git_credential."), plan.output  # no action on it
     result = staging.apply()
     assert result.ok, result.output
-    assert result.mentions("Apply complete!")
     after = _one(_state(staging), "databricks_obo_token")["token_value"]
     assert after != before
     assert world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN") == after
     assert len(world.tokens(STAGING)) == 1  # the old token was removed after the new one was stored
-    # force = true: the create, as the SP, updated the SP's one credential in place
-    assert world.git_credentials(STAGING) == {sp["application_id"]: world.git_credentials(STAGING)[sp["application_id"]]}
-    assert world.git_credentials(STAGING)[sp["application_id"]]["id"] == git_before
+    assert world.git_credentials(STAGING) == {sp["application_id"]: git_before}  # untouched
     replan = staging.plan()
     assert replan.no_changes, replan.output
 
@@ -93,9 +94,9 @@ def test_expired_token_is_recreated_and_every_copy_rewritten_in_one_apply(stagin
     assert replan.no_changes, replan.output
 
 
-def test_service_principal_deleted_out_of_band_is_recreated(staging, world):
-    # The re-plan after this apply is not asserted: in pat mode the secret scope belongs to the old SP, so
-    # the new SP may not read it (403 on refresh). Reported as a construct bug; oidc mode re-plans clean.
+def test_service_principal_deleted_out_of_band_is_recreated_and_converges(staging, world):
+    """The deployer owns the trigger scope and manages the git credential: a new SP gets READ on the same
+    scope, its own git credential and token, and the next plan has no changes."""
     (sp,) = world.service_principals(STAGING)
     world.delete_service_principal(STAGING, sp["id"])
     plan = staging.plan()
@@ -107,6 +108,9 @@ def test_service_principal_deleted_out_of_band_is_recreated(staging, world):
     assert list(world.git_credentials(STAGING)) == [new_sp["application_id"]]
     (token,) = world.tokens(STAGING)
     assert token["application_id"] == new_sp["application_id"]
+    assert world.secret_scopes(STAGING)[SCOPE]["acls"][new_sp["application_id"]] == "READ"
+    replan = staging.plan()
+    assert replan.no_changes, replan.output
 
 
 def test_interrupted_apply_converges_without_duplicates(harness, default_stacks, world):

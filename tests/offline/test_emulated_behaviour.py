@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
+from mlops_cicd.offline.emulation.auth import DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET
+from mlops_cicd.offline.emulation.base import digest
+
 from .conftest import deployed, fixture_stack, initialized
+
+pytestmark = pytest.mark.terraform
 
 HOST = "https://fixture-ws.cloud.databricks.com"
 REPO = "fixture-org/fixture-repo"
@@ -15,14 +22,27 @@ def _token_value(stack) -> str:
     return {r["address"]: r["values"] for r in stack.resources()}[TOKEN]["token_value"]
 
 
+def _pinned(config: dict, **versions: str) -> dict:
+    """The stack with `terraform.required_providers.<name>.version` set, as a stack pins its releases."""
+    config = copy.deepcopy(config)
+    for name, version in versions.items():
+        config["terraform"]["required_providers"][name]["version"] = version
+    return config
+
+
+def _in_place_secrets() -> dict:
+    """The fixture stack on github 6.11.0, which writes a new secret value in place (the stacks pin it)."""
+    return _pinned(fixture_stack("minimal"), github="6.11.0")
+
+
 def test_rotation_replaces_the_token_and_rewrites_its_secret_in_one_apply(harness, world):
-    stack = deployed(harness, "minimal", fixture_stack("minimal"))
+    stack = deployed(harness, "minimal", _in_place_secrets())
     old = _token_value(stack)
     world.advance_clock(days=31)  # past rotation_days = 30, well before the 45-day lifetime
     plan = stack.plan()
     assert plan.exit_code == 2
     assert plan.mentions(f"{TOKEN} will be replaced")
-    assert plan.mentions("github_actions_secret.workspace_token must be replaced")
+    assert plan.mentions("github_actions_secret.workspace_token will be updated in-place")
     assert stack.apply().ok
     new = _token_value(stack)
     assert new != old
@@ -38,8 +58,9 @@ def test_rotation_plan_reads_the_sps_git_credential_as_the_deployer_and_recreate
     """The SP provider's token is unknown in a rotation plan: the real provider treats it as unset and the SDK
     takes DATABRICKS_TOKEN from the environment, the deployer's. Git credentials are per identity, so the
     deployer does not see the SP's one: it drops out of state and is created again, as the SP, at apply;
-    `force = true` makes that create update the SP's existing credential instead of failing."""
-    stack = deployed(harness, "minimal", fixture_stack("minimal"))
+    `force = true` makes that create update the SP's existing credential instead of failing. (Why the stacks
+    no longer have a provider acting as the SP.)"""
+    stack = deployed(harness, "minimal", _in_place_secrets())
     (owner,) = world.git_credentials(HOST)
     before = world.git_credentials(HOST)[owner]["id"]
     world.advance_clock(days=31)
@@ -52,7 +73,7 @@ def test_rotation_plan_reads_the_sps_git_credential_as_the_deployer_and_recreate
 
 
 def test_rotation_without_git_credential_force_fails_at_apply(harness, world):
-    config = fixture_stack("minimal")
+    config = _in_place_secrets()
     del config["resource"]["databricks_git_credential"]["git"]["force"]
     stack = deployed(harness, "minimal", config)
     old = _token_value(stack)
@@ -98,6 +119,7 @@ def test_obo_token_is_refused_until_the_sp_can_use_tokens(harness):
 
 
 def test_token_permissions_are_authoritative(harness, world):
+    harness.strict_invariants = False  # on purpose: the SP loses token use, so the token CI holds is revoked
     config = fixture_stack("minimal")
     stack = deployed(harness, "minimal", config)
     assert len(world.tokens(HOST)) == 1
@@ -136,3 +158,75 @@ def test_github_secret_deleted_out_of_band_is_written_again(harness, world):
     assert plan.exit_code == 2 and plan.mentions("github_actions_secret.workspace_token will be created")
     assert stack.apply().ok
     assert world.reveal_secret(REPO, "FIXTURE_WORKSPACE_TOKEN") == _token_value(stack)
+
+
+SECRET = "github_actions_secret.workspace_token"
+
+
+@pytest.mark.parametrize("version, write, planned, kept", [
+    ("6.9.0", "create", f"{SECRET} must be replaced", False),
+    ("6.11.0", "update", f"{SECRET} will be updated in-place", True),
+])
+def test_github_secret_is_replaced_before_6_11_and_updated_in_place_from_it(harness, world, version, write, planned, kept):
+    """The same stack and rotation against two github releases. Before 6.11.0 a new value forces replacement:
+    the secret is deleted, then created, so when that create fails CI has no secret at all. From 6.11.0 the
+    value is updated in place: when the write fails, the secret still holds the old, still valid token."""
+    harness.strict_invariants = kept  # before 6.11.0 the rotation breaks "GitHub holds a live credential"
+    stack = deployed(harness, "minimal", _pinned(fixture_stack("minimal"), github=version))
+    old = _token_value(stack)
+    world.advance_clock(days=31)  # the token's rotation is due
+    world.inject_fault("github_actions_secret", operation=write)  # writing the new value fails once
+    failed = stack.apply()
+    assert failed.exit_code != 0 and failed.mentions(planned), failed.output
+    if kept:
+        assert world.reveal_secret(REPO, "FIXTURE_WORKSPACE_TOKEN") == old
+        assert any(t["value_sha256"] == digest(old) for t in world.tokens(HOST))  # and it still works
+    else:
+        assert "FIXTURE_WORKSPACE_TOKEN" not in world.secret_names(REPO)
+    result = stack.apply()
+    assert result.ok, result.output
+    assert world.reveal_secret(REPO, "FIXTURE_WORKSPACE_TOKEN") == _token_value(stack) != old
+    assert stack.plan().no_changes
+
+
+def _managed_git_credential(databricks: str) -> dict:
+    """The fixture with the SP's git credential managed by the deployer through `principal_id`."""
+    config = _pinned(fixture_stack("minimal"), databricks=databricks)
+    config["provider"]["databricks"] = [p for p in config["provider"]["databricks"] if "alias" not in p]
+    git = config["resource"]["databricks_git_credential"]["git"]
+    del git["provider"]
+    git["principal_id"] = "${databricks_service_principal.sp.id}"
+    return config
+
+
+def test_the_creator_of_a_service_principal_manages_its_git_credential(harness, world):
+    """databricks >= 1.116.0: `principal_id` names whose credential it is; only the SP's managers may use it."""
+    stack = deployed(harness, "minimal", _managed_git_credential("1.116.0"))
+    (sp,) = world.service_principals(HOST)
+    assert list(world.git_credentials(HOST)) == [sp["application_id"]]  # the SP's, not the deployer's
+    assert stack.plan().no_changes
+    # Another identity, a workspace admin too, that did not create the SP is no manager of it.
+    stack.env.update(DATABRICKS_TOKEN="", DATABRICKS_CLIENT_ID=DEPLOYER_CLIENT_ID,
+                     DATABRICKS_CLIENT_SECRET=DEPLOYER_CLIENT_SECRET)
+    plan = stack.plan()
+    assert plan.exit_code == 1 and plan.mentions("is not a manager of service principal"), plan.output
+
+
+def test_principal_id_is_unknown_to_databricks_1_99(harness):
+    stack = initialized(harness, "minimal", _managed_git_credential("1.99.0"))
+    result = stack.validate()
+    assert result.exit_code != 0 and result.mentions("principal_id"), result.output
+
+
+def test_each_served_release_has_its_own_schema(offline_build):
+    """The mirror offers the bindings' releases and the newer ones the stacks pin, each with its changes."""
+    assert offline_build.served["databricks"] == ["1.99.0", "1.116.0"]
+    assert offline_build.served["github"] == ["6.9.0", "6.11.0"]
+    old, new = (offline_build.schemas("databricks", v).get("resource", "databricks_git_credential")["attributes"]
+                for v in ("1.99.0", "1.116.0"))
+    assert "principal_id" not in old and new["principal_id"]["optional"] and not new["principal_id"].get("force_new")
+    assert not old["personal_access_token"].get("sensitive") and new["personal_access_token"]["sensitive"]
+    for tf_type in ("github_actions_secret", "github_actions_environment_secret"):
+        old, new = (offline_build.schemas("github", v).get("resource", tf_type)["attributes"] for v in ("6.9.0", "6.11.0"))
+        assert old["plaintext_value"]["force_new"] and not new["plaintext_value"].get("force_new")
+        assert "remote_updated_at" not in old and new["remote_updated_at"]["computed"]

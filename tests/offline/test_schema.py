@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from mlops_cicd.offline.schema import ProviderSchemas
 from mlops_cicd.offline.versions import package_archive
 from mlops_cicd.offline.schema_extract import extract_provider
 
@@ -15,14 +14,14 @@ def test_versions_come_from_the_installed_packages(offline_build):
 
 def test_every_resource_and_data_source_has_a_schema(offline_build):
     extracted = extract_provider(package_archive("github"))
-    schemas = ProviderSchemas(offline_build.root, "github")
+    schemas = offline_build.schemas("github")
     assert len(extracted["resources"]) > 50 and len(extracted["data_sources"]) > 50
     for tf_type in extracted["resources"]:
         assert schemas.get("resource", tf_type) is not None, tf_type
 
 
 def test_obo_token_overrides(offline_build):
-    token = ProviderSchemas(offline_build.root, "databricks").get("resource", "databricks_obo_token")
+    token = offline_build.schemas("databricks").get("resource", "databricks_obo_token")
     attrs = token["attributes"]
     assert attrs["application_id"]["required"] and attrs["application_id"]["force_new"]
     assert attrs["token_value"]["sensitive"] and attrs["token_value"]["computed"]
@@ -31,7 +30,7 @@ def test_obo_token_overrides(offline_build):
 
 
 def test_blocks_and_defaults_of_repository_environment(offline_build):
-    env = ProviderSchemas(offline_build.root, "github").get("resource", "github_repository_environment")
+    env = offline_build.schemas("github").get("resource", "github_repository_environment")
     policy = env["blocks"]["deployment_branch_policy"]
     assert (policy["nesting"], policy["max"]) == ("list", 1)
     assert env["attributes"]["can_admins_bypass"]["default"] is True
@@ -47,6 +46,6 @@ def test_no_attribute_is_both_computed_and_required(offline_build):
         for nested in block["blocks"].values():
             walk(nested["block"])
 
-    root = offline_build.root / "schema" / "databricks" / "data"
+    root = offline_build.schemas("databricks").root / "data"
     for path in root.glob("*.json"):
         walk(json.loads(path.read_text()))

@@ -9,7 +9,9 @@ apply) counts as unset, so the environment fills it: that is what the real provi
 
 Then: an OBO token the emulator issued authenticates as its service principal (refused once expired or
 revoked); any other token (the harness sets DEPLOYER_TOKEN) as the workspace admin "deployer";
-client_id + client_secret must match a live OAuth secret of that SP, else authentication fails; no
+client_id + client_secret must match a live OAuth secret of that SP, else authentication fails, except
+DEPLOYER_CLIENT_ID + DEPLOYER_CLIENT_SECRET: a deployer that is itself a service principal, a workspace
+admin, authenticating with OAuth M2M (a CI job deploying the stacks); no
 credential at all (ambient auth) is the deployer too, unless `auth_type` pins a method whose credential
 is missing, which is an error naming it.
 GitHub: the configured owner (or GITHUB_OWNER). time: no authentication.
@@ -24,6 +26,11 @@ from .workspace import normalize_host, token_is_live, workspace
 DEPLOYER = {"kind": "user", "name": "deployer@example.com", "admin": True}
 DEPLOYER_TOKEN = "dapi-offline-deployer-workspace-admin"
 """The harness exports this as DATABRICKS_TOKEN: the deployer's own credential, as in a real CI job."""
+DEPLOYER_CLIENT_ID = "00000000-0000-0000-0000-0000deployer"
+DEPLOYER_CLIENT_SECRET = "offline-deployer-oauth-secret"
+"""A deployer authenticating with OAuth M2M (DATABRICKS_CLIENT_ID / DATABRICKS_CLIENT_SECRET) as a service
+principal that is a workspace admin; a different identity from the DEPLOYER_TOKEN user."""
+OAUTH_DEPLOYER = {"kind": "service_principal", "name": DEPLOYER_CLIENT_ID, "admin": True}
 
 _ENV = {name: f"DATABRICKS_{name.upper()}" for name in
         ("host", "token", "client_id", "client_secret", "auth_type", "account_id")}
@@ -56,6 +63,8 @@ def _databricks(config: dict, world: dict, env) -> dict:
                            f"{' / '.join(_ENV[m] for m in missing)}). Config: host={host}, auth_type=oauth-m2m")
     use_oauth = auth_type == "oauth-m2m" or (auth_type is None and cfg["client_id"] and cfg["client_secret"])
     if use_oauth:
+        if (cfg["client_id"], cfg["client_secret"]) == (DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET):
+            return {**OAUTH_DEPLOYER, "host": normalize_host(host)}
         secret_hash = digest(cfg["client_secret"])
         for secret in ws["sp_secrets"].values():
             if (secret["secret_hash"] == secret_hash and secret["application_id"] == cfg["client_id"]

@@ -38,6 +38,8 @@ class Context:
     now: float
     provider_config: dict = field(default_factory=dict)
     principal: dict | None = None  # None only while planning with a provider that cannot authenticate yet
+    provider_version: str = ""
+    """The release this stand-in serves (behaviour that changed between releases follows it, see releases.py)."""
 
 
 def digest(value: str) -> str:

@@ -28,7 +28,11 @@ class ServicePrincipal(Resource):
         _require_admin(ctx, "service principals")
         sp_id = new_id(ws)
         application_id = planned.get("application_id") or str(uuid.uuid4())
+        # "The creator of a service principal has the Service Principal Manager role on the service principal"
+        # (docs.databricks.com/aws/en/security/auth/access-control/service-principal-acl, since 2023-06-13);
+        # account admins, the other managers, are not emulated.
         ws["service_principals"][sp_id] = {"id": sp_id, "application_id": application_id,
+                                           "managers": [ctx.principal["name"]],
                                            **{k: planned.get(k) for k in self._FIELDS}}
         return fill(planned, id=sp_id, application_id=application_id, display_name=planned.get("display_name"),
                     acl_principal_id=f"servicePrincipals/{application_id}", home=f"/Users/{application_id}",

@@ -15,53 +15,72 @@ def _owner(ctx: Context) -> str:
 
 
 class GitCredential(Resource):
-    """One credential per principal: a second one is refused unless `force` replaces it."""
+    """One credential per identity: a second one is refused unless `force` updates the existing one.
+
+    Whose credential: the caller's, or with `principal_id` (databricks >= 1.116.0, releases.py) that service
+    principal's, which only its managers may create, read, update or delete ("Only service principal managers
+    can use this field", docs/resources/git_credential.md v1.116.0). Without `principal_id` in state (0 in the
+    provider) Get/Delete look among the caller's own credentials (repos/resource_git_credential.go v1.116.0).
+    """
+
+    def _holder(self, ctx: Context, values: dict) -> str | None:
+        """The identity whose credential this is; None when its service principal no longer exists (404)."""
+        principal_id = values.get("principal_id")
+        if not principal_id:
+            return _owner(ctx)
+        sp = _ws(ctx)["service_principals"].get(str(int(principal_id)))
+        if sp is None:
+            return None
+        if _owner(ctx) not in sp.get("managers", ()):
+            raise ApiError(f"403 PERMISSION_DENIED: {_owner(ctx)} is not a manager of service principal "
+                           f"{sp['application_id']}; only its managers (its creator, account admins) may manage its "
+                           "git credentials")
+        return sp["application_id"]
 
     def create(self, ctx, planned, config):
         ws = _ws(ctx)
-        owner = _owner(ctx)
-        if owner in ws["git_credentials"] and not planned.get("force"):
-            raise ApiError(f"400 RESOURCE_ALREADY_EXISTS: {owner} already has a git credential; "
+        holder = self._holder(ctx, planned)
+        if holder is None:
+            raise ApiError(f"404 service principal {planned.get('principal_id')} not found")
+        if holder in ws["git_credentials"] and not planned.get("force"):
+            raise ApiError(f"400 RESOURCE_ALREADY_EXISTS: {holder} already has a git credential; "
                            "only one git credential per user is supported")
         # like the real provider: without personal_access_token it silently uses the deployer's GITHUB_TOKEN
         token = planned.get("personal_access_token") or os.environ.get("GITHUB_TOKEN")
         if not token:
             raise ApiError("personal_access_token is not set and GITHUB_TOKEN is not in the environment")
-        # force = true (upstream): on "already exists", list the caller's one credential and update it in
+        # force = true (upstream): on "already exists", list the holder's one credential and update it in
         # place, keeping its id
-        existing = ws["git_credentials"].get(owner)
+        existing = ws["git_credentials"].get(holder)
         cred_id = existing["id"] if existing is not None else new_id(ws)
-        ws["git_credentials"][owner] = {"id": cred_id, "git_provider": planned["git_provider"],
-                                        "git_username": planned.get("git_username"), "token_sha256": digest(token),
-                                        "from_deployer_env": not planned.get("personal_access_token")}
+        ws["git_credentials"][holder] = {"id": cred_id, "git_provider": planned["git_provider"],
+                                         "git_username": planned.get("git_username"), "token_sha256": digest(token),
+                                         "from_deployer_env": not planned.get("personal_access_token")}
         return fill(planned, id=cred_id)
 
-    def _find(self, ws: dict, cred_id: str) -> tuple[str, dict] | None:
-        for owner, cred in ws["git_credentials"].items():
-            if cred["id"] == cred_id:
-                return owner, cred
-        return None
+    def _own(self, ctx: Context, values: dict) -> dict | None:
+        """The holder's credential with this resource's id, else None."""
+        holder = self._holder(ctx, values)
+        cred = _ws(ctx)["git_credentials"].get(holder) if holder is not None else None
+        return cred if cred is not None and cred["id"] == values["id"] else None
 
     def read(self, ctx, state):
-        found = self._find(_ws(ctx), state["id"])
-        if found is None or found[0] != _owner(ctx):
+        cred = self._own(ctx, state)
+        if cred is None:
             return None
-        return {**state, "git_provider": found[1]["git_provider"], "git_username": found[1]["git_username"]}
+        return {**state, "git_provider": cred["git_provider"], "git_username": cred["git_username"]}
 
     def update(self, ctx, prior, planned, config):
-        ws = _ws(ctx)
-        cred = ws["git_credentials"].get(_owner(ctx))
-        if cred is None or cred["id"] != prior["id"]:
-            raise ApiError(f"404 git credential {prior['id']} not found for {_owner(ctx)}")
+        cred = self._own(ctx, {**planned, "id": prior["id"]})
+        if cred is None:
+            raise ApiError(f"404 git credential {prior['id']} not found for {self._holder(ctx, planned)}")
         cred.update(git_provider=planned["git_provider"], git_username=planned.get("git_username"),
                     token_sha256=digest(planned.get("personal_access_token") or ""))
         return planned
 
     def delete(self, ctx, state):
-        ws = _ws(ctx)
-        found = self._find(ws, state["id"])
-        if found is not None and found[0] == _owner(ctx):  # another identity's credential: 404, ignored
-            del ws["git_credentials"][found[0]]
+        if self._own(ctx, state) is not None:  # another identity's credential: 404, ignored
+            del _ws(ctx)["git_credentials"][self._holder(ctx, state)]
 
 
 def _scope(ws: dict, name: str) -> dict:

@@ -1,14 +1,22 @@
 """Actions secrets and variables, at repository and environment level.
 
-Secret values are stored only as sealed boxes against the repository's public key; a secret whose
-updated_at changed out of band counts as drift (the resource is recreated, as destroy_on_drift does).
+Secret values are stored only as sealed boxes against the repository's public key. How a secret changes
+depends on the release served (releases.py):
+- before 6.11.0 a new value forces replacement (the schema's ForceNew), so the secret is deleted and then
+  created again, and a secret whose updated_at changed out of band is dropped from state and created again
+  (destroy_on_drift, integrations/terraform-provider-github v6.9.0 github/resource_github_actions_secret.go);
+- from 6.11.0 a new value is written in place (UpdateContext), and drift, seen as `remote_updated_at` !=
+  `updated_at`, plans an in-place update (v6.11.0 github/resource_github_actions_secret.go, util_diff.go).
 """
 
 from __future__ import annotations
 
+from ..releases import at_least
 from ..values import UNKNOWN
 from .base import ApiError, Context, Resource, fill
 from .github_repo import environment, repo, seal, timestamp
+
+IN_PLACE_SECRETS = "6.11.0"
 
 
 def _container(ctx: Context, values: dict, kind: str) -> dict:
@@ -23,13 +31,31 @@ def _id(values: dict, name: str) -> str:
 
 
 class ActionsSecret(Resource):
+    def _write(self, ctx, values) -> dict:
+        sealed = values.get("encrypted_value") or seal(repo(ctx, values["repository"])["public_key"],
+                                                       values.get("plaintext_value") or "")
+        secrets, now = _container(ctx, values, "secrets"), timestamp(ctx)
+        created = secrets.get(values["secret_name"], {}).get("created_at", now)
+        secrets[values["secret_name"]] = {"encrypted_value": sealed, "created_at": created, "updated_at": now}
+        return secrets[values["secret_name"]]
+
     def create(self, ctx, planned, config):
-        secrets = _container(ctx, planned, "secrets")
-        sealed = planned.get("encrypted_value") or seal(repo(ctx, planned["repository"])["public_key"],
-                                                        planned.get("plaintext_value") or "")
-        now = timestamp(ctx)
-        secrets[planned["secret_name"]] = {"encrypted_value": sealed, "created_at": now, "updated_at": now}
-        return fill(planned, id=_id(planned, planned["secret_name"]), created_at=now, updated_at=now)
+        written = self._write(ctx, planned)
+        return fill(planned, id=_id(planned, planned["secret_name"]), created_at=written["created_at"],
+                    updated_at=written["updated_at"], remote_updated_at=written["updated_at"],
+                    key_id=repo(ctx, planned["repository"])["key_id"], repository_id=repo(ctx, planned["repository"])["id"])
+
+    def plan(self, ctx, prior, planned, config, replace):
+        # From 6.11.0, a new value or drift is an in-place update: the timestamps are known after it.
+        drifted = prior is not None and prior.get("remote_updated_at") not in (None, prior.get("updated_at"))
+        value_changed = prior is not None and any(planned.get(k) != prior.get(k) for k in ("plaintext_value", "encrypted_value"))
+        if prior is not None and not replace and (value_changed or drifted):
+            return {**planned, "updated_at": UNKNOWN, "remote_updated_at": UNKNOWN}
+        return planned
+
+    def update(self, ctx, prior, planned, config):
+        written = self._write(ctx, planned)
+        return {**planned, "updated_at": written["updated_at"], "remote_updated_at": written["updated_at"]}
 
     def read(self, ctx, state):
         try:
@@ -38,6 +64,8 @@ class ActionsSecret(Resource):
             return None  # its environment is gone
         if remote is None:
             return None
+        if at_least(ctx.provider_version, IN_PLACE_SECRETS):
+            return {**state, "remote_updated_at": remote["updated_at"]}
         if remote["updated_at"] != state.get("updated_at") and state.get("destroy_on_drift") is not False:
             return None  # changed outside Terraform
         return state

@@ -20,7 +20,7 @@ def repo(ctx: Context, name: str) -> dict:
     repos = ctx.world["github"]
     if full not in repos:
         key = PrivateKey.generate()
-        repos[full] = {"key_id": str(len(repos) + 1), "private_key": base64.b64encode(bytes(key)).decode(),
+        repos[full] = {"id": len(repos) + 1, "key_id": str(len(repos) + 1), "private_key": base64.b64encode(bytes(key)).decode(),
                        "public_key": base64.b64encode(bytes(key.public_key)).decode(),
                        "secrets": {}, "variables": {}, "environments": {}}
     return repos[full]
