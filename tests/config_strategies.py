@@ -313,7 +313,7 @@ HOST_LISTS = {cloud: st.lists(workspace_hosts(cloud), min_size=1, max_size=2, un
 
 @cache
 def _github_environment_names(count: int) -> st.SearchStrategy[list[str]]:
-    return st.lists(slugs(2, 40), min_size=count, max_size=count, unique=True)
+    return st.lists(slugs(2, GITHUB_ENVIRONMENT_NAME_LIMIT), min_size=count, max_size=count, unique=True)
 
 
 @cache

@@ -62,7 +62,7 @@ EXPLORING = PROFILE == "explore"
 SYNTH_EXAMPLES = 100 if EXPLORING else 12
 VALIDATION_EXAMPLES_PER_KIND = 200 if EXPLORING else 15
 CLI_EXAMPLES = 300 if EXPLORING else 40
-SUBPROCESS_EXAMPLES = 10 if EXPLORING else 2
+SUBPROCESS_EXAMPLES = 10 if EXPLORING else 1
 # Shrinking a failing synthesis takes minutes (each try synthesizes): CI reports the example as found,
 # with the blob to replay it; exploring shrinks it to a minimal one.
 SYNTH_PHASES = tuple(Phase) if EXPLORING else (Phase.explicit, Phase.generate)
@@ -259,6 +259,19 @@ def test_invalid_configuration_exits_2_from_the_installed_command(case, tmp_path
     assert done.returncode == EXIT_CONFIG_ERROR, done.stderr
     assert not out_dir.exists()
     assert_rejected_cleanly(done.stdout + done.stderr, mutations)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "found by the subprocess property (about 5 s per refused file): importing the CLI starts the jsii runtime, "
+    "so a configuration error pays cdktf's start-up and, without JSII_NODE, prints the Node 20 end-of-life "
+    "banner before the project's Node 22 is chosen. Import chain: commands/rehearse -> rehearsal -> "
+    "credential_state -> constructs.rotation -> constructs/__init__ -> cdktf. Reported to the owner of "
+    "commands/credential_state.py (constants to move to a dependency-free module)."))
+def test_the_cli_does_not_start_cdktf_before_it_synthesizes():
+    probe = "import sys, mlops_cicd.cli; print(sorted(m for m in ('jsii', 'cdktf') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 # ---------------------------------------------------------------- names that map to one Terraform address
