@@ -1,4 +1,5 @@
-"""The CI/CD service principal: the SP, its right to use tokens, and its project directory."""
+"""The CI/CD service principal: the SP, its right to use tokens (only where a credential needs it), and its
+project directory."""
 
 from __future__ import annotations
 
@@ -55,13 +56,17 @@ def _access_control(principal: str, level: str) -> PermissionsAccessControl:
 
 
 class CicdServicePrincipal(Construct):
-    """A service principal for CI/CD that may use tokens and manages the project's workspace directory.
+    """A service principal for CI/CD that manages the project's workspace directory and, if asked, may use tokens.
+
+    `token_usage=None` grants no token use: right for OAuth secrets and OIDC federation, which need none.
+    Any grant lets whatever runs as the SP mint personal access tokens of its own, so give one only to an SP
+    that gets a token on its behalf (`WorkspaceToken`).
 
     The directory's permission list is authoritative: `directory_grants` names the direct grants on it that
     stay besides the SP's CAN_MANAGE (any other direct grant is removed on apply).
 
-    Attributes: `service_principal`, `token_grant` (what lets it use tokens; credentials must depend on
-    it), `directory`, `directory_permissions`.
+    Attributes: `service_principal`, `token_grant` (what lets it use tokens, None without one; a
+    `WorkspaceToken` must depend on it), `directory`, `directory_permissions`.
     """
 
     def __init__(
@@ -73,7 +78,7 @@ class CicdServicePrincipal(Construct):
         project_directory: str,
         allow_cluster_create: bool = True,
         directory_grants: Sequence[DirectoryGrant] = (),
-        token_usage: TokenUsage = TokenUsageByGroup(),
+        token_usage: TokenUsage | None = TokenUsageByGroup(),
         provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -91,7 +96,9 @@ class CicdServicePrincipal(Construct):
             provider=provider,
         )
         application_id = self.service_principal.application_id
-        self.token_grant: ITerraformDependable = self._grant_token_usage(token_usage, provider)
+        self.token_grant: ITerraformDependable | None = (
+            None if token_usage is None else self._grant_token_usage(token_usage, provider)
+        )
 
         self.directory = Directory(self, "project_directory", path=project_directory, provider=provider)
         # Authoritative for this directory: direct grants other than the SP's CAN_MANAGE and `directory_grants`
