@@ -691,6 +691,71 @@ def invalid_configs(draw, first: str | None = None, max_mutations: int = 3) -> t
     return raw, mutations
 
 
+# ---------------------------------------------------------------- configurations the checks refuse
+
+def _same_workspace(b: dict, a: dict) -> None:
+    """Put environment `b` on `a`'s workspace, keeping `b` a valid environment there."""
+    b.update(workspace_host=a["workspace_host"], cloud=a["cloud"])
+    if b["cloud"] == "azure" and b.get("credential_mode", "pat") == "pat":
+        b["credential_mode"] = "oauth"
+        b.pop("token_usage", None)
+    if b.get("token_usage", {}).get("mode") == "permission":
+        b["token_usage"] = {"mode": "group"}  # one token permission per workspace (MLOPS007) is not the point
+
+
+def _effective_github_environment(env: dict) -> str:
+    return env.get("github_environment", {}).get("name") or env["name"]
+
+
+def _case_variant(draw, name: str) -> str:
+    flips = draw(st.lists(st.booleans(), min_size=len(name), max_size=len(name)))
+    return "".join(c.upper() if flip else c for c, flip in zip(name, flips))
+
+
+CONFLICTS = ("github environment", "directory", "service principal", "self review", "unprotected production",
+             "local production state", "directory grants undecided")
+
+
+@st.composite
+def conflicting_configs(draw, what: str) -> tuple[dict, str]:
+    """A valid configuration changed (`what`: one of CONFLICTS) so that a synth-time check must refuse it:
+    (raw, the id of that check).
+
+    Two environments made to own one real object (by its real name: GitHub compares environment names
+    without case), or one environment made unsafe in a way only the synthesized stacks show.
+    """
+    raw = draw(valid_configs().filter(lambda r: len(r["environments"]) >= 2))
+    envs = raw["environments"]
+    a_index, b_index = draw(st.lists(_integers(0, len(envs) - 1), min_size=2, max_size=2, unique=True))
+    a, b = envs[a_index], envs[b_index]
+    if what == "github environment":
+        b.setdefault("github_environment", {})["name"] = _case_variant(draw, _effective_github_environment(a))
+        return raw, "MLOPS012"
+    if what == "directory":
+        _same_workspace(b, a)
+        b["project_directory"] = a["project_directory"]
+        return raw, "MLOPS012"
+    if what == "service principal":
+        _same_workspace(b, a)
+        b["service_principal_name"] = a["service_principal_name"]
+        return raw, "MLOPS012"
+    if what == "self review":
+        settings = b.setdefault("github_environment", {})
+        settings.update(prevent_self_review=True, reviewers={"users": [draw(github_logins())]})
+        return raw, "MLOPS013"
+    if what == "unprotected production":
+        b["production"] = True
+        b.setdefault("github_environment", {}).update(reviewers={}, prevent_self_review=False)
+        return raw, "MLOPS004"
+    if what == "local production state":
+        b["production"] = True
+        b["backend"] = {"type": "local"}
+        raw.get("checks", {}).pop("suppress", None)
+        return raw, "MLOPS009"
+    b.pop("project_directory_grants")
+    return raw, "MLOPS014"
+
+
 # ---------------------------------------------------------------- TOML
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")

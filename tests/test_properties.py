@@ -32,9 +32,11 @@ from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 
 from config_strategies import (
+    CONFLICTS,
     MUTATION_KINDS,
     PG_IDENTIFIER_BYTES,
     Mutation,
+    conflicting_configs,
     invalid_configs,
     passed_in_environ,
     secret_values,
@@ -44,7 +46,7 @@ from config_strategies import (
 )
 from conftest import default_raw_config
 from mlops_cicd.cli import main
-from mlops_cicd.commands.errors import EXIT_CONFIG_ERROR, EXIT_OK
+from mlops_cicd.commands.errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK
 from mlops_cicd.config import ConfigError, parse_config
 
 settings.register_profile(
@@ -63,6 +65,7 @@ SYNTH_EXAMPLES = 100 if EXPLORING else 12
 VALIDATION_EXAMPLES_PER_KIND = 200 if EXPLORING else 15
 CLI_EXAMPLES = 300 if EXPLORING else 40
 SUBPROCESS_EXAMPLES = 10 if EXPLORING else 1
+CONFLICT_EXAMPLES_PER_KIND = 20 if EXPLORING else 1
 # Shrinking a failing synthesis takes minutes (each try synthesizes): CI reports the example as found,
 # with the blob to replay it; exploring shrinks it to a minimal one.
 SYNTH_PHASES = tuple(Phase) if EXPLORING else (Phase.explicit, Phase.generate)
@@ -202,6 +205,23 @@ def test_valid_configuration_synthesizes_with_unique_names_and_no_secret(raw, gi
         leaks = [str(path.relative_to(out_dir)) for path in written if value in path.read_text(errors="replace")]
         assert leaks == [], f"the value of {name} is written to {leaks}"
         assert value not in out + err, f"the value of {name} is printed"
+
+
+# ---------------------------------------------------------------- configurations the checks must refuse
+
+@pytest.mark.parametrize("what", CONFLICTS)
+@settings(BASE, max_examples=CONFLICT_EXAMPLES_PER_KIND, phases=SYNTH_PHASES)
+@given(data=st.data())
+def test_configuration_the_checks_refuse_writes_nothing(what, data, tmp_path_factory):
+    """Two stacks owning one object (by real name), or a stack left unsafe: synth exits 1 naming the check."""
+    raw, check_id = data.draw(conflicting_configs(what))
+    work = tmp_path_factory.mktemp("refused")
+    config_path, out_dir = write_config(work / "config", raw), work / "out"
+    code, _, err = run_cli(["synth", "--config", str(config_path), "--output", str(out_dir)])
+    assert code == EXIT_CHECKS_FAILED, f"exit {code}, expected {check_id}:\n{err}"
+    assert f"error: {check_id} " in err, err
+    assert "Traceback" not in err
+    assert not out_dir.exists(), "a configuration refused by the checks wrote output"
 
 
 # ---------------------------------------------------------------- property 2: invalid configurations
