@@ -73,6 +73,7 @@ SYNTH_PHASES = tuple(Phase) if EXPLORING else (Phase.explicit, Phase.generate)
 SECRET_VARIABLES = ("TF_VAR_git_read_token", "TF_VAR_trigger_workflows_github_token")
 
 
+
 # ---------------------------------------------------------------- running the CLI
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
@@ -310,5 +311,5 @@ def test_branch_patterns_that_differ_only_in_punctuation_are_refused_cleanly(ste
     code, _, err = run_cli(["synth", "--config", str(write_config(work / "config", raw)), "--output", str(work / "out")])
     assert code in (EXIT_OK, EXIT_CONFIG_ERROR), err
     if code == EXIT_CONFIG_ERROR:
-        assert "Traceback" not in err and f"branch_{stem}" in err and "fix: make the names" in err, err
+        assert "Traceback" not in err and "'branch_" in err and "fix: make the names" in err, err
         assert not (work / "out").exists()
