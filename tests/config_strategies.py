@@ -3,15 +3,19 @@
 - `valid_configs()`: 1-4 environments over every cloud, credential mode, backend, production class,
   reviewer kind, token-usage mode and placement, with names up to the documented length limits. Each
   one is built to satisfy the documented rules (config validation and the synth-time checks), so it
-  must synthesize with no check error.
-- `invalid_configs()`: a valid configuration with one to three mutations, each of which alone makes
-  it invalid (a wrong type, a missing or unknown field, a number out of range, a bad host, a secret in
-  a name field, an over-long name, a documented cross-field rule broken).
+  must synthesize with no check finding.
+- `invalid_configs()`: a valid configuration with one to three mutations (`MUTATION_KINDS`), each of
+  which alone makes it invalid: a wrong type, a missing or unknown field, a number out of range, a bad
+  host, a credential or a TF_VAR_* value in a name field, an over-long name, a cross-field rule broken.
+- `conflicting_configs()`: a valid configuration changed (`CONFLICTS`) so that a synth-time check must
+  refuse it: two stacks owning one object, or an unsafe stack.
 - `secret_values()`: credential-shaped strings, for TF_VAR_* values and for injection into name fields.
 - `to_toml()`: a raw configuration as TOML text, for the real CLI.
 
 The rules are restated here from README.md, design.md and issue 8, not read from the code under test,
-so a rule the code forgets is a failing example, not a silently adapted generator.
+so a rule the code forgets is a failing example, not a silently adapted generator. Two things come from
+the code: the configuration's field names (to invent unknown ones) and the credential shapes of
+`secret_patterns` (to keep them out of generated names).
 """
 
 from __future__ import annotations

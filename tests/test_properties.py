@@ -1,11 +1,13 @@
 """Property-based tests (hypothesis) over generated configurations, through the real `mlops-cicd` CLI.
 
 - Valid configurations synthesize with no check error or warning; the stacks never share a state, a
-  GitHub environment or repository-level secret, nor (on one workspace) a service principal name, a
-  secret scope or a project directory, compared by the real names in the synthesized JSON; and no
-  TF_VAR_* secret reaches any synthesized file or the output.
-- Invalid configurations exit 2 with one message naming each broken field, no traceback, nothing
-  written, and no secret-looking input repeated.
+  GitHub environment, secret or variable, nor (on one workspace) a service principal name, a secret
+  scope or a project directory, compared by the real names in the synthesized JSON; and no TF_VAR_*
+  secret reaches any written file or the output.
+- Valid configurations made to conflict (two stacks, one object) or unsafe exit 1 naming the check
+  and write nothing.
+- Invalid configurations exit 2 with one message naming a broken field, no traceback, nothing written,
+  and no secret or TF_VAR_* value repeated.
 
 Settings profiles: `ci` (default) is derandomized, so every run tries the same examples and CI cannot
 flake; `HYPOTHESIS_PROFILE=explore` draws new, more examples each run. Neither keeps an example
@@ -60,7 +62,7 @@ settings.register_profile(
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 BASE = settings.get_profile(PROFILE)
 EXPLORING = PROFILE == "explore"
-# Synthesis costs 1-3 s per example (jsii): few examples in CI, many when exploring.
+# A synthesis costs 0.5-2 s (jsii): few examples in CI, many when exploring.
 SYNTH_EXAMPLES = 100 if EXPLORING else 12
 VALIDATION_EXAMPLES_PER_KIND = 200 if EXPLORING else 15
 CLI_EXAMPLES = 300 if EXPLORING else 40
@@ -71,7 +73,6 @@ CONFLICT_EXAMPLES_PER_KIND = 20 if EXPLORING else 1
 SYNTH_PHASES = tuple(Phase) if EXPLORING else (Phase.explicit, Phase.generate)
 
 SECRET_VARIABLES = ("TF_VAR_git_read_token", "TF_VAR_trigger_workflows_github_token")
-
 
 
 # ---------------------------------------------------------------- running the CLI
@@ -176,6 +177,30 @@ def shared_names(stacks: dict[str, tuple[Path, dict]]) -> dict[str, dict]:
                 owners[what][name].append(stack)
     return {what: {name: who for name, who in by_name.items() if len(who) > 1} for what, by_name in owners.items()
             if any(len(who) > 1 for who in by_name.values())}
+
+
+def test_real_name_comparison_finds_what_two_stacks_share(tmp_path):
+    """The comparison the valid-configuration property relies on, on two hand-written stacks: pg schemas
+    equal in their first 63 bytes, one GitHub environment named in two cases (and an environment secret
+    that refers to it), one secret scope on one workspace; different directories stay apart."""
+    def stack(schema: str, environment: str, directory: str) -> dict:
+        return {
+            "terraform": {"backend": {"pg": {"schema_name": schema}}},
+            "provider": {"databricks": [{"host": "https://dbc-1.cloud.databricks.com/"}]},
+            "resource": {
+                "github_repository_environment": {"env": {"repository": "repo", "environment": environment}},
+                "github_actions_environment_secret": {"token": {
+                    "repository": "repo", "environment": "${github_repository_environment.env.environment}",
+                    "secret_name": "DATABRICKS_TOKEN"}},
+                "databricks_secret_scope": {"scope": {"name": "cd-credentials"}},
+                "databricks_directory": {"dir": {"path": directory}},
+            },
+        }
+
+    prefix = "p" * PG_IDENTIFIER_BYTES
+    stacks = {"a": (tmp_path / "a", stack(prefix + "_a", "Prod", "/Shared/a")),
+              "b": (tmp_path / "b", stack(prefix + "_b", "prod", "/Shared/b"))}
+    assert set(shared_names(stacks)) == {"state", "GitHub environment", "environment secret", "secret scope"}
 
 
 # ---------------------------------------------------------------- property 1: valid configurations
