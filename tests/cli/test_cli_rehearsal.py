@@ -187,11 +187,12 @@ def test_rotate_in_oauth_mode(capsys, tmp_path):
     assert replan.no_changes, replan.output
 
     code, out, _ = run_cli(capsys, "rotate", "staging", "--rehearsal", *on)  # text output, rotating again
-    assert code == 0 and "in two applies" in out and "1. the new credential" in out and "2. the rest" in out
+    assert code == 0 and "rotated staging (offline rehearsal) in one apply:" in out and "databricks_service_principal_secret." in out
 
 
 def test_failed_rehearsal_exits_1_and_shows_the_failing_step(capsys, tmp_path):
-    broken = write_config(tmp_path).read_text().replace('group = "mlops-service-principals"', 'group = "no-such-group"')
+    broken = write_config(tmp_path).read_text().replace(  # staging's token group does not exist
+        'secret_placement = "repository"', 'secret_placement = "repository"\n[environments.token_usage]\ngroup = "no-such-group"', 1)
     (tmp_path / "mlops-cicd.toml").write_text(broken)
     code, out, _ = run_cli(capsys, "rehearse", "staging", "--config", str(tmp_path / "mlops-cicd.toml"),
                            "--rehearsal-dir", str(tmp_path / "rehearsal"), "--outdir", str(tmp_path / "out"))
