@@ -90,7 +90,6 @@ def plan(config: Config, outdir: Path) -> LocalStatePlan:
     for name, target in result.state_files.items():
         # Where the old relative path resolved: in the directory terraform ran in.
         old = (stacks_dir / name / (config.environment(name).backend.path or f"terraform.{name}.tfstate")).resolve()
-        claimed |= {old, Path(f"{old}{BACKUP_SUFFIX}")}
         if old == target or not old.is_file():
             continue
         if target.exists():
@@ -100,6 +99,7 @@ def plan(config: Config, outdir: Path) -> LocalStatePlan:
                 f"keep the one you deployed with last (the higher serial): `mv {old} {target}` keeps the old "
                 f"one, `rm {old}` keeps the new one")
         result.moves.append(Move(name, old, target))
+        claimed |= {old, Path(f"{old}{BACKUP_SUFFIX}")}  # moved together; anything else found is refused
 
     configured = {env.name for env in config.environments}
     stack_dirs = sorted(p for p in stacks_dir.iterdir() if p.is_dir()) if stacks_dir.is_dir() else []

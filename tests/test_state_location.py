@@ -149,6 +149,15 @@ def test_state_in_both_places_is_refused_naming_both_and_nothing_is_synthesized(
     assert not (project / "cdktf.out" / "manifest.json").exists()
 
 
+def test_a_backup_left_at_the_old_place_without_its_state_is_refused_not_deleted(project):
+    backup = project / "cdktf.out" / "stacks" / "staging" / "terraform.staging.tfstate.backup"
+    backup.parent.mkdir(parents=True)
+    backup.write_text(state_document(5))  # the last good state, perhaps: never deleted unseen
+    with pytest.raises(UserError) as caught:
+        synth_project(project)
+    assert str(backup) in str(caught.value) and backup.exists()
+
+
 # --- leftovers -------------------------------------------------------------------------------------------
 
 def test_stacks_of_environments_no_longer_configured_are_removed(project):
