@@ -154,3 +154,23 @@ def test_local_state_defaults_beside_the_configuration(tmp_path):
 def test_a_relative_local_path_is_relative_to_the_configuration_and_an_absolute_one_stays(tmp_path):
     assert local_state_path(tmp_path, "staging", "state/s.tfstate") == tmp_path.resolve() / "state" / "s.tfstate"
     assert local_state_path(tmp_path, "staging", "/srv/tf/s.tfstate") == Path("/srv/tf/s.tfstate")
+
+
+def test_a_shortened_name_ends_its_readable_prefix_cleanly_before_the_digest():
+    # Cut at 51 bytes, the pg name would end in the `_` that replaced the dash: it is dropped, not doubled.
+    name = pg_schema_name("a" * 50 + "-b", "e")
+    assert re.fullmatch(r"a{50}__[0-9a-f]{10}", name), name
+
+
+def test_very_long_names_fit_object_keys_and_prefixes():
+    project = "p" * 1100  # far beyond any limit: only the length rule applies
+    key = keys(project, "prod")
+    assert_within_limits(key)
+    assert key["s3"].endswith("/terraform.tfstate") and len(key["s3"].encode()) == S3_KEY_MAX
+    assert len(key["azurerm"]) == 1024 and len(f"{key['gcs']}/default.tfstate".encode()) == GCS_OBJECT_MAX
+
+
+def test_local_state_paths_are_absolute_and_expand_the_home_directory(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert local_state_path(Path("project"), "staging") == tmp_path.resolve() / "project" / ".mlops-cicd" / "state" / "staging.tfstate"
+    assert local_state_path(tmp_path, "staging", "~/state/s.tfstate") == Path.home().resolve() / "state" / "s.tfstate"
