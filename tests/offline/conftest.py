@@ -22,12 +22,11 @@ def offline_build():
 
 
 @pytest.fixture
-def harness(offline_build, tmp_path, request) -> Harness:
+def harness(offline_build, tmp_path) -> Harness:
     """Strict: an apply that breaks an invariant of the emulated world (mlops_cicd/offline/invariants.py)
-    fails the test there, naming the API call that broke it. A test that shows such a break on purpose is
-    marked `@pytest.mark.breaks_invariants("why")` and asserts `world.violations()` itself."""
-    strict = request.node.get_closest_marker("breaks_invariants") is None
-    return Harness(tmp_path / "work", tmp_path / "state", offline_build.root, strict_invariants=strict)
+    fails the test there, naming the API call that broke it. A test that shows such a break on purpose sets
+    `harness.strict_invariants = False`, saying why, and asserts `world.violations()` itself."""
+    return Harness(tmp_path / "work", tmp_path / "state", offline_build.root, strict_invariants=True)
 
 
 @pytest.fixture

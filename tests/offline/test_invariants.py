@@ -9,6 +9,7 @@ apply that broke an invariant, naming the API call.
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -124,6 +125,15 @@ def test_deleting_the_token_a_secret_still_holds_is_reported(api):
     text = invariants.describe(_only(api.call("databricks_obo_token", "delete", token)[1]))
     assert f"delete databricks_obo_token {token['id']} -> ok" in text
     assert "holds a deleted or revoked token" in text
+
+
+def test_a_credential_that_expires_while_a_secret_holds_it_is_reported_at_the_next_call(api):
+    sp = api.service_principal("staging-cicd")
+    token, _ = api.call("databricks_obo_token", "create", {"application_id": sp["application_id"], "lifetime_seconds": 1})
+    assert api.secret("STAGING_WORKSPACE_TOKEN", token["token_value"]) == []
+    time.sleep(1.5)  # the emulated clock is real time plus the tests' offset
+    text = invariants.describe(_only(api.call("databricks_service_principal", "create", {"display_name": "other"})[1]))
+    assert "create databricks_service_principal" in text and "holds an expired token" in text
 
 
 def test_overwriting_with_something_that_is_no_credential_is_reported(api):
