@@ -19,7 +19,7 @@ from typing import Annotated, Callable, Literal, Mapping, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, ValidationError
 
-from . import names
+from . import backend_names, names
 from .directory_grants import DirectoryGrants
 from .passed_in import passed_in_values, secret_in
 from .principals import DEFAULT_TOKEN_GROUP, token_principal_problem
@@ -135,8 +135,8 @@ class LocalBackend(_Model):
 
 class S3Backend(_Model):
     type: Literal["s3"]
-    bucket: Annotated[str, Field(min_length=3)]
-    region: Annotated[str, Field(min_length=1)]
+    bucket: Annotated[str, _rule(backend_names.s3_bucket_problem)]
+    region: Annotated[str, _rule(backend_names.aws_region_problem)]
     dynamodb_table: str | None = None
     """Use a DynamoDB lock table instead of S3's native lock file."""
     encrypt: StrictBool = True
@@ -146,12 +146,12 @@ class AzurermBackend(_Model):
     type: Literal["azurerm"]
     resource_group_name: Annotated[str, Field(min_length=1)]
     storage_account_name: Annotated[str, Field(pattern=r"^[a-z0-9]{3,24}$")]
-    container_name: Annotated[str, Field(min_length=3)]
+    container_name: Annotated[str, _rule(backend_names.azure_container_problem)]
 
 
 class GcsBackend(_Model):
     type: Literal["gcs"]
-    bucket: Annotated[str, Field(min_length=3)]
+    bucket: Annotated[str, _rule(backend_names.gcs_bucket_problem)]
 
 
 class PgBackend(_Model):
@@ -164,8 +164,8 @@ class CloudBackend(_Model):
     """HCP Terraform / Terraform Enterprise; the token comes from `TF_TOKEN_<host>` or `terraform login`."""
 
     type: Literal["cloud"]
-    organization: Annotated[str, Field(min_length=1)]
-    hostname: str = "app.terraform.io"
+    organization: Annotated[str, _rule(backend_names.hcp_organization_problem)]
+    hostname: Annotated[str, _rule(backend_names.hostname_problem)] = "app.terraform.io"
 
 
 Backend = Annotated[
@@ -237,8 +237,9 @@ class Suppression(_Model):
 
 class ChecksConfig(_Model):
     suppress: list[Suppression] = []
-    expiry_warning_days: Annotated[StrictInt, Field(ge=0)] = 14
-    """`status` warns about credentials that expire within this many days."""
+    expiry_warning_days: Annotated[StrictInt, Field(ge=0, le=MAX_TOKEN_LIFETIME_DAYS)] = 14
+    """`status` warns about credentials that expire within this many days (no credential lives longer
+    than the 730-day token maximum, so a larger window means nothing)."""
 
 
 class Config(_Model):
@@ -513,6 +514,11 @@ def load_config(path: str | Path = DEFAULT_CONFIG_FILE, environ: Mapping[str, st
         raise unreadable(f"is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); save it as UTF-8") from None
     try:
         raw = tomllib.loads(text)
+        config = parse_config(raw, str(path), environ)
     except tomllib.TOMLDecodeError as error:
         raise unreadable(f"not valid TOML: {error}") from None
-    return parse_config(raw, str(path), environ).loaded_from(path)
+    except RecursionError:
+        # tomllib (and the checks that walk the parsed file) recurse once per level of nesting.
+        raise unreadable("is nested too deeply (tables or arrays inside each other hundreds of levels deep); "
+                         "no mlops-cicd setting nests more than four levels: write the file as the README shows") from None
+    return config.loaded_from(path)

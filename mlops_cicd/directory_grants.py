@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
-from .principals import principal_format_problem, split_principal
+from .principals import is_admins, principal_format_problem
 
 DirectoryLevel = Literal["CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE"]
 
@@ -24,7 +24,7 @@ def directory_principal_problem(entry: str) -> str | None:
     """Why `entry` cannot be granted on a directory, or None."""
     if (problem := principal_format_problem(entry)) is not None:
         return problem
-    if split_principal(entry) == ("group", "admins"):
+    if is_admins(entry):
         return "remove 'group:admins': admins always keep CAN_MANAGE on every folder and the provider refuses to set it"
     return None
 

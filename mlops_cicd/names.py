@@ -133,11 +133,55 @@ def secret_scope_problem(name: str) -> str | None:
     return None
 
 
+# Group names. Databricks documents no character set for them, and provider v1.99.0 looks a group up by
+# pasting its name into a SCIM filter unescaped (scim/groups.go, ReadByDisplayName: `displayName eq "%s"`,
+# first result taken; used by data.databricks_group, scim/data_group.go): a `"` in a name rewrites the
+# filter (`x" or displayName eq "admins` finds admins). So only a conservative set is accepted: letters,
+# digits, space, `-`, `_`, `.`, `@` (no quote, backslash or control character).
+_GROUP_NAME = re.compile(r"[A-Za-z0-9 _.@-]+")
+
+
+def is_admins_group(group: str) -> bool:
+    """`admins`, however it is spelt: SCIM compares display names case-insensitively unless the attribute
+    is case-exact (RFC 7644 3.4.2.2; the Group schema's `displayName` is not, RFC 7643 8.7.1), so `Admins` may find it."""
+    return group.casefold() == DATABRICKS_ADMINS_GROUP
+
+
+def group_name_problem(group: str) -> str | None:
+    if (problem := text_problem(group)) is not None:
+        return problem
+    if not _GROUP_NAME.fullmatch(group):
+        return ("is not a group name this tool accepts: letters, digits, space, '-', '_', '.' and '@' only "
+                "(quotes and backslashes would change the provider's group lookup)")
+    return None
+
+
 def token_group_problem(group: str) -> str | None:
-    if group == DATABRICKS_ADMINS_GROUP:
+    if is_admins_group(group):
         return ("joining \"admins\" makes the service principal a workspace administrator; name a group that "
                 "has token CAN_USE and nothing more (default \"mlops-service-principals\")")
-    return text_problem(group)
+    return group_name_problem(group)
+
+
+# A Databricks user is named by their e-mail address (`user_name`, docs/resources/user.md v1.99.0); a
+# conservative address shape, without quotes, spaces or control characters.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# A service principal is named by its application id, a UUID (`application_id`,
+# docs/resources/service_principal.md v1.99.0; on Azure the Entra application's client id).
+_APPLICATION_ID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
+def user_name_problem(user: str) -> str | None:
+    if not _EMAIL.fullmatch(user):
+        return "is not a user's e-mail address (name@example.com): write user:<e-mail>"
+    return None
+
+
+def application_id_problem(application_id: str) -> str | None:
+    if not _APPLICATION_ID.fullmatch(application_id):
+        return ("is not a service principal's application id (a UUID such as 01234567-89ab-cdef-0123-456789abcdef): "
+                "write service_principal:<application id>, not its display name")
+    return None
 
 
 def workspace_path_problem(path: str) -> str | None:

@@ -5,6 +5,7 @@ Dependency-free, so configuration validation can use it without loading cdktf.
 
 from __future__ import annotations
 
+from . import names
 from .secret_patterns import shown
 
 DEFAULT_TOKEN_GROUP = "mlops-service-principals"
@@ -22,15 +23,30 @@ def principal_format_problem(entry: str) -> str | None:
     kind, name = split_principal(entry)
     if kind not in PRINCIPAL_FIELDS or not name:
         return f"{shown(entry)} must be <kind>:<name> with kind one of {', '.join(PRINCIPAL_FIELDS)}"
+    if (problem := _NAME_RULES[kind](name)) is not None:
+        return f"the name after {kind}: {problem}"
     return None
+
+
+# How each kind of principal is named: the group's name, the user's e-mail, the SP's application id.
+_NAME_RULES = {
+    "group": names.group_name_problem,
+    "user": names.user_name_problem,
+    "service_principal": names.application_id_problem,
+}
+
+
+def is_admins(entry: str) -> bool:
+    """`group:admins`, in any case (see names.is_admins_group)."""
+    kind, name = split_principal(entry)
+    return kind == "group" and names.is_admins_group(name)
 
 
 def token_principal_problem(entry: str) -> str | None:
     """Why `entry` cannot be listed in the workspace's token permission, or None if it can."""
     if (problem := principal_format_problem(entry)) is not None:
         return problem
-    kind, name = split_principal(entry)
-    if (kind, name) == ("group", "admins"):
+    if is_admins(entry):
         # The provider refuses to set admins' permission on tokens.
         return "remove 'group:admins': workspace admins always keep token CAN_MANAGE and the provider refuses to set their permission"
     return None

@@ -174,21 +174,32 @@ def branch_patterns() -> st.SearchStrategy[list[str]]:
 
 # ---------------------------------------------------------------- valid configurations
 
+def _s3_allowed(bucket: str) -> bool:
+    """AWS bucket naming rules: reserved prefixes and suffixes."""
+    return not bucket.startswith(("xn--", "sthree-", "amzn-s3-demo-")) and not bucket.endswith(
+        ("-s3alias", "--ol-s3", "--x-s3", "--table-s3"))
+
+
+def _gcs_allowed(bucket: str) -> bool:
+    """Cloud Storage bucket naming rules: nothing that starts with "goog" or contains "google"."""
+    return not bucket.startswith("goog") and "google" not in bucket
+
+
 @cache
 def backends(kind: str) -> st.SearchStrategy[dict]:
     """The settings of one backend type (the state key is derived from project and environment)."""
     if kind == "s3":
         return st.fixed_dictionaries(
-            {"type": st.just("s3"), "bucket": slugs(3, 63), "region": st.sampled_from(["us-east-1", "eu-west-1", "ap-northeast-1"])},
+            {"type": st.just("s3"), "bucket": slugs(3, 63).filter(_s3_allowed), "region": st.sampled_from(["us-east-1", "eu-west-1", "ap-northeast-1"])},
             optional={"dynamodb_table": slugs(3, 40), "encrypt": st.booleans()},
         )
     if kind == "azurerm":
         return st.fixed_dictionaries({
             "type": st.just("azurerm"), "resource_group_name": slugs(3, 30),
-            "storage_account_name": st.text(LOWER_ALNUM, min_size=3, max_size=24), "container_name": slugs(3, 63),
+            "storage_account_name": st.text(LOWER_ALNUM, min_size=3, max_size=24), "container_name": slugs(3, 63).map(lambda n: re.sub("-+", "-", n)),  # Azure: no "--"
         })
     if kind == "gcs":
-        return st.fixed_dictionaries({"type": st.just("gcs"), "bucket": slugs(3, 63)})
+        return st.fixed_dictionaries({"type": st.just("gcs"), "bucket": slugs(3, 63).filter(_gcs_allowed)})
     if kind == "cloud":
         return st.fixed_dictionaries({"type": st.just("cloud"), "organization": slugs(3, 30)},
                                      optional={"hostname": st.just("app.terraform.io")})

@@ -174,6 +174,10 @@ NAME_RULES = [
     ("environments[prod].service_principal_name", "ci", "ci\ncd", "control character"),
     ("environments[prod].token_usage.group", "ci-token-users", "", "must not be empty"),
     ("environments[prod].token_usage.group", "admins-readonly", "admins", "workspace administrator"),
+    ("environments[prod].token_usage.group", "Data Eng.ci@x", "Admins", "workspace administrator"),
+    # The provider pastes the name into a SCIM filter `displayName eq "%s"`: a quote would rewrite it.
+    ("environments[prod].token_usage.group", "x or admins", 'x" or displayName eq "admins', "letters, digits"),
+    ("environments[prod].token_usage.group", "ci-users", "ci\\users", "letters, digits"),
     ("environments[prod].git_username", "ci-bot", "ci bot\t", "white space"),
 ]
 
@@ -344,7 +348,7 @@ GITHUB_TOKEN = "ghp_" + "A1b2C3d4E5" * 3 + "abcdef"  # ghp_ + 36 base62 characte
 
 @pytest.mark.parametrize("field, entry", [
     ("environments[prod].github_environment.reviewers.users", "{}"),
-    ("environments[staging].token_usage.keep_can_use", "user:{}"),
+    ("environments[staging].token_usage.keep_can_use", "user:{}@example.com"),
 ])
 def test_tf_var_value_used_as_a_name_is_refused_without_echo(raw_config, field, entry):
     secret = "s3cr3t-Value-not-a-pattern"
@@ -407,3 +411,88 @@ def test_directory_given_as_the_file(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
     assert f"(file): is a directory; pass the configuration file itself, e.g. --config {tmp_path / 'mlops-cicd.toml'}" in str(caught.value)
+
+
+# --- Principals: group names, e-mails, application ids -------------------------------------------------
+
+PRINCIPAL_RULES = [
+    # (accepted entry, refused entry, words of the refusal)
+    ("group:data-eng", 'group:x" or displayName eq "admins', "letters, digits"),
+    ("group:Data Eng", "group:Admins", "admins"),
+    ("user:ada.lovelace+ci@example.co.uk", "user:Ada Lovelace", "e-mail address"),
+    ("user:a@b.io", 'user:a"@b.io', "e-mail address"),
+    ("service_principal:01234567-89ab-CDEF-0123-456789abcdef", "service_principal:ci-bot", "application id"),
+]
+
+
+@pytest.mark.parametrize("good, bad, words", PRINCIPAL_RULES, ids=[r[1][:40] for r in PRINCIPAL_RULES])
+def test_keep_can_use_principals_are_well_formed(raw_config, good, bad, words):
+    field = "environments[staging].token_usage.keep_can_use"
+    env_of(raw_config, "staging")["token_usage"] = {"mode": "permission", "keep_can_use": [good]}
+    accepted(copy.deepcopy(raw_config))
+    env_of(raw_config, "staging")["token_usage"]["keep_can_use"] = [bad]
+    assert words in refusal(raw_config, field)
+
+
+@pytest.mark.parametrize("good, bad, words", PRINCIPAL_RULES, ids=[r[1][:40] for r in PRINCIPAL_RULES])
+def test_directory_grant_principals_are_well_formed(raw_config, good, bad, words):
+    env_of(raw_config, "prod")["project_directory_grants"] = [{"principal": good, "level": "CAN_EDIT"}]
+    accepted(copy.deepcopy(raw_config))
+    env_of(raw_config, "prod")["project_directory_grants"] = [{"principal": bad, "level": "CAN_EDIT"}]
+    assert words in refusal(raw_config, "environments[prod].project_directory_grants[0].principal")
+
+
+# --- Backends: names their services accept ---------------------------------------------------------------
+
+BACKEND_RULES = [
+    # (backend settings besides type, field, accepted value, refused value, words of the refusal)
+    ({"type": "s3", "region": "eu-west-1"}, "bucket", "team.tf-state-1", "Team_State", "S3 bucket name"),
+    ({"type": "s3", "region": "eu-west-1"}, "bucket", "b" * 63, "b" * 64, "S3 bucket name"),
+    ({"type": "s3", "region": "eu-west-1"}, "bucket", "abc", "a..b", "S3 bucket name"),
+    ({"type": "s3", "region": "eu-west-1"}, "bucket", "state-bucket", "192.168.1.1", "IP address"),
+    ({"type": "s3", "region": "eu-west-1"}, "bucket", "xn-state", "xn--state", "reserved prefix"),
+    ({"type": "s3", "bucket": "tf-state"}, "region", "us-gov-west-1", "https://s3.eu-west-1.amazonaws.com", "AWS region"),
+    ({"type": "s3", "bucket": "tf-state"}, "region", "ap-southeast-5", "EU (Ireland)", "AWS region"),
+    ({"type": "azurerm", "resource_group_name": "rg", "storage_account_name": "tfstate1"}, "container_name",
+     "tf-state-9", "tf--state", "no '--'"),
+    ({"type": "azurerm", "resource_group_name": "rg", "storage_account_name": "tfstate1"}, "container_name",
+     "c" * 63, "c" * 64, "3-63"),
+    ({"type": "azurerm", "resource_group_name": "rg", "storage_account_name": "tfstate1"}, "container_name",
+     "abc", "TFState", "lower-case"),
+    ({"type": "gcs"}, "bucket", "team_tf.state-1", "google-tf-state", "google"),
+    ({"type": "gcs"}, "bucket", "tf-goog", "goog-state", "goog"),
+    ({"type": "gcs"}, "bucket", "abc", "-abc", "Cloud Storage bucket name"),
+    ({"type": "gcs"}, "bucket", "g" * 63, "g" * 64, "3-63"),
+    ({"type": "cloud"}, "organization", "Acme_Corp-1", "acme corp", "HCP Terraform organization"),
+    ({"type": "cloud", "organization": "acme"}, "hostname", "tfe.example.com:8443", "https://app.terraform.io", "plain host name"),
+    ({"type": "cloud", "organization": "acme"}, "hostname", "tfe.example.com", "app.terraform.io/app", "plain host name"),
+    ({"type": "cloud", "organization": "acme"}, "hostname", "localhost.localdomain", "tfe_host.example.com", "not a host name"),
+]
+
+
+@pytest.mark.parametrize("settings, field, good, bad, words", BACKEND_RULES,
+                         ids=[f"{r[0]['type']}.{r[1]}={r[3]!r}"[:60] for r in BACKEND_RULES])
+def test_backend_names_follow_their_services_rules(raw_config, settings, field, good, bad, words):
+    """Refused when the config is read, not by the backend at deploy time (the prod stack's state only)."""
+    env_of(raw_config, "prod")["backend"] = {**settings, field: good}
+    raw_config.pop("checks", None)  # the MLOPS009 suppression is about the local backend
+    accepted(copy.deepcopy(raw_config))
+    env_of(raw_config, "prod")["backend"] = {**settings, field: bad}
+    assert words in refusal(raw_config, f"environments[prod].backend.{field}")
+
+
+def test_expiry_warning_window_is_at_most_the_longest_token_lifetime(raw_config):
+    """A window of 10**20 days was accepted, then `status` failed adding it to a date (OverflowError)."""
+    accepted(set_field(copy.deepcopy(raw_config), "checks.expiry_warning_days", 730))
+    assert "less than or equal to 730" in refusal(set_field(raw_config, "checks.expiry_warning_days", 10**20),
+                                                  "checks.expiry_warning_days")
+
+
+def test_a_deeply_nested_file_is_a_config_error_not_a_crash(tmp_path, capsys):
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert "nested too deeply" in str(caught.value)
+    assert main(["check", "--config", str(path)]) == EXIT_CONFIG_ERROR
+    assert "Traceback" not in capsys.readouterr().err
