@@ -3,14 +3,32 @@ deployments only from chosen branches), whichever stack writes it."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from .identities import github_environment_key
 from .model import Issue, Stack, Synthesis
-from .terraform_json import resources
+from .terraform_json import literal, references, resources
+
+# A branch pattern made of wildcards and separators only (`*`, `**`, `*/**`) admits every branch name of
+# that shape: GitHub matches deployment branch patterns with Ruby's File.fnmatch, where `*` is any run of
+# characters but `/` and `**` any number of path segments (docs.github.com, "Managing environments for
+# deployment", deployment branches and tags).
+_MATCHES_EVERY_BRANCH = re.compile(r"[*/]+")
 
 
-def _gaps(body: dict) -> list[tuple[str, str]]:
+def _branch_patterns(document: dict, address: str, body: dict) -> list[str]:
+    """The branch patterns of the deployment policies attached to the environment at `address`."""
+    name = literal(body.get("environment"))
+    return [
+        str(policy.get("branch_pattern", ""))
+        for _, policy in resources(document, "github_repository_environment_deployment_policy")
+        if f"{address}.environment" in references(policy.get("environment"))
+        or (name is not None and literal(policy.get("environment")) == name)
+    ]
+
+
+def _gaps(document: dict, address: str, body: dict) -> list[tuple[str, str]]:
     """(what is missing, config setting that fixes it) for one github_repository_environment."""
     gaps = []
     reviewers = body.get("reviewers") or []
@@ -27,6 +45,13 @@ def _gaps(body: dict) -> list[tuple[str, str]]:
     if not (policy.get("protected_branches") is True or policy.get("custom_branch_policies") is True):
         gaps.append(("accepts deployments from any branch (no deployment branch policy)",
                      '[environments.github_environment] branch_policy = "protected" (or "patterns" with branch_patterns)'))
+    elif policy.get("custom_branch_policies") is True:
+        every = [p for p in _branch_patterns(document, address, body) if _MATCHES_EVERY_BRANCH.fullmatch(p)]
+        if every:
+            listed = ", ".join(repr(p) for p in every)
+            gaps.append((f"accepts deployments from any branch: branch pattern(s) {listed} match every branch name",
+                         '[environments.github_environment] branch_patterns that name branches (e.g. ["main", '
+                         '"release/*"]), or branch_policy = "protected"'))
     return gaps
 
 
@@ -44,7 +69,7 @@ def _stack_issues(stack: Stack, production_owners: dict[str, str]) -> Iterator[I
             continue
         whose = "" if taken_from is None else (
             f", written by non-production stack {stack.name} over production stack {taken_from}'s environment,")
-        for gap, setting in _gaps(body):
+        for gap, setting in _gaps(stack.document, address, body):
             yield Issue(
                 stack.name,
                 f"GitHub environment {body.get('environment', '?')!r} ({address}){whose} {gap}",

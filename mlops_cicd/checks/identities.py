@@ -11,7 +11,8 @@ from .terraform_json import literal, provider_config
 GITHUB_API_HOST = "api.github.com"  # the github provider's default base_url
 
 
-def _host(url: str) -> str | None:
+def host_of(url: str) -> str | None:
+    """`host[:port]` of a URL or bare host, lower-case, without the default port; None if there is none."""
     parsed = urlparse(url if "://" in url else f"https://{url}")
     if not parsed.hostname:
         return None
@@ -21,7 +22,7 @@ def _host(url: str) -> str | None:
 def workspace_host(document: dict, body: dict) -> str | None:
     """The workspace a Databricks resource is written to (host, lower-case), None when not known at synth."""
     host = literal((provider_config(document, body, "databricks") or {}).get("host"))
-    return _host(host) if host else None
+    return host_of(host) if host else None
 
 
 def github_repository(document: dict, body: dict) -> tuple[str, str] | None:
@@ -29,7 +30,7 @@ def github_repository(document: dict, body: dict) -> tuple[str, str] | None:
     case-insensitively as GitHub does; None when not known at synth."""
     config = provider_config(document, body, "github") or {}
     owner, repository = literal(config.get("owner")), literal(body.get("repository"))
-    server = _host(literal(config.get("base_url")) or GITHUB_API_HOST)
+    server = host_of(literal(config.get("base_url")) or GITHUB_API_HOST)
     if not (owner and repository and server):
         return None
     return f"{server}/{owner}/{repository}".casefold(), f"{owner}/{repository}"
@@ -44,5 +45,21 @@ def github_environment_key(document: dict, body: dict) -> str | None:
 
 def workspace_path(path: str) -> str:
     """A workspace path as the workspace resolves it: `/a//b/` is `/a/b` (databricks_directory suppresses a
-    trailing `/` diff, workspace/resource_directory.go v1.99.0)."""
-    return "/" + posixpath.normpath(path).lstrip("/") if path.startswith("/") else path
+    trailing `/` diff, workspace/resource_directory.go v1.99.0), and `/Workspace/Shared/x` is `/Shared/x`:
+    the workspace file system shows every object under `/Workspace` too (the provider treats the two
+    spellings as one path, common/resource.go WorkspacePathPrefixDiffSuppress v1.99.0, and reports a
+    directory's `workspace_path` as `/Workspace` + its path, workspace/resource_directory.go)."""
+    if not path.startswith("/"):
+        return path
+    normal = "/" + posixpath.normpath(path).lstrip("/")
+    if normal == _WORKSPACE_ROOT or normal.startswith(_WORKSPACE_ROOT + "/"):
+        return normal.removeprefix(_WORKSPACE_ROOT) or "/"
+    return normal
+
+
+_WORKSPACE_ROOT = "/Workspace"
+
+
+def lies_within(inner: str, outer: str) -> bool:
+    """Whether workspace path `inner` is `outer` or inside it (both as `workspace_path` gives them)."""
+    return inner == outer or inner.startswith(outer.rstrip("/") + "/")

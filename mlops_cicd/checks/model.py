@@ -68,6 +68,9 @@ class Issue:
     message: str
     fix: str
     address: str = ""
+    severity: Severity | None = None
+    """Only for a check whose findings differ in weight (e.g. an error for production, else a warning);
+    None: the check's own severity."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class Check:
         # check quotes, no secret-looking value and no TF_VAR_* value leaves here.
         hide = synthesis.redact
         return [
-            Finding(self.id, self.severity, issue.stack, hide(issue.message), hide(issue.fix), hide(issue.address))
+            Finding(self.id, issue.severity or self.severity, issue.stack, hide(issue.message), hide(issue.fix),
+                    hide(issue.address))
             for issue in self.run(synthesis)
         ]

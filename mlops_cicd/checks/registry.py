@@ -6,8 +6,10 @@ from .approvals import approval_deadlock
 from .directory_grants import directory_grants_decided
 from .github_environment import production_environment_protection
 from .model import Check
+from .nested_directories import nested_directories
 from .outputs_and_state import production_local_backend, sensitive_outputs, state_keys
 from .ownership import shared_objects
+from .production_names import production_like_names
 from .rotation import bare_replace_triggers, schedule_reaches_credential, token_rotation
 from .secrets import git_credential_token, literal_secrets, prod_secret_placement
 from .token_permission import token_permission
@@ -15,11 +17,11 @@ from .token_permission import token_permission
 CHECKS: tuple[Check, ...] = (
     Check("MLOPS001", "error", "no literal secret in the synthesized JSON", literal_secrets),
     Check("MLOPS002", "error", "the git credential's token is set explicitly", git_credential_token),
-    Check("MLOPS003", "error", "prod's workspace credential is an environment secret, or explicitly repository-level", prod_secret_placement),
-    Check("MLOPS004", "error", "prod's GitHub environment, whichever stack writes it, has reviewers, no self-review, no admin bypass, a branch policy", production_environment_protection),
+    Check("MLOPS003", "error", "prod's workspace credential is an environment secret (explicitly repository-level: a warning)", prod_secret_placement),
+    Check("MLOPS004", "error", "prod's GitHub environment, whichever stack writes it, has reviewers, no self-review, no admin bypass, a branch policy that does not admit every branch", production_environment_protection),
     Check("MLOPS005", "error", "every token has a lifetime, a shorter rotation, and create_before_destroy", token_rotation),
     Check("MLOPS006", "error", "replace_triggered_by entries are bare addresses", bare_replace_triggers),
-    Check("MLOPS007", "error", "at most one token permission per workspace, only when asked for", token_permission),
+    Check("MLOPS007", "error", "at most one token permission per workspace, only when asked for, keeping other stacks' token groups", token_permission),
     Check("MLOPS008", "error", "outputs that carry secrets are sensitive", sensitive_outputs),
     Check("MLOPS009", "error", "production state is not kept in a local file", production_local_backend),
     Check("MLOPS010", "warning", "a scheduled rotation really replaces the credential", schedule_reaches_credential),
@@ -27,6 +29,8 @@ CHECKS: tuple[Check, ...] = (
     Check("MLOPS012", "error", "no two stacks write one GitHub environment, repository secret, directory, scope or SP name", shared_objects),
     Check("MLOPS013", "error", "self review prevented: at least two distinct reviewers or a team", approval_deadlock),
     Check("MLOPS014", "error", "the config says which direct grants on the project directory stay", directory_grants_decided),
+    Check("MLOPS015", "error", "no stack's project directory lies inside another's on one workspace (two non-production stacks: a warning)", nested_directories),
+    Check("MLOPS016", "warning", "an environment named like production (prod, prd, live, production) is production", production_like_names),
 )
 
 CHECK_IDS = frozenset(check.id for check in CHECKS)

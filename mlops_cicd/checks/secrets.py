@@ -52,17 +52,30 @@ def git_credential_token(synthesis: Synthesis) -> Iterator[Issue]:
 
 def prod_secret_placement(synthesis: Synthesis) -> Iterator[Issue]:
     """Repository secrets are readable by every workflow of anyone with write access. Keeping prod's
-    workspace credential there is allowed only as an explicit `secret_placement = "repository"`."""
+    workspace credential there is an error unless the config says `secret_placement = "repository"`; then
+    it is a warning, printed on every run (suppress it with a reason)."""
     for stack in synthesis.stacks:
-        if not stack.is_production or (stack.env is not None and stack.env.secret_placement == "repository"):
+        if not stack.is_production:
             continue
+        explicit = stack.env is not None and stack.env.secret_placement == "repository"
         for address, body in resources(stack.document, "github_actions_secret"):
             values = {key: body.get(key) for key in ("plaintext_value", "encrypted_value")}
-            if any(ref.startswith(WORKSPACE_CREDENTIAL_ATTRIBUTES) for ref in references(values)):
+            if not any(ref.startswith(WORKSPACE_CREDENTIAL_ATTRIBUTES) for ref in references(values)):
+                continue
+            exposure = (f"{address} stores {stack.name}'s workspace credential {body.get('secret_name', '')} as a "
+                        "repository secret, readable by any workflow run of anyone with write access to the "
+                        f"repository, on any branch, without the {stack.name} environment's reviews")
+            if explicit:
                 yield Issue(
-                    stack.name,
-                    f"{address} stores {stack.name}'s workspace credential {body.get('secret_name', '')} as a "
-                    "repository secret, readable by any workflow of anyone with write access",
+                    stack.name, f"{exposure} (secret_placement = \"repository\" is set for this production environment)",
+                    f"use secret_placement = \"environment\" in [[environments]] {stack.name} and declare "
+                    f"`environment: {stack.name}` in the workflows; or keep it and suppress MLOPS003 for "
+                    f"{stack.name} with the reason the workflows need it repository-level",
+                    address, severity="warning",
+                )
+            else:
+                yield Issue(
+                    stack.name, exposure,
                     f"keep it an environment secret (secret_placement = \"environment\", the production default) "
                     f"so only jobs that pass the {stack.name} environment's reviews get it; or, if the workflows "
                     f"need it repository-level, say so: secret_placement = \"repository\" in "

@@ -1,7 +1,9 @@
-"""MLOPS007: the workspace's token permission object is managed at most once, and only on request.
+"""MLOPS007: the workspace's token permission object is managed at most once, only on request, and keeps
+token use for every other stack on that workspace.
 
 `databricks_permissions` with `authorization = "tokens"` is authoritative for the whole workspace:
-every principal it does not list loses token use and has its tokens revoked.
+every principal it does not list loses token use and has its tokens revoked — another stack's service
+principal too, when it uses tokens through its group (`token_usage.mode = "group"`).
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from .model import Issue, Synthesis
-from .terraform_json import resources, workspace_of
+from .identities import host_of, workspace_host
+from .model import Issue, Stack, Synthesis
+from .terraform_json import literal, resources, workspace_of
 
 
 def token_permission(synthesis: Synthesis) -> Iterator[Issue]:
@@ -19,7 +22,8 @@ def token_permission(synthesis: Synthesis) -> Iterator[Issue]:
         for address, body in resources(stack.document, "databricks_permissions"):
             if body.get("authorization") != "tokens":
                 continue
-            workspace = workspace_of(stack.document, body) or f"(the workspace of stack {stack.name})"
+            workspace = (workspace_host(stack.document, body) or workspace_of(stack.document, body)
+                         or f"(the workspace of stack {stack.name})")
             by_workspace[workspace].append((stack.name, address))
             if stack.env is not None and stack.env.token_usage.mode != "permission":
                 yield Issue(
@@ -41,5 +45,43 @@ def token_permission(synthesis: Synthesis) -> Iterator[Issue]:
                     "the others on every apply",
                     "keep one (token_usage mode = \"permission\" in a single environment per workspace) "
                     "and let the others use mode = \"group\"",
+                    address,
+                )
+    yield from other_stacks_keep_token_use(synthesis)
+
+
+def _listed_groups(body: dict) -> set[str]:
+    """The groups a token permission keeps (`access_control` entries with a literal `group_name`)."""
+    blocks = body.get("access_control") or []
+    return {name for block in blocks if (name := literal(block.get("group_name"))) is not None}
+
+
+def _group_users(stack: Stack) -> str | None:
+    """The group through which `stack`'s service principal uses tokens, if it does so (pat, group mode)."""
+    env = stack.env
+    if env is None or env.credential_mode != "pat" or env.token_usage.mode != "group":
+        return None
+    return env.token_usage.group
+
+
+def other_stacks_keep_token_use(synthesis: Synthesis) -> Iterator[Issue]:
+    """A token permission on a workspace must list the group of every other stack that relies on it there."""
+    for stack in synthesis.stacks:
+        for address, body in resources(stack.document, "databricks_permissions"):
+            host = workspace_host(stack.document, body) if body.get("authorization") == "tokens" else None
+            if host is None:
+                continue
+            kept = _listed_groups(body)
+            for other in synthesis.stacks:
+                group = _group_users(other)
+                if other is stack or group is None or group in kept or host_of(other.env.workspace_host) != host:
+                    continue
+                yield Issue(
+                    stack.name,
+                    f"{address} replaces the whole token permission of workspace {host}, but stack {other.name} "
+                    f"on that workspace uses tokens through group {group!r}, which it does not list: the apply "
+                    f"revokes {other.name}'s tokens and its CI stops",
+                    f"add \"group:{group}\" to [environments.token_usage] keep_can_use in [[environments]] "
+                    f"{stack.name}",
                     address,
                 )

@@ -66,11 +66,18 @@ def test_prod_workspace_token_as_repository_secret_is_an_error_by_default(docs, 
     assert 'secret_placement = "repository"' in report.errors[0].fix
 
 
-def test_prod_workspace_token_repository_level_by_explicit_choice_passes(docs, findings, raw):
+def test_prod_workspace_token_repository_level_by_explicit_choice_is_a_warning_saying_what_it_exposes(docs, findings, raw):
+    """Written in the config, it is allowed, but never silently: a warning on every run, until suppressed."""
     _make_prod_token_repository_level(docs)
     environment(raw, "prod")["secret_placement"] = "repository"
-    active, _ = findings(docs, raw)
-    assert active == set()
+    active, report = findings(docs, raw)
+    assert active == {("MLOPS003", "prod")} and report.ok
+    warning = report.warnings[0]
+    assert "readable by any workflow run of anyone with write access" in warning.message
+    assert 'secret_placement = "environment"' in warning.fix and "suppress MLOPS003" in warning.fix
+    raw.setdefault("checks", {}).setdefault("suppress", []).append(
+        {"id": "MLOPS003", "environment": "prod", "reason": "the template's workflows read repository secrets"})
+    assert ("MLOPS003", "prod") not in findings(docs, raw)[0]
 
 
 def test_repository_secret_outside_production_is_fine(docs, findings, raw):
