@@ -31,6 +31,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from mlops_cicd.checks.production_names import looks_like_production
 from mlops_cicd.secret_patterns import secret_kinds
 
 # Documented limits (issue 8, item 11; README): a secret scope name is at most 128 characters, and the
@@ -356,7 +357,9 @@ def valid_configs(draw) -> dict:
     taken: dict[str, set] = {"sp": set(), "directory": set(), "permission": set()}
     for index, name in enumerate(names):
         env: dict[str, Any] = {"name": name}
-        production_flag = pick(draw, [None, True, False])
+        # A production-like name that is not production is warning MLOPS016: such a name is never marked false.
+        flags = ([None, True] if name == "prod" else [True]) if looks_like_production(name) else [None, True, False]
+        production_flag = pick(draw, flags)
         production = name == "prod" if production_flag is None else production_flag
         if production_flag is not None:
             env["production"] = production_flag
@@ -387,7 +390,8 @@ def valid_configs(draw) -> dict:
             env["allow_cluster_create"] = draw(st.booleans())
         if mode in ("pat", "oauth") and draw(st.booleans()):
             env.update(_lifetimes(draw))
-        placements = [None, "environment"] if mode == "oidc" else [None, "environment", "repository"]
+        # Repository placement on production is warning MLOPS003.
+        placements = [None, "environment"] if mode == "oidc" or production else [None, "environment", "repository"]
         placement = pick(draw, placements)
         if placement is not None:
             env["secret_placement"] = placement
@@ -420,6 +424,7 @@ def valid_configs(draw) -> dict:
                                  "reason": "trying things out before the team's state backend exists"})
         environments.append(env)
 
+    _keep_other_stacks_token_groups(environments)
     raw: dict[str, Any] = {"project": {"name": project}, "github": github, "environments": environments}
     if draw(st.booleans()):
         github["shared_secrets_stack"] = pick(draw, names)
@@ -431,6 +436,25 @@ def valid_configs(draw) -> dict:
     if checks:
         raw["checks"] = checks
     return raw
+
+
+def _keep_other_stacks_token_groups(environments: list[dict]) -> None:
+    """A token permission (mode = "permission") keeps the group of every other pat stack in group mode on
+    its workspace (MLOPS007)."""
+    def group_of(env: dict) -> str | None:
+        usage = env.get("token_usage") or {}
+        if env.get("credential_mode", "pat") != "pat" or usage.get("mode", "group") != "group":
+            return None
+        return usage.get("group", "mlops-service-principals")
+
+    for env in environments:
+        usage = env.get("token_usage") or {}
+        if usage.get("mode") != "permission":
+            continue
+        for other in environments:
+            entry = f"group:{group}" if (group := group_of(other)) else None
+            if other is not env and entry and other["workspace_host"] == env["workspace_host"] and entry not in usage["keep_can_use"]:
+                usage["keep_can_use"].append(entry)
 
 
 # ---------------------------------------------------------------- invalid configurations
