@@ -67,7 +67,8 @@ def state_keys(synthesis: Synthesis) -> Iterator[Issue]:
     sharing: dict[str, list[str]] = defaultdict(list)
     for name, location in locations.items():
         if location is not None:
-            sharing[location.identity].append(name)
+            for claimed in location.claims:  # the state itself and what the backend writes beside it
+                sharing[claimed].append(name)
     for name, location in locations.items():
         if location is None:
             continue
@@ -75,7 +76,7 @@ def state_keys(synthesis: Synthesis) -> Iterator[Issue]:
             yield Issue(name, f"state of stack {name}: {problem}",
                         "keep the derived state key (do not override it), or shorten the project or environment "
                         "name; a local path must be absolute and outside cdktf.out", "terraform.backend")
-        others = [other for other in sharing[location.identity] if other != name]
+        others = sorted({other for claimed in location.claims for other in sharing[claimed] if other != name})
         if others:
             yield Issue(
                 name,

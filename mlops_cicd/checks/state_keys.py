@@ -48,6 +48,13 @@ class StateLocation:
     shown: str
     problems: tuple[str, ...] = field(default=())
     """Why the backend would refuse, alter or lose this key."""
+    touches: frozenset[str] = field(default=frozenset())
+    """Besides `identity`, what else the backend writes for this state: two stacks whose identities or
+    touches meet overwrite each other's state (a local state's backup and lock metadata files)."""
+
+    @property
+    def claims(self) -> frozenset[str]:
+        return self.touches | {self.identity}
 
 
 def _utf8(text: str) -> int:
@@ -59,13 +66,28 @@ def pg_effective_name(name: str) -> str:
     return name.encode()[:PG_IDENTIFIER_MAX_BYTES].decode(errors="ignore")
 
 
+def local_companions(path: str) -> tuple[str, str]:
+    """The files Terraform's local backend writes beside the state file `path`: its backup and lock metadata.
+
+    terraform v1.11.4: internal/backend/local/backend.go StatePaths, `backupPath = stateOutPath +
+    DefaultBackupExtension` (".backup"), written before each changed state (internal/states/statemgr/
+    filesystem.go writeState); filesystem.go lockInfoPath, `.<name>.lock.info` in the state's directory,
+    with one leading `.` of the name dropped first, written on Lock and deleted on Unlock. So another
+    stack whose state is `<path>.backup`, or `.<name>` beside `<name>`, has its state overwritten or
+    its lock metadata deleted."""
+    directory, name = posixpath.split(path)
+    return f"{path}.backup", posixpath.join(directory, f".{name.removeprefix('.')}.lock.info")
+
+
 def _local(stack: str, config: dict) -> StateLocation:
     path = str(config.get("path") or LOCAL_DEFAULT_PATH)
     resolved = posixpath.normpath(path if path.startswith("/") else f"{GENERATED_STACK_DIR}/{stack}/{path}")
     problems = () if path.startswith("/") else (
         f"local state path {path!r} is relative: Terraform resolves it in {GENERATED_STACK_DIR}/{stack}/, "
         "which `make clean` and every synth delete (and with it the only record of the live credentials)",)
-    return StateLocation(f"local {resolved}", f"local file {resolved}", problems)
+    backup, lock_info = local_companions(resolved)
+    return StateLocation(f"local {resolved}", f"local file {resolved} (Terraform also writes {backup} and {lock_info})",
+                         problems, frozenset({f"local {backup}", f"local {lock_info}"}))
 
 
 def _s3(config: dict) -> StateLocation:

@@ -71,8 +71,14 @@ def test_pg_truncates_on_a_character_boundary():
     ({"gcs": {"bucket": "b", "prefix": "p/staging"}}, {"gcs": {"bucket": "b", "prefix": "p/prod"}}, False),
     ({"local": {"path": "/srv/state/prod.tfstate"}}, {"local": {"path": "/srv/state/x/../prod.tfstate"}}, True),
     ({"local": {"path": "/srv/state/staging.tfstate"}}, {"local": {"path": "/srv/state/prod.tfstate"}}, False),
+    # Terraform writes `<path>.backup` and `.<name>.lock.info` (leading `.` of the name dropped) beside a state
+    ({"local": {"path": "/st/x.tfstate"}}, {"local": {"path": "/st/x.tfstate.backup"}}, True),
+    ({"local": {"path": "/st/x.tfstate"}}, {"local": {"path": "/st/.x.tfstate.lock.info"}}, True),
+    ({"local": {"path": "/st/x.tfstate"}}, {"local": {"path": "/st/.x.tfstate"}}, True),
+    ({"local": {"path": "/st/x.tfstate"}}, {"local": {"path": "/st/x.tfstate.backup.d/x.tfstate"}}, False),
 ], ids=["s3 own keys", "s3 one key", "s3 two buckets", "azurerm account case", "gcs slashes", "gcs own prefixes",
-        "local one file", "local own files"])
+        "local one file", "local own files", "local backup", "local lock info", "local one lock info",
+        "local backup-named directory"])
 def test_one_state_location_is_shared_however_it_is_written(docs, findings, staging, prod, shared):
     _backends(docs, staging, prod)
     assert _state_findings(findings, docs)[0] == ({"staging", "prod"} if shared else set())
