@@ -307,13 +307,10 @@ def test_invalid_configuration_exits_2_from_the_installed_command(case, tmp_path
     assert_rejected_cleanly(done.stdout + done.stderr, mutations)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "found by the subprocess property (about 5 s per refused file): importing the CLI starts the jsii runtime, "
-    "so a configuration error pays cdktf's start-up and, without JSII_NODE, prints the Node 20 end-of-life "
-    "banner before the project's Node 22 is chosen. Import chain: commands/rehearse -> rehearsal -> "
-    "credential_state -> constructs.rotation -> constructs/__init__ -> cdktf. Reported to the owner of "
-    "commands/credential_state.py (constants to move to a dependency-free module)."))
 def test_the_cli_does_not_start_cdktf_before_it_synthesizes():
+    """Found by the subprocess property: importing the CLI started jsii (commands -> credential_state ->
+    constructs.rotation -> cdktf), so every configuration error paid cdktf's start-up (about 5 s) and, without
+    JSII_NODE, printed the Node 20 end-of-life banner."""
     probe = "import sys, mlops_cicd.cli; print(sorted(m for m in ('jsii', 'cdktf') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

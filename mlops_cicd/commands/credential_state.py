@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
 from ..checks.schedules import binding
-from ..constructs.rotation import STAMPED_ARGUMENTS, stamp_of
+from ..rotation_stamp import STAMPED_ARGUMENTS, stamp_of
 
 CREDENTIAL_KINDS = {
     "databricks_obo_token": "workspace token",

@@ -18,12 +18,12 @@ it again. The stamp also tells `mlops-cicd status` which period a credential bel
 
 from __future__ import annotations
 
-import re
-
 from cdktf import TerraformResource, TerraformResourceLifecycle
 from cdktf_cdktf_provider_time.rotating import Rotating
 from cdktf_cdktf_provider_time.static_resource import StaticResource
 from constructs import Construct
+
+from ..rotation_stamp import STAMPED_ARGUMENTS, stamp_of, stamped  # noqa: F401 - re-exported for constructs and tests
 
 
 def resource_address(resource: TerraformResource) -> str:
@@ -58,23 +58,6 @@ class RotationSchedule(Construct):
             create_before_destroy=True,
             replace_triggered_by=[resource_address(self.trigger)],
         )
-
-
-STAMPED_ARGUMENTS = {"databricks_obo_token": "comment", "databricks_service_principal_secret": "time_rotating"}
-"""The argument of each credential type that carries its period's stamp (WorkspaceToken, OAuthSecret)."""
-_STAMP_SUFFIX = " rotation "
-_STAMPED = re.compile(re.escape(_STAMP_SUFFIX) + r"(\S+)$")
-
-
-def stamped(text: str, stamp: str) -> str:
-    """`<text> rotation <stamp>`: the value of a credential argument that forces replacement."""
-    return f"{text}{_STAMP_SUFFIX}{stamp}"
-
-
-def stamp_of(value: object) -> str | None:
-    """The stamp of a `stamped` value (as state records it), else None."""
-    match = _STAMPED.search(value) if isinstance(value, str) else None
-    return match.group(1) if match else None
 
 
 def check_rotation(lifetime_days: int, rotation_days: int) -> None:
