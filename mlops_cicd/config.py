@@ -129,7 +129,7 @@ class LocalBackend(_Model):
 
     type: Literal["local"] = "local"
     path: Text | None = None
-    """Relative to the configuration file's directory. Default `.mlops-cicd/state/<env>.tfstate` there,
+    """Relative to the configuration file's directory. Default `.mlops-cicd/state/<project>/<env>.tfstate` there,
     outside every generated directory; synth keeps its directory readable by the owner only."""
 
 

@@ -4,8 +4,12 @@ Earlier versions wrote a relative `path`, which Terraform resolves in the direct
 `<outdir>/stacks/<env>/`: `make clean` deleted the state, and the next deploy created a second service
 principal beside the first, whose live token nobody then managed. Now the path is absolute
 (`stacks/backends.py`), and synth:
-- moves a state file from its old place to the new one when the new place is empty (and says so), and
-  refuses, naming both, when both exist;
+- moves a state file from its old places to the new one when the new place is empty (and says so), and
+  refuses, naming both, when both exist: the output directory (`cdktf.out/stacks/<env>/`), and the
+  previous default `.mlops-cicd/state/<env>.tfstate`, which lacked the project, so two configuration
+  files in one directory shared it (moved only when its owner record names this configuration file);
+- records the owner (project and configuration file) beside each state, `<state>.owner.json`, and
+  refuses a state another configuration file owns, naming both (`check_owners`, also run by `rotate`);
 - refuses while any other state file sits in a stack directory (the stacks of environments no longer
   configured included: cdktf and synth delete those directories);
 - makes the default state directory owner-only (0700): local state holds live tokens in plain text, and
@@ -28,10 +32,32 @@ from pathlib import Path
 
 from .commands.errors import UserError
 from .config import Config, ConfigError, LocalBackend, Problem
-from .stacks.backends import LOCAL_STATE_DIR, local_state_path
+from .stacks.backends import LOCAL_STATE_DIR, local_state_path, previous_local_state_path
 
 STATE_SUFFIXES = (".tfstate", ".tfstate.backup")
 BACKUP_SUFFIX = ".backup"  # Terraform's backup of the previous state: `<path>.backup`, same secrets
+OWNER_SUFFIX = ".owner.json"
+
+
+def owner_record(state_file: Path) -> Path:
+    """Beside the state: which project and configuration file the state belongs to."""
+    return Path(f"{state_file}{OWNER_SUFFIX}")
+
+
+def _read_owner(state_file: Path) -> dict | None:
+    """The recorded owner of `state_file`; None when there is no record; an unreadable record is an owner
+    nobody is, so it is refused rather than overwritten."""
+    try:
+        owner = json.loads(owner_record(state_file).read_text())
+        return owner if isinstance(owner, dict) and isinstance(owner.get("config"), str) else {"config": "?"}
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {"config": f"an unreadable owner record ({owner_record(state_file)})"}
+
+
+def _owned_by(owner: dict | None, config: Config) -> bool:
+    return owner is not None and owner["config"] == str(config.source)
 
 
 @dataclass(frozen=True)
@@ -39,6 +65,8 @@ class Move:
     environment: str
     source: Path
     target: Path
+    where: str
+    """Which old place `source` is."""
 
 
 @dataclass
@@ -47,20 +75,26 @@ class LocalStatePlan:
     """Configured environment with local state -> its state file (absolute)."""
     stack_dirs: dict[str, Path] = field(default_factory=dict)
     default_dir: Path | None = None
+    """`.mlops-cicd/state/<project>`: made and kept owner-only, with `.mlops-cicd` and `.mlops-cicd/state`."""
+    owner: dict | None = None
+    """What `owner_record` holds for this configuration file (None: a configuration built in code)."""
     moves: list[Move] = field(default_factory=list)
     unconfigured_stacks: list[Path] = field(default_factory=list)
 
     def carry_out(self) -> None:
         for directory in sorted({path.parent for path in self.state_files.values()}):
-            _owner_only(directory, tighten=directory == self.default_dir)
+            _owner_only(directory, tighten_up_to=self.default_dir.parent.parent if directory == self.default_dir else None)
         for move in self.moves:
             _move(move.source, move.target)
-            if Path(f"{move.source}{BACKUP_SUFFIX}").exists():
-                _move(Path(f"{move.source}{BACKUP_SUFFIX}"), Path(f"{move.target}{BACKUP_SUFFIX}"))
-            print(f"mlops-cicd: moved the state of {move.environment} out of the output directory: "
+            for suffix in (BACKUP_SUFFIX, OWNER_SUFFIX):
+                if Path(f"{move.source}{suffix}").exists():
+                    _move(Path(f"{move.source}{suffix}"), Path(f"{move.target}{suffix}"))
+            print(f"mlops-cicd: moved the state of {move.environment} from {move.where}: "
                   f"{move.source} -> {move.target}", file=sys.stderr)
         for name, state_file in self.state_files.items():
             _drop_stale_backend_cache(self.stack_dirs[name], state_file)
+            if self.owner is not None:
+                owner_record(state_file).write_text(json.dumps({**self.owner, "environment": name}, indent=2) + "\n")
         for stack_dir in self.unconfigured_stacks:
             shutil.rmtree(stack_dir)
 
@@ -69,37 +103,47 @@ def plan(config: Config, outdir: Path) -> LocalStatePlan:
     """What synth into `outdir` does to local state files; raises (nothing changed) when it must not."""
     outdir = Path(outdir).resolve()
     stacks_dir = outdir / "stacks"
-    result = LocalStatePlan(default_dir=(config.directory / LOCAL_STATE_DIR).resolve())
+    project = config.project.name
+    result = LocalStatePlan(default_dir=(config.directory / LOCAL_STATE_DIR / project).resolve())
+    if config.source is not None:
+        result.owner = {"project": project, "config": str(config.source)}
     problems = []
     for env in config.environments:
         if not isinstance(env.backend, LocalBackend):
             continue
-        target = local_state_path(config.directory, env.name, env.backend.path)
+        target = local_state_path(config.directory, project, env.name, env.backend.path)
         if (generated := _generated_dir_holding(target, outdir, config.directory)) is not None:
             problems.append(Problem(
                 f"environments[{env.name}].backend.path",
                 f"puts the state inside {generated}, which synth rewrites and `make clean` deletes; remove "
-                f"`path` (default: {LOCAL_STATE_DIR}/{env.name}.tfstate beside the configuration file) or "
-                f"choose a path outside it"))
+                f"`path` (default: {LOCAL_STATE_DIR}/{project}/{env.name}.tfstate beside the configuration "
+                f"file) or choose a path outside it"))
         result.state_files[env.name] = target
         result.stack_dirs[env.name] = stacks_dir / env.name
     if problems:
         raise ConfigError(str(config.source or "configuration"), problems)
+    check_owners(config, result.state_files)
 
     claimed: set[Path] = set()
     for name, target in result.state_files.items():
-        # Where the old relative path resolved: in the directory terraform ran in.
-        old = (stacks_dir / name / (config.environment(name).backend.path or f"terraform.{name}.tfstate")).resolve()
-        if old == target or not old.is_file():
-            continue
-        if target.exists():
-            raise UserError(
-                f"the state of {name} is in two places: {old} ({_serial(old)}; the old place, in the output "
-                f"directory) and {target} ({_serial(target)}); nothing was synthesized",
-                f"keep the one you deployed with last (the higher serial): `mv {old} {target}` keeps the old "
-                f"one, `rm {old}` keeps the new one")
-        result.moves.append(Move(name, old, target))
-        claimed |= {old, Path(f"{old}{BACKUP_SUFFIX}")}  # moved together; anything else found is refused
+        for old, where in _old_places(config, stacks_dir, name):
+            if old == target or not old.is_file():
+                continue
+            owner = _read_owner(old)
+            if where == PREVIOUS_DEFAULT and not _owned_by(owner, config):
+                if owner is not None or config.source is None:
+                    continue  # another configuration file's state (it moves it): not this project's to take
+                raise _unrecorded_previous_default(config, name, old, target)
+            earlier = next((move.source for move in result.moves if move.target == target), None)
+            if target.exists() or earlier is not None:
+                other = earlier or target
+                raise UserError(
+                    f"the state of {name} is in two places: {old} ({_serial(old)}; {where}) and {other} "
+                    f"({_serial(other)}); nothing was synthesized",
+                    f"keep the one you deployed with last (the higher serial): `mv {old} {other}` keeps the "
+                    f"first, `rm {old}` keeps the second")
+            result.moves.append(Move(name, old, target, where))
+            claimed |= {old, Path(f"{old}{BACKUP_SUFFIX}")}  # moved together; anything else found is refused
 
     configured = {env.name for env in config.environments}
     stack_dirs = sorted(p for p in stacks_dir.iterdir() if p.is_dir()) if stacks_dir.is_dir() else []
@@ -118,6 +162,48 @@ def plan(config: Config, outdir: Path) -> LocalStatePlan:
         if stack_dir.name not in configured:
             result.unconfigured_stacks.append(stack_dir)
     return result
+
+
+IN_OUTPUT = "the old place, in the output directory"
+PREVIOUS_DEFAULT = "the previous default place, without the project"
+
+
+def _old_places(config: Config, stacks_dir: Path, name: str) -> list[tuple[Path, str]]:
+    """Where earlier versions kept the state of `name`."""
+    configured = config.environment(name).backend.path
+    # Where the old relative path resolved: in the directory terraform ran in.
+    places = [((stacks_dir / name / (configured or f"terraform.{name}.tfstate")).resolve(), IN_OUTPUT)]
+    if not configured:
+        places.append((previous_local_state_path(config.directory, name), PREVIOUS_DEFAULT))
+    return places
+
+
+def _unrecorded_previous_default(config: Config, name: str, old: Path, target: Path) -> UserError:
+    backup = Path(f"{old}{BACKUP_SUFFIX}")
+    also = f" && mv {backup} {target}{BACKUP_SUFFIX}" if backup.exists() else ""
+    return UserError(
+        f"{old} ({_serial(old)}) is a state of {name} at the previous default place, which every configuration "
+        f"file in {config.directory} shared, and it does not record its project; synth cannot tell whether it "
+        f"is the state of {config.project.name} ({config.source}); nothing was synthesized",
+        f"if it is: `mkdir -p -m 700 {target.parent} && mv {old} {target}{also}`; if it is another "
+        f"configuration file's, move it to `{config.directory / LOCAL_STATE_DIR}/<its project>/{name}.tfstate`")
+
+
+def check_owners(config: Config, state_files: dict[str, Path]) -> None:
+    """Refuse a state whose owner record names another configuration file: two configurations, in one
+    directory with one project name or with one configured `backend.path`, would deploy over each other."""
+    if config.source is None:
+        return  # built in code: the caller chose the paths
+    for name, state_file in state_files.items():
+        owner = _read_owner(state_file)
+        if owner is not None and not _owned_by(owner, config):
+            raise UserError(
+                f"the state of {name}, {state_file}, belongs to {owner['config']}"
+                f"{' (project ' + str(owner['project']) + ')' if owner.get('project') else ''}, not to "
+                f"{config.source}; deploying both from one state would replace each other's objects; "
+                f"nothing was done",
+                f"give {config.source} its own state: another `[project] name`, or another `backend.path` for "
+                f"{name}; if {owner['config']} no longer deploys there, `rm {owner_record(state_file)}`")
 
 
 def _generated_dir_holding(path: Path, outdir: Path, config_dir: Path) -> Path | None:
@@ -143,14 +229,17 @@ def _serial(path: Path) -> str:
         return "not a readable state file"
 
 
-def _owner_only(directory: Path, *, tighten: bool) -> None:
-    """Create `directory` (and missing parents) as 0700; tighten it if asked, else warn when others can read it."""
+def _owner_only(directory: Path, *, tighten_up_to: Path | None) -> None:
+    """Create `directory` (and missing parents) as 0700; tighten it and its parents up to `tighten_up_to`
+    (`.mlops-cicd`) if given, else warn when others can read it."""
     missing = [d for d in (directory, *directory.parents) if not d.exists()]
     for created in reversed(missing):
         created.mkdir(mode=0o700)
         created.chmod(0o700)  # mkdir's mode is filtered by the umask
-    if tighten:
-        for owned in (directory, directory.parent):  # .mlops-cicd/state and .mlops-cicd
+    if tighten_up_to is not None:
+        for owned in (directory, *directory.parents):  # .mlops-cicd/state/<project> up to .mlops-cicd
+            if not owned.is_relative_to(tighten_up_to):
+                break
             owned.chmod(0o700)
     elif directory.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         print(f"mlops-cicd: warning: {directory} holds local state (live tokens) and other users can read it: "

@@ -147,13 +147,16 @@ def test_many_similar_names_never_collide():
 
 # --- local state paths ---------------------------------------------------------------------------
 
-def test_local_state_defaults_beside_the_configuration(tmp_path):
-    assert local_state_path(tmp_path, "staging") == tmp_path.resolve() / ".mlops-cicd" / "state" / "staging.tfstate"
+def test_local_state_defaults_beside_the_configuration_under_its_project(tmp_path):
+    """Two configuration files in one directory (projects alpha and beta) get two states per environment."""
+    state = tmp_path.resolve() / ".mlops-cicd" / "state"
+    assert local_state_path(tmp_path, "alpha", "staging") == state / "alpha" / "staging.tfstate"
+    assert local_state_path(tmp_path, "beta", "staging") == state / "beta" / "staging.tfstate"
 
 
 def test_a_relative_local_path_is_relative_to_the_configuration_and_an_absolute_one_stays(tmp_path):
-    assert local_state_path(tmp_path, "staging", "state/s.tfstate") == tmp_path.resolve() / "state" / "s.tfstate"
-    assert local_state_path(tmp_path, "staging", "/srv/tf/s.tfstate") == Path("/srv/tf/s.tfstate")
+    assert local_state_path(tmp_path, "p", "staging", "state/s.tfstate") == tmp_path.resolve() / "state" / "s.tfstate"
+    assert local_state_path(tmp_path, "p", "staging", "/srv/tf/s.tfstate") == Path("/srv/tf/s.tfstate")
 
 
 def test_a_shortened_name_ends_its_readable_prefix_cleanly_before_the_digest():
@@ -172,5 +175,6 @@ def test_very_long_names_fit_object_keys_and_prefixes():
 
 def test_local_state_paths_are_absolute_and_expand_the_home_directory(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    assert local_state_path(Path("project"), "staging") == tmp_path.resolve() / "project" / ".mlops-cicd" / "state" / "staging.tfstate"
-    assert local_state_path(tmp_path, "staging", "~/state/s.tfstate") == Path.home().resolve() / "state" / "s.tfstate"
+    assert local_state_path(Path("project"), "p", "staging") == \
+        tmp_path.resolve() / "project" / ".mlops-cicd" / "state" / "p" / "staging.tfstate"
+    assert local_state_path(tmp_path, "p", "staging", "~/state/s.tfstate") == Path.home().resolve() / "state" / "s.tfstate"

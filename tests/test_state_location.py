@@ -1,4 +1,4 @@
-"""Local state lives beside the configuration file (`.mlops-cicd/state/<env>.tfstate`), outside every
+"""Local state lives beside the configuration file (`.mlops-cicd/state/<project>/<env>.tfstate`), outside every
 generated directory, in a directory only its owner can read; synth moves state out of the output
 directory, never deletes any, and leaves no stack of an environment that is no longer configured.
 The terraform tests run what users run: terraform in the stack directory, `cdktf deploy`, `make clean`.
@@ -23,6 +23,7 @@ from mlops_cicd.config import ConfigError, load_config
 from conftest import ROOT
 
 STAGING_HOST = "https://mlops-demo-staging.cloud.databricks.com"
+PROJECT = "mlops-demo-classifier"  # the shipped configuration's project
 MAKEFILE = ROOT / "Makefile"
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 
@@ -45,8 +46,20 @@ def configure(project: Path, extra: str) -> None:
     path.write_text(text.replace(marker, marker + extra, 1))
 
 
-def synth_project(project: Path, outdir: Path | None = None) -> Path:
-    return synth(load_config(project / "mlops-cicd.toml"), outdir or project / "cdktf.out")
+def synth_project(project: Path, outdir: Path | None = None, config: str = "mlops-cicd.toml") -> Path:
+    return synth(load_config(project / config), outdir or project / "cdktf.out")
+
+
+def state_file(project: Path, env: str = "staging", name: str = PROJECT) -> Path:
+    return project / ".mlops-cicd" / "state" / name / f"{env}.tfstate"
+
+
+def another_configuration(project: Path, file: str, name: str) -> Path:
+    """A second configuration file beside the shipped one, for project `name`."""
+    text = (project / "mlops-cicd.toml").read_text()
+    assert f'name = "{PROJECT}"' in text
+    (project / file).write_text(text.replace(f'name = "{PROJECT}"', f'name = "{name}"', 1))
+    return project / file
 
 
 def backend_path(outdir: Path, env: str = "staging") -> str:
@@ -65,9 +78,33 @@ def mode(path: Path) -> int:
 
 def test_state_is_written_beside_the_configuration_as_an_absolute_path(project):
     outdir = synth_project(project)
-    expected = project.resolve() / ".mlops-cicd" / "state"
+    expected = project.resolve() / ".mlops-cicd" / "state" / PROJECT
     assert backend_path(outdir) == str(expected / "staging.tfstate")
     assert backend_path(outdir, "prod") == str(expected / "prod.tfstate")
+
+
+def test_two_configurations_in_one_directory_get_two_states(project):
+    """alpha.toml and beta.toml beside each other: one state each, or beta's deploy replaces alpha's objects."""
+    another_configuration(project, "alpha.toml", "alpha")
+    another_configuration(project, "beta.toml", "beta")
+    alpha = backend_path(synth_project(project, project / "out-alpha", "alpha.toml"))
+    beta = backend_path(synth_project(project, project / "out-beta", "beta.toml"))
+    assert alpha == str(state_file(project.resolve(), name="alpha"))
+    assert beta == str(state_file(project.resolve(), name="beta"))
+    owner = json.loads(Path(f"{alpha}.owner.json").read_text())
+    assert owner == {"project": "alpha", "config": str((project / "alpha.toml").resolve()), "environment": "staging"}
+
+
+def test_a_state_recorded_as_another_configuration_files_is_refused_naming_both(project):
+    """Two configuration files with one project name in one directory: the second must not take the state."""
+    synth_project(project, project / "out-1")
+    copy = another_configuration(project, "copy.toml", PROJECT)
+    with pytest.raises(UserError) as caught:
+        synth_project(project, project / "out-2", "copy.toml")
+    message = str(caught.value)
+    assert str((project / "mlops-cicd.toml").resolve()) in message and str(copy.resolve()) in message
+    assert str(state_file(project.resolve())) in message and "[project] name" in caught.value.fix
+    assert not (project / "out-2").exists()
 
 
 def test_a_relative_configured_path_is_relative_to_the_configuration_file(project, tmp_path, monkeypatch):
@@ -83,16 +120,18 @@ def test_the_state_directory_is_owner_only_even_with_a_permissive_umask(project)
         synth_project(project)
     finally:
         os.umask(previous)
+    assert mode(state_file(project).parent) == 0o700
     assert mode(project / ".mlops-cicd" / "state") == 0o700
     assert mode(project / ".mlops-cicd") == 0o700
 
 
 def test_an_existing_readable_state_directory_is_tightened(project):
-    state_dir = project / ".mlops-cicd" / "state"
+    state_dir = state_file(project).parent
     state_dir.mkdir(parents=True)
-    state_dir.chmod(0o755)
+    for directory in (state_dir, state_dir.parent, state_dir.parent.parent):
+        directory.chmod(0o755)
     synth_project(project)
-    assert mode(state_dir) == 0o700
+    assert [mode(d) for d in (state_dir, state_dir.parent, state_dir.parent.parent)] == [0o700] * 3
 
 
 def test_a_configured_path_inside_the_output_directory_is_refused(project):
@@ -114,11 +153,12 @@ def test_state_at_the_old_place_is_moved_out_with_its_backup(project, capsys):
 
     synth_project(project)
 
-    new = project / ".mlops-cicd" / "state" / "staging.tfstate"
+    new = state_file(project)
     assert json.loads(new.read_text())["serial"] == 7 and json.loads(Path(f"{new}.backup").read_text())["serial"] == 6
     assert not old.exists() and not Path(f"{old}.backup").exists()
     moved = [line for line in capsys.readouterr().err.splitlines() if "moved the state" in line]
-    assert moved == [f"mlops-cicd: moved the state of staging out of the output directory: {old.resolve()} -> {new.resolve()}"]
+    assert moved == [f"mlops-cicd: moved the state of staging from the old place, in the output directory: "
+                     f"{old.resolve()} -> {new.resolve()}"]
 
 
 def test_state_at_an_old_relative_configured_path_is_moved_to_where_that_path_now_points(project):
@@ -134,7 +174,7 @@ def test_state_in_both_places_is_refused_naming_both_and_nothing_is_synthesized(
     old = project / "cdktf.out" / "stacks" / "staging" / "terraform.staging.tfstate"
     old.parent.mkdir(parents=True)
     old.write_text(state_document(4))
-    new = project / ".mlops-cicd" / "state" / "staging.tfstate"
+    new = state_file(project)
     new.parent.mkdir(parents=True)
     new.write_text(state_document(9))
 
@@ -147,6 +187,41 @@ def test_state_in_both_places_is_refused_naming_both_and_nothing_is_synthesized(
     assert f"`mv {old.resolve()} {new.resolve()}`" in fix and f"`rm {old.resolve()}`" in fix
     assert json.loads(old.read_text())["serial"] == 4 and json.loads(new.read_text())["serial"] == 9
     assert not (project / "cdktf.out" / "manifest.json").exists()
+
+
+def previous_default(project: Path, serial: int, owner: Path | None = None) -> Path:
+    """A state where the previous version kept it, `.mlops-cicd/state/<env>.tfstate`, recorded as `owner`'s."""
+    old = project / ".mlops-cicd" / "state" / "staging.tfstate"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_text(state_document(serial))
+    Path(f"{old}.backup").write_text(state_document(serial - 1))
+    if owner is not None:
+        Path(f"{old}.owner.json").write_text(json.dumps({"project": PROJECT, "config": str(owner.resolve())}))
+    return old
+
+
+def test_a_state_at_the_previous_default_place_recorded_as_this_configurations_is_moved(project):
+    old = previous_default(project, 5, owner=project / "mlops-cicd.toml")
+    synth_project(project)
+    new = state_file(project)
+    assert json.loads(new.read_text())["serial"] == 5 and json.loads(Path(f"{new}.backup").read_text())["serial"] == 4
+    assert not old.exists() and not Path(f"{old}.backup").exists()
+
+
+def test_a_state_at_the_previous_default_place_recorded_as_another_configurations_is_left_alone(project):
+    old = previous_default(project, 5, owner=project / "other.toml")
+    synth_project(project)
+    assert json.loads(old.read_text())["serial"] == 5 and not state_file(project).exists()
+
+
+def test_an_unrecorded_state_at_the_previous_default_place_is_refused_with_the_command_to_move_it(project):
+    old = previous_default(project, 5)
+    with pytest.raises(UserError) as caught:
+        synth_project(project)
+    new = state_file(project)
+    assert str(old.resolve()) in str(caught.value) and PROJECT in str(caught.value)
+    assert f"mv {old.resolve()} {new.resolve()} && mv {old.resolve()}.backup {new.resolve()}.backup" in caught.value.fix
+    assert old.exists() and not new.exists() and not (project / "cdktf.out").exists()
 
 
 def test_a_backup_left_at_the_old_place_without_its_state_is_refused_not_deleted(project):
@@ -233,11 +308,11 @@ def test_state_survives_make_clean_and_a_redeploy_creates_no_second_service_prin
     lock_providers(stack_dir, env)
     run(deploy, project, env)
     (first,) = world.service_principals(STAGING_HOST)
-    state_file = project / ".mlops-cicd" / "state" / "staging.tfstate"
-    assert state_file.is_file() and mode(state_file.parent) == 0o700
+    state = state_file(project)
+    assert state.is_file() and mode(state.parent) == 0o700
 
     run(["make", "-s", "-f", MAKEFILE, "clean"], project, env)
-    assert not (project / "cdktf.out").exists() and state_file.is_file()
+    assert not (project / "cdktf.out").exists() and state.is_file()
 
     lock_providers(synth_project(project) / "stacks" / "staging", env)
     run(deploy, project, env)

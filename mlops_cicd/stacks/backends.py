@@ -91,13 +91,20 @@ def hcp_workspace_name(project: str, environment: str) -> str:
     return _fitted(f"{project}_{environment}", HCP_WORKSPACE_MAX_CHARS, project, environment)
 
 
-def local_state_path(base_dir: str | Path, environment: str, configured: str | None = None) -> Path:
+def previous_local_state_path(base_dir: str | Path, environment: str) -> Path:
+    """Where earlier versions kept a stack's local state by default: without the project, so two
+    configuration files in one directory shared it (`local_state` moves it to the project's place)."""
+    return (Path(base_dir) / LOCAL_STATE_DIR / f"{environment}.tfstate").resolve()
+
+
+def local_state_path(base_dir: str | Path, project: str, environment: str, configured: str | None = None) -> Path:
     """The absolute path of a stack's local state: `configured` (a relative one is relative to `base_dir`,
-    the configuration file's directory) or `<base_dir>/.mlops-cicd/state/<environment>.tfstate`.
+    the configuration file's directory) or `<base_dir>/.mlops-cicd/state/<project>/<environment>.tfstate`:
+    the project in the path, since several configuration files may share one directory.
 
     Absolute in the synthesized JSON: Terraform resolves a relative path in the directory it runs in,
     `<outdir>/stacks/<environment>`, which `make clean` and `cdktf` delete."""
-    path = Path(configured).expanduser() if configured else LOCAL_STATE_DIR / f"{environment}.tfstate"
+    path = Path(configured).expanduser() if configured else LOCAL_STATE_DIR / project / f"{environment}.tfstate"
     return (Path(base_dir) / path).resolve()
 
 
@@ -108,7 +115,7 @@ def apply_backend(stack: TerraformStack, project: str, environment: str, backend
     environment (AWS_*, ARM_*, GOOGLE_*, PG_CONN_STR, TF_TOKEN_*)."""
     match backend:
         case cfg.LocalBackend():
-            LocalBackend(stack, path=str(local_state_path(base_dir or Path.cwd(), environment, backend.path)))
+            LocalBackend(stack, path=str(local_state_path(base_dir or Path.cwd(), project, environment, backend.path)))
         case cfg.S3Backend():
             S3Backend(
                 stack, bucket=backend.bucket, key=object_key(project, environment), region=backend.region,
