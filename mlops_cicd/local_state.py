@@ -12,6 +12,10 @@ principal beside the first, whose live token nobody then managed. Now the path i
   refuses a state another configuration file owns, naming both (`check_owners`, also run by `rotate`);
 - refuses while any other state file sits in a stack directory (the stacks of environments no longer
   configured included: cdktf and synth delete those directories);
+- removes the stack directory of an environment no longer configured only when the output directory
+  records this configuration file as its maker and the directory holds nothing but what synth, cdktf and
+  terraform put there; otherwise it leaves it and says so (`--output` may name a directory with the
+  user's own files in `stacks/`);
 - makes the default state directory owner-only (0700): local state holds live tokens in plain text, and
   Terraform writes it readable by everyone (terraform v1.11.4, internal/states/statemgr/filesystem.go:
   `os.MkdirAll(dir, 0755)`, `os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0666)`).
@@ -32,11 +36,16 @@ from pathlib import Path
 
 from .commands.errors import UserError
 from .config import Config, ConfigError, LocalBackend, Problem
+from .locks import OWNER_FILE
 from .stacks.backends import LOCAL_STATE_DIR, local_state_path, previous_local_state_path
 
 STATE_SUFFIXES = (".tfstate", ".tfstate.backup")
 BACKUP_SUFFIX = ".backup"  # Terraform's backup of the previous state: `<path>.backup`, same secrets
 OWNER_SUFFIX = ".owner.json"
+# What a stack directory holds after synth (cdk.tf.json), `terraform init` (.terraform, its lock file) and
+# a plan: cdktf's `-out plan` (@cdktf/cli-core 0.21.0, src/lib/models/terraform-cli.js, plan()) and
+# `mlops-cicd rotate`'s (commands/rotation.py PLAN_FILE). Anything else may be the user's: never deleted.
+GENERATED_IN_STACK = frozenset({"cdk.tf.json", ".terraform", ".terraform.lock.hcl", "plan", "mlops-cicd-rotate.tfplan"})
 
 
 def owner_record(state_file: Path) -> Path:
@@ -80,6 +89,9 @@ class LocalStatePlan:
     """What `owner_record` holds for this configuration file (None: a configuration built in code)."""
     moves: list[Move] = field(default_factory=list)
     unconfigured_stacks: list[Path] = field(default_factory=list)
+    """Generated stacks of environments no longer configured: removed."""
+    kept_stacks: dict[Path, str] = field(default_factory=dict)
+    """Stack directories of no configured environment that synth may not remove -> why."""
 
     def carry_out(self) -> None:
         for directory in sorted({path.parent for path in self.state_files.values()}):
@@ -97,6 +109,9 @@ class LocalStatePlan:
                 owner_record(state_file).write_text(json.dumps({**self.owner, "environment": name}, indent=2) + "\n")
         for stack_dir in self.unconfigured_stacks:
             shutil.rmtree(stack_dir)
+        for stack_dir, why in self.kept_stacks.items():
+            print(f"mlops-cicd: left {stack_dir} as it is: no environment of this configuration has that name, "
+                  f"and {why}; delete it yourself if it is not needed", file=sys.stderr)
 
 
 def plan(config: Config, outdir: Path) -> LocalStatePlan:
@@ -160,8 +175,25 @@ def plan(config: Config, outdir: Path) -> LocalStatePlan:
                 f"if its resources still exist, keep managing them from that state (`terraform state push` "
                 f"into the environment's backend) or destroy them")
         if stack_dir.name not in configured:
-            result.unconfigured_stacks.append(stack_dir)
+            if (why := _not_removable(stack_dir, outdir, config)) is None:
+                result.unconfigured_stacks.append(stack_dir)
+            else:
+                result.kept_stacks[stack_dir] = why
     return result
+
+
+def _not_removable(stack_dir: Path, outdir: Path, config: Config) -> str | None:
+    """Why synth may not delete `stack_dir`, a directory in `<outdir>/stacks` of no configured environment."""
+    try:
+        maker = (outdir / OWNER_FILE).read_text().strip()
+    except OSError:
+        maker = None
+    if config.source is None or maker != str(config.source):
+        return f"{outdir} does not record {config.source or 'this configuration'} as what made it"
+    foreign = sorted(entry.name for entry in stack_dir.iterdir() if entry.name not in GENERATED_IN_STACK)
+    if foreign:
+        return f"it holds files synth does not write ({', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''})"
+    return None
 
 
 IN_OUTPUT = "the old place, in the output directory"

@@ -243,6 +243,32 @@ def test_stacks_of_environments_no_longer_configured_are_removed(project):
     assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["prod", "staging"]
 
 
+def test_an_unrelated_directory_under_the_output_s_stacks_is_never_deleted(project, capsys):
+    """`--output DIR` naming a directory that already holds the user's files: synth writes its stacks
+    beside them and deletes nothing it did not make."""
+    user_file = project / "shared" / "stacks" / "important" / "data.txt"
+    user_file.parent.mkdir(parents=True)
+    user_file.write_text("precious")
+    synth_project(project, project / "shared")
+    assert user_file.read_text() == "precious"
+    assert "left " in capsys.readouterr().err
+    synth_project(project, project / "shared")  # now recorded as this configuration's output: still kept
+    assert user_file.read_text() == "precious"
+    assert f"left {user_file.parent.resolve()} as it is" in capsys.readouterr().err
+
+
+def test_cdktf_outdir_holding_user_files_in_a_stack_directory_keeps_them(project, monkeypatch):
+    outdir = project / "elsewhere"
+    monkeypatch.setenv("CDKTF_OUTDIR", str(outdir))
+    synth(load_config(project / "mlops-cicd.toml"))
+    notes = outdir / "stacks" / "qa" / "notes.md"
+    notes.parent.mkdir()
+    (notes.parent / "cdk.tf.json").write_text("{}")
+    notes.write_text("mine")
+    synth(load_config(project / "mlops-cicd.toml"))
+    assert notes.read_text() == "mine"
+
+
 def test_a_state_file_in_a_stack_no_longer_configured_is_refused_and_kept(project):
     outdir = synth_project(project)
     qa_state = outdir / "stacks" / "qa" / "terraform.qa.tfstate"
