@@ -2,9 +2,11 @@
 directory for one configuration file.
 
 `exclusive(directory, command)` holds an fcntl lock on `.<name>.lock` beside the directory for the
-command's duration. The kernel releases it when the process ends, however it ends, so a crash never
-leaves a stale lock; a second command fails at once rather than waiting. Python opens files
-non-inheritable (PEP 446), so the terraform processes a command starts do not keep the lock alive.
+command's duration (synth and `rotate` on the output directory; rehearse and `rotate --rehearsal` on the
+rehearsal); `shared(directory, command)` lets readers (`status --rehearsal`) run together, but not beside a
+writer. The kernel releases a lock when the process ends, however it ends, so a crash never leaves a
+stale lock; a second command fails at once rather than waiting, naming the one running. Python opens
+files non-inheritable (PEP 446), so the terraform processes a command starts do not keep the lock alive.
 
 `claim(directory, config, what)` refuses a directory whose last output came from another configuration
 file (recorded by `record_owner` in `.mlops-cicd-config` inside it): `--config other.toml` must not
@@ -33,24 +35,41 @@ def lock_file(directory: str | Path) -> Path:
 
 @contextmanager
 def exclusive(directory: str | Path, command: str) -> Iterator[None]:
-    """Run the block as the only `command` on `directory`; raise UserError at once if another holds it."""
+    """Run the block as the only command on `directory`; raise UserError at once if another holds it."""
+    with _locked(directory, command, fcntl.LOCK_EX):
+        yield
+
+
+@contextmanager
+def shared(directory: str | Path, command: str) -> Iterator[None]:
+    """Run the block beside other readers of `directory`, never while an `exclusive` command runs there."""
+    with _locked(directory, command, fcntl.LOCK_SH):
+        yield
+
+
+@contextmanager
+def _locked(directory: str | Path, command: str, operation: int) -> Iterator[None]:
     path = lock_file(directory)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, operation | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise UserError(f"{command} is already running on {directory} (pid {holder})",
+            pid, _, holder = handle.read().strip().partition(" ")
+            raise UserError(f"{holder or 'another command'} is already running on {Path(directory).resolve()} "
+                            f"(pid {pid or 'unknown'}); {command} did nothing",
                             f"wait for it, or remove {path} if no such process is running") from None
-        handle.truncate(0)
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        writer = operation == fcntl.LOCK_EX  # readers share the file: only the sole holder names itself
+        if writer:
+            handle.truncate(0)
+            handle.write(f"{os.getpid()} {command}\n")
+            handle.flush()
         try:
             yield
         finally:
-            handle.truncate(0)  # a pid left behind would name an unrelated process later
+            if writer:
+                handle.truncate(0)  # a pid left behind would name an unrelated process later
 
 
 def claim(directory: str | Path, config: Config, what: str) -> None:

@@ -124,3 +124,62 @@ def test_rehearsing_another_configuration_does_not_replace_a_projects_stacks(pro
     assert f"holds the stacks of {(project / 'mlops-cicd.toml').resolve()}" in err
     assert (outdir / "stacks" / "staging" / "cdk.tf.json").read_text() == before
     assert not rehearsal.exists()  # not claimed for the other configuration either
+
+
+# --- rotate and status take the same locks ------------------------------------------------------------
+
+def deployed(outdir: Path) -> Path:
+    """An output directory whose staging stack looks deployed (initialized)."""
+    stack = outdir / "stacks" / "staging"
+    (stack / ".terraform").mkdir(parents=True)
+    (stack / "cdk.tf.json").write_text('{"deployed": "before"}')
+    return outdir
+
+
+def test_rotate_in_a_rehearsal_fails_at_once_while_a_rehearsal_runs(project, lock_holder, capsys, tmp_path):
+    """A rehearse starting over would wipe the emulated world under the rotation's apply."""
+    rehearsal = tmp_path / "rehearsal"
+    holder = lock_holder(rehearsal, "rehearse")
+    code, _, err = run_cli(capsys, "rotate", "staging", "--rehearsal", "--config", str(project / "mlops-cicd.toml"),
+                           "--rehearsal-dir", str(rehearsal))
+    assert code == EXIT_OPERATION_FAILED
+    assert f"rehearse is already running on {rehearsal.resolve()} (pid {holder.pid}); rotate did nothing" in err
+
+
+def test_status_of_a_rehearsal_refuses_while_a_rehearsal_runs(project, lock_holder, capsys, tmp_path):
+    rehearsal = tmp_path / "rehearsal"
+    holder = lock_holder(rehearsal, "rehearse")
+    code, _, err = run_cli(capsys, "status", "--rehearsal", "--config", str(project / "mlops-cicd.toml"),
+                           "--rehearsal-dir", str(rehearsal))
+    assert code == EXIT_OPERATION_FAILED
+    assert f"rehearse is already running on {rehearsal.resolve()} (pid {holder.pid})" in err
+
+
+def test_rotate_fails_at_once_while_a_synth_writes_the_output_directory(project, lock_holder, capsys, tmp_path):
+    outdir = deployed(tmp_path / "out")
+    holder = lock_holder(outdir, "synth")
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(project / "mlops-cicd.toml"), "--outdir", str(outdir))
+    assert code == EXIT_OPERATION_FAILED
+    assert f"synth is already running on {outdir.resolve()} (pid {holder.pid}); rotate did nothing" in err
+    assert (outdir / "stacks" / "staging" / "cdk.tf.json").read_text() == '{"deployed": "before"}'
+
+
+def test_a_synth_while_a_rotate_runs_names_the_rotate(project, lock_holder):
+    outdir = project / "cdktf.out"
+    holder = lock_holder(outdir, "rotate")
+    with pytest.raises(UserError) as caught:
+        synth_project(project)
+    assert f"rotate is already running on {outdir.resolve()} (pid {holder.pid}); synth did nothing" in str(caught.value)
+
+
+def test_status_readers_run_together_but_no_writer_beside_them(tmp_path):
+    from mlops_cicd.locks import exclusive, shared
+
+    rehearsal = tmp_path / "rehearsal"
+    with shared(rehearsal, "status"), shared(rehearsal, "status"):
+        with pytest.raises(UserError) as caught:
+            with exclusive(rehearsal, "rehearse"):
+                pass
+    assert "already running" in str(caught.value) and "rehearse did nothing" in str(caught.value)
+    with exclusive(rehearsal, "rehearse"):  # released with the readers
+        pass

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from ..config import Config
+from ..locks import claim, exclusive
 from .common import add_config_option, config_of, selected_environments
 from .errors import EXIT_OK, UserError
 from .progress import step
@@ -51,11 +52,31 @@ def _in_place_unless_failed(path: Path, text: str):
         raise
 
 
+def _state_in_place(config: Config, outdir: Path) -> None:
+    """Raise unless each local state is this configuration file's and where the stack reads it: synth's
+    rules (`local_state.plan`), without moving anything."""
+    from ..local_state import plan
+
+    pending = plan(config, outdir).moves  # raises on a state recorded as another configuration file's
+    if pending:
+        move = pending[0]
+        raise UserError(f"the state of {move.environment} is still at {move.source} ({move.where}); the stack "
+                        f"now reads {move.target}, so an apply would start from no state",
+                        "run `mlops-cicd synth` (or `cdktf synth`) first: it moves the state; then rotate")
+
+
 def _rotate_deployed(config: Config, name: str, args: argparse.Namespace) -> list[Change] | None:
-    directory = Path(args.outdir) / "stacks" / name
+    with exclusive(args.outdir, "rotate"):  # as synth: alone on the output directory, on this config's stacks
+        claim(args.outdir, config, "stacks")
+        return _rotate_deployed_stack(config, name, Path(args.outdir))
+
+
+def _rotate_deployed_stack(config: Config, name: str, outdir: Path) -> list[Change] | None:
+    directory = outdir / "stacks" / name
     if not (directory / ".terraform").is_dir():
         raise UserError(f"{directory} has not been initialized: {name} was never deployed from here",
                         f"deploy it first (`cdktf deploy {name}`); to try rotation offline use --rehearsal")
+    _state_in_place(config, outdir)
     text = _synthesized(config, name)  # the stack must match the config (and pass the checks) to be applied
     document = json.loads(text)
     targets = rotation_targets(document)
@@ -69,10 +90,13 @@ def _rotate_deployed(config: Config, name: str, args: argparse.Namespace) -> lis
         return rotate(name, targets, directory, lambda a, fix: terraform(directory, a, fix=fix))
 
 
-def _rotate_rehearsed(name: str, args: argparse.Namespace) -> list[Change] | None:
-    stack = RehearsedStack(rehearsal_dir(args.rehearsal_dir), name)
-    targets = rotation_targets(stack.document)
-    return rotate(name, targets, stack.stack.work_dir, stack.terraform) if targets else None
+def _rotate_rehearsed(config: Config, name: str, args: argparse.Namespace) -> list[Change] | None:
+    directory = rehearsal_dir(args.rehearsal_dir)
+    with exclusive(directory, "rotate"):  # a rehearse starting now would wipe the world under the apply
+        claim(directory, config, "rehearsal")
+        stack = RehearsedStack(directory, name)
+        targets = rotation_targets(stack.document)
+        return rotate(name, targets, stack.stack.work_dir, stack.terraform) if targets else None
 
 
 def _nothing_to_rotate(args: argparse.Namespace) -> int:
@@ -91,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
     env = next(e for e in config.environments if e.name == args.environment)
     if env.credential_mode == "oidc":
         return _nothing_to_rotate(args)
-    changes = _rotate_rehearsed(args.environment, args) if args.rehearsal else _rotate_deployed(config, args.environment, args)
+    changes = (_rotate_rehearsed(config, args.environment, args) if args.rehearsal
+               else _rotate_deployed(config, args.environment, args))
     if changes is None:
         return _nothing_to_rotate(args)
     if args.json:

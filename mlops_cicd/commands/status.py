@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..locks import shared
 from .common import DEFAULT_OUTDIR, add_config_option, config_of, selected_environments
 from .credential_health import Assessment, assess
 from .credential_state import StackState, credentials_in_state, parse_iso, state_resources
@@ -179,7 +180,8 @@ def run(args: argparse.Namespace) -> int:
     given_now = _now(args.now) if args.now else None  # a bad --now fails before any slow step
     now, clock = datetime.now(timezone.utc), "system"
     if args.rehearsal:
-        states, now, clock = rehearsal_states(names, rehearsal_dir(args.rehearsal_dir))
+        with shared(rehearsal_dir(args.rehearsal_dir), "status"):  # not while a rehearse or rotate rewrites it
+            states, now, clock = rehearsal_states(names, rehearsal_dir(args.rehearsal_dir))
     elif args.from_json:
         states = _from_json_files(args.from_json, Path(args.outdir), [e.name for e in config.environments], args.stacks)
     else:

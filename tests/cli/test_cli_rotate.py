@@ -130,3 +130,38 @@ def test_rotate_plans_the_replacement_and_applies_that_plan_once(tmp_path):
     assert not any(a.startswith("-target") for a in planned)  # the whole stack, as a deploy
     assert shown[:2] == ["show", "-json"] and applied == ["apply", "-input=false", "-no-color", PLAN_FILE]
     assert not (tmp_path / PLAN_FILE).exists()
+
+
+# --- rotate goes through synth's claims: this configuration's stacks and state ----------------------------
+
+def test_rotate_refuses_the_stacks_of_another_configuration_file(capsys, tmp_path, deployed_dir):
+    (deployed_dir / ".mlops-cicd-config").write_text(f"{tmp_path / 'other' / 'mlops-cicd.toml'}\n")
+    before = _files(deployed_dir)
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(deployed_dir))
+    assert code == 3 and f"holds the stacks of {tmp_path / 'other' / 'mlops-cicd.toml'}" in err
+    assert _files(deployed_dir) == before
+
+
+def _state(tmp_path, project: str = "mlops-demo-classifier"):
+    return tmp_path / ".mlops-cicd" / "state" / project / "staging.tfstate"
+
+
+def test_rotate_refuses_a_state_recorded_as_another_configuration_files(capsys, tmp_path, deployed_dir):
+    state = _state(tmp_path)
+    state.parent.mkdir(parents=True)
+    state.write_text('{"version": 4, "serial": 3, "lineage": "l", "resources": []}')
+    other = tmp_path / "copy.toml"
+    state.with_name("staging.tfstate.owner.json").write_text(json.dumps({"project": "mlops-demo-classifier",
+                                                                           "config": str(other)}))
+    before = _files(deployed_dir)
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(deployed_dir))
+    assert code == 3 and f"belongs to {other}" in err and str(tmp_path / "mlops-cicd.toml") in err
+    assert _files(deployed_dir) == before
+
+
+def test_rotate_refuses_while_the_state_is_still_at_its_old_place(capsys, tmp_path, deployed_dir):
+    old = deployed_dir / "stacks" / "staging" / "terraform.staging.tfstate"
+    old.write_text('{"version": 4, "serial": 3, "lineage": "l", "resources": []}')
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(deployed_dir))
+    assert code == 3 and f"still at {old}" in err and "mlops-cicd synth" in err
+    assert old.exists() and not _state(tmp_path).exists()
