@@ -135,7 +135,7 @@ SLUGS = [("ab", "a"), ("a-1", "a-"), ("x9", "9x"), ("ml-demo", "ML-demo"), ("a-b
 BACKENDS = [
     # (backend table, field, accepted, refused)
     ({"type": "s3", "bucket": "abc", "region": "eu-west-1"}, "bucket", "abc", "ab"),
-    ({"type": "s3", "bucket": "abc", "region": "eu-west-1"}, "region", "x", ""),
+    ({"type": "s3", "bucket": "abc", "region": "eu-west-1"}, "region", "eu-west-1", ""),
     ({"type": "azurerm", "resource_group_name": "rg", "storage_account_name": "abc", "container_name": "abc"},
      "storage_account_name", "a" * 24, "a" * 25),
     ({"type": "azurerm", "resource_group_name": "rg", "storage_account_name": "abc", "container_name": "abc"},

@@ -65,13 +65,15 @@ def test_oidc_issuer_of_github_and_of_an_enterprise_server(server, issuer):
     assert github_oidc_issuer(server) == issuer
 
 
-def test_token_permission_principal_kind_is_what_precedes_the_first_colon():
-    usage = TokenUsageByPermission(keep_can_use=("group:ml:readers", "service_principal:0d26daa6"))
+def test_token_permission_principal_kind_names_the_access_control_field():
+    """`<kind>:<name>`: the kind picks the field, the name after the first colon is its value."""
+    application_id = "0d26daa6-0000-4000-8000-000000000001"
+    usage = TokenUsageByPermission(keep_can_use=("group:ml-readers", f"service_principal:{application_id}"))
     doc = synth_stack(lambda s: CicdServicePrincipal(s, "cicd", display_name="ci", project_directory="/p", token_usage=usage))
     (tokens,) = [p for p in doc["resource"]["databricks_permissions"].values() if p.get("authorization") == "tokens"]
     assert tokens["access_control"][:2] == [
-        {"group_name": "ml:readers", "permission_level": "CAN_USE"},
-        {"permission_level": "CAN_USE", "service_principal_name": "0d26daa6"},
+        {"group_name": "ml-readers", "permission_level": "CAN_USE"},
+        {"permission_level": "CAN_USE", "service_principal_name": application_id},
     ]
 
 
