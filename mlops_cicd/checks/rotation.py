@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..offline.units import SECONDS_PER_DAY
+from ..units import SECONDS_PER_DAY
 from .model import Issue, Stack, Synthesis
 from .schedules import Binding, credentials
 from .terraform_json import all_resources, resources

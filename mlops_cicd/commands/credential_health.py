@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..offline.units import SECONDS_PER_DAY
+from ..units import SECONDS_PER_DAY
 from .credential_state import Credential
 
 

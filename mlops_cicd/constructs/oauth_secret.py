@@ -6,7 +6,7 @@ from cdktf import TerraformProvider
 from cdktf_cdktf_provider_databricks.service_principal_secret import ServicePrincipalSecret
 from constructs import Construct
 
-from ..offline.units import SECONDS_PER_DAY
+from ..units import SECONDS_PER_DAY
 from .rotation import RotationSchedule, check_rotation, stamped
 
 

@@ -8,7 +8,7 @@ from cdktf import ITerraformDependable, TerraformProvider
 from cdktf_cdktf_provider_databricks.obo_token import OboToken
 from constructs import Construct
 
-from ..offline.units import SECONDS_PER_DAY
+from ..units import SECONDS_PER_DAY
 from .rotation import RotationSchedule, check_rotation, stamped
 
 
