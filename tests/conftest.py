@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shutil
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -17,6 +19,13 @@ DEFAULT_CONFIG = ROOT / "mlops-cicd.toml"
 _NODE22 = ROOT / "node_modules" / "node" / "bin" / "node"
 if _NODE22.exists():
     os.environ.setdefault("JSII_NODE", str(_NODE22))
+
+# cdktf's Testing.app() synthesizes into a fresh `cdktf.outdir.*` in Node's temp directory and never removes it.
+# Node (and every tool the tests start) gets a temp directory of this test process, removed at the end;
+# Python keeps the system one (cached before TMPDIR changes), so pytest's own tmp_path is unaffected.
+tempfile.gettempdir()
+_CHILD_TEMP = tempfile.mkdtemp(prefix="mlops-cicd-tests-")
+os.environ["TMPDIR"] = _CHILD_TEMP
 
 
 def default_raw_config() -> dict:
@@ -75,3 +84,7 @@ def pytest_terminal_summary(terminalreporter, config):
     from offline.fault_matrix import terminal_summary
 
     terminal_summary(terminalreporter, config._tmp_path_factory.getbasetemp() / "fault-matrix")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_CHILD_TEMP, ignore_errors=True)
