@@ -155,6 +155,8 @@ class Harness:
         self.extra_env = dict(extra_env or {})
         self.strict_invariants = strict_invariants
         self.guard = Guard(self.state_dir)
+        self.broken: list[str] = []
+        """Every invariant broken so far, described (strict or not): the rehearsal reports them."""
 
     def state_files(self) -> dict[str, Path]:
         """Each prepared stack's local state file, by stack name."""
@@ -164,6 +166,7 @@ class Harness:
         if result.step not in ("apply", "destroy"):
             return
         broken = self.guard.after_step(self.state_files())
+        self.broken.extend(broken)
         if broken and self.strict_invariants:
             raise InvariantBroken(f"{stack.name}: {result.step} #{sum(r.step == result.step for r in stack.results)} "
                                   "broke an invariant of the emulated world:\n" + "\n".join(broken))

@@ -35,6 +35,7 @@ class StackReport:
     resources_created: int = 0
     ok: bool = False
     failed_step: str | None = None
+    invariants_broken: list[str] = field(default_factory=list)
 
 
 def discover(stacks_dir: Path, envs: list[str] | None) -> list[str]:
@@ -62,10 +63,17 @@ def rehearse_stack(harness: Harness, name: str, stacks_dir: Path) -> StackReport
     actions = {"init": stack.init, "validate": stack.validate, "plan": stack.plan, "apply": stack.apply,
                "replan": stack.plan}
     for label in _STEPS:
+        already_broken = len(harness.broken)
         if not _record(stack, report, label, actions[label]()):
             return report
         if label == "apply":
             report.resources_created = len(stack.resources())
+            # An apply can succeed and still leave the world wrong (a duplicate SP, a GitHub secret holding a
+            # dead credential): that fails the rehearsal too.
+            report.invariants_broken = harness.broken[already_broken:]
+            if report.invariants_broken:
+                report.failed_step = "invariants"
+                return report
     report.ok = True
     return report
 
@@ -94,6 +102,9 @@ def format_report(report: StackReport, out_dir: Path) -> str:
     lines = [f"[{report.name}] {report.resources_created} resources created; {times}"]
     if report.ok:
         lines.append(f"[{report.name}] re-plan after apply: No changes.")
+    elif report.invariants_broken:
+        lines.append(f"[{report.name}] FAILED: the apply left the emulated world broken:")
+        lines.extend(f"[{report.name}]   {broken}" for broken in report.invariants_broken)
     else:
         log = out_dir / "work" / report.name / f"{report.failed_step}.log"
         tail = "\n".join(log.read_text().splitlines()[-25:]) if log.exists() else ""

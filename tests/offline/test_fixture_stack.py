@@ -77,6 +77,25 @@ def test_a_failed_rehearsal_prints_the_log_tail_but_no_dummy_variable_value(tmp_
         assert value not in text
 
 
+def test_a_rehearsal_whose_apply_breaks_an_invariant_fails_and_names_it(tmp_path, offline_build):
+    """Terraform succeeds, yet the world is wrong (two live SPs named alike): the rehearsal fails and says so."""
+    from mlops_cicd.offline.rehearse import rehearse
+
+    config = fixture_stack("minimal")
+    config["resource"]["databricks_service_principal"]["twin"] = {"display_name": "fixture-cicd"}
+    (tmp_path / "stacks" / "minimal").mkdir(parents=True)
+    (tmp_path / "stacks" / "minimal" / "cdk.tf.json").write_text(json.dumps(config))
+    printed = []
+    (report,) = rehearse(tmp_path / "stacks", tmp_path / "out", echo=printed.append)
+    assert not report.ok and report.failed_step == "invariants"
+    assert [s["step"] for s in report.steps] == ["init", "validate", "plan", "apply"]
+    text = "\n".join(printed)
+    assert "FAILED: the apply left the emulated world broken" in text and "invariant 'unique SP name'" in text
+    assert "fixture-cicd" in text
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary[0]["invariants_broken"] == report.invariants_broken != []
+
+
 def test_token_lifetime_beyond_the_workspace_maximum_is_refused(harness):
     config = fixture_stack("minimal")
     config["resource"]["databricks_obo_token"]["token"]["lifetime_seconds"] = 731 * 86400
