@@ -86,6 +86,15 @@ class GitHubConfig(_Model):
     shared_secrets_stack: str | None = None
     """The one stack that writes repository-level secrets shared by all stacks
     (`TRIGGER_WORKFLOWS_GITHUB_TOKEN`). Default: the first environment."""
+    oidc_subject: Literal["immutable", "names"] | None = None
+    """The form of the `sub` claim in this repository's GitHub Actions OIDC tokens, which a `credential_mode =
+    "oidc"` federation policy must match exactly: `immutable` (`repo:<owner>@<owner_id>/<repo>@<repo_id>:...`;
+    repositories on github.com created, renamed or transferred after 2026-07-15, or opted in) or `names`
+    (`repo:<owner>/<repo>:...`). Required for `oidc` on github.com; GitHub Enterprise Server only has `names`."""
+    owner_id: Annotated[StrictInt, Field(ge=1)] | None = None
+    """The owner's numeric GitHub id (`oidc_subject = "immutable"` only)."""
+    repository_id: Annotated[StrictInt, Field(ge=1)] | None = None
+    """The repository's numeric GitHub id (`oidc_subject = "immutable"` only)."""
 
 
 class TokenUsageConfig(_Model):
@@ -314,6 +323,7 @@ def consistency_problems(config: Config) -> list[Problem]:
         seen.add(env.name)
         problems.extend(_environment_problems(env, where))
         problems.extend(_name_problems(config, env, where))
+    problems.extend(_oidc_subject_problems(config))
     shared = config.github.shared_secrets_stack
     if shared is not None and shared not in seen:
         problems.append(Problem("github.shared_secrets_stack", f"{shown(shared)} is not an environment; use one of: {', '.join(sorted(seen))}"))
@@ -344,6 +354,35 @@ def _name_problems(config: Config, env: EnvironmentConfig, where: str) -> list[P
         repeated = [f"{field}[{i}]" for i, value in enumerate(values) if values.index(value) != i]
         if repeated:
             problems.append(Problem(f"{where}.github_environment.{field}", f"{', '.join(repeated)} repeat(s) an earlier entry{' (' + why + ')' if why else ''}; list each once"))
+    return problems
+
+
+_OIDC_SUBJECT_CHOICE = (
+    "credential_mode = \"oidc\" trusts one exact `sub` claim, and GitHub sends one of two forms: set oidc_subject = "
+    "\"immutable\" if the repository was created, renamed or transferred on github.com after 2026-07-15 or opted in "
+    "to immutable subject claims (organization or repository OIDC settings), else \"names\"")
+_IDS_COMMAND = "gh api repos/{owner}/{repository} --jq '.owner.id, .id'"
+
+
+def _oidc_subject_problems(config: Config) -> list[Problem]:
+    """github.oidc_subject and the ids the immutable form needs (GitHub docs, OIDC reference, "Immutable
+    subject claims": github.com only, `repo:OWNER@OWNER-ID/REPO@REPO-ID:...`)."""
+    gh, problems = config.github, []
+    uses_oidc = any(env.credential_mode == "oidc" for env in config.environments)
+    on_github_com = gh.server_url == names.GITHUB_COM
+    if uses_oidc and on_github_com and gh.oidc_subject is None:
+        problems.append(Problem("github.oidc_subject", _OIDC_SUBJECT_CHOICE))
+    if gh.oidc_subject == "immutable" and not on_github_com:
+        problems.append(Problem("github.oidc_subject", "GitHub Enterprise Server has no immutable subject claims: use \"names\" or remove it"))
+    if gh.oidc_subject == "immutable":
+        ids = _IDS_COMMAND.format(owner=gh.owner, repository=gh.repository)
+        for field in ("owner_id", "repository_id"):
+            if getattr(gh, field) is None:
+                problems.append(Problem(f"github.{field}", f"oidc_subject = \"immutable\" needs the numeric {field.removesuffix('_id')} id GitHub puts in the `sub` claim; `{ids}` prints owner_id, then repository_id"))
+    else:
+        for field in ("owner_id", "repository_id"):
+            if getattr(gh, field) is not None:
+                problems.append(Problem(f"github.{field}", "only the immutable subject form carries ids: set oidc_subject = \"immutable\" or remove it"))
     return problems
 
 

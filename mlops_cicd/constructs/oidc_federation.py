@@ -19,9 +19,21 @@ def github_oidc_issuer(server_url: str = GITHUB_COM) -> str:
     return GITHUB_OIDC_ISSUER if server_url.rstrip("/") == GITHUB_COM else f"{server_url.rstrip('/')}/_services/token"
 
 
-def github_environment_subject(owner: str, repository: str, environment: str) -> str:
-    """The `sub` claim of a GitHub Actions job that runs in `environment` of `owner/repository`."""
-    return f"repo:{owner}/{repository}:environment:{environment}"
+def github_environment_subject(owner: str, repository: str, environment: str,
+                               owner_id: int | None = None, repository_id: int | None = None) -> str:
+    """The default `sub` claim of a GitHub Actions job that runs in `environment` of `owner/repository`.
+
+    With both ids, the immutable form GitHub sends for repositories created, renamed or transferred on
+    github.com after 2026-07-15, or opted in: each name followed by `@<its numeric id>`
+    (`repo:OWNER@OWNER-ID/REPO@REPO-ID:environment:NAME`). GitHub writes a `:` inside a value as `%3A`.
+    Source: GitHub docs, OpenID Connect reference, "Immutable subject claims" and "Filtering for metadata
+    containing `:`" (github/docs content/actions/reference/security/oidc.md; github/docs PR #45221).
+    """
+    if (owner_id is None) != (repository_id is None):
+        raise ValueError("owner_id and repository_id go together: the immutable subject carries both, or neither")
+    if owner_id is not None:
+        owner, repository = f"{owner}@{owner_id}", f"{repository}@{repository_id}"
+    return f"repo:{owner}/{repository}:environment:{environment.replace(':', '%3A')}"
 
 
 class GitHubOidcFederation(Construct):
@@ -31,8 +43,10 @@ class GitHubOidcFederation(Construct):
     `environment: <env>`, `permissions: id-token: write`, `DATABRICKS_AUTH_TYPE=github-oidc` and
     `DATABRICKS_TOKEN_AUDIENCE=<audience>`. The audience is stated on both sides (the account id, the
     policy's documented default) because the SDK would otherwise ask GitHub for a workspace-specific one.
-    `issuer`: `github_oidc_issuer(server_url)` for GitHub Enterprise Server.
-    Attribute: `policy`.
+    `issuer`: `github_oidc_issuer(server_url)` for GitHub Enterprise Server. `owner_id` + `repository_id`: the
+    repository's numeric ids, for the immutable subject form (see `github_environment_subject`); the policy
+    then trusts that repository only, whatever later holds its name.
+    Attributes: `policy`, `subject`.
     """
 
     def __init__(
@@ -47,11 +61,13 @@ class GitHubOidcFederation(Construct):
         provider: TerraformProvider,
         audience: str,
         issuer: str = GITHUB_OIDC_ISSUER,
+        owner_id: int | None = None,
+        repository_id: int | None = None,
     ) -> None:
         super().__init__(scope, id)
         if not audience:
             raise ValueError("audience is required: the Databricks account id the workflow requests its token for")
-        self.subject = github_environment_subject(owner, repository, environment)
+        self.subject = github_environment_subject(owner, repository, environment, owner_id, repository_id)
         self.policy = ServicePrincipalFederationPolicy(
             self, "policy",
             service_principal_id=Token.as_number(service_principal_id),

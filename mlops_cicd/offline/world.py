@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import invariants, store
 from .units import SECONDS_PER_DAY
+from .emulation import github_oidc
 from .emulation.github_repo import unseal
 from .emulation.workspace import normalize_host, token_is_live
 
@@ -89,6 +90,23 @@ class World:
         repo = self.repository(full_name)
         holder = repo.get("environments", {}).get(environment, {}) if environment else repo
         return sorted(holder.get("secrets", {}))
+
+    def github_repository(self, full_name: str, immutable_subject: bool | None = None) -> dict:
+        """The repository's numeric ids (`id`, `owner_id`), making it if it does not exist yet (as a real
+        repository exists before its first deploy); `immutable_subject` turns GitHub's immutable subject claims
+        on or off for it (off: a repository from before 2026-07-15 that has not opted in)."""
+        with store.transaction(self.state_dir) as world:
+            record = github_oidc.ensure_repository(world, full_name)
+            if immutable_subject is not None:
+                record["immutable_subject"] = immutable_subject
+            return {"id": record["id"], "owner_id": record["owner_id"], "immutable_subject": record["immutable_subject"]}
+
+    def exchange_github_oidc_token(self, account_id: str, full_name: str, environment: str, audience: str) -> str:
+        """What a job of `full_name` running in `environment` gets from Databricks for its OIDC token: the service
+        principal id a federation policy grants it; `ApiError` when none matches (CI cannot authenticate)."""
+        snapshot = self.snapshot()
+        return github_oidc.exchange(snapshot, account_id,
+                                    github_oidc.environment_job_claims(snapshot, full_name, environment, audience))
 
     def delete_github_secret(self, full_name: str, name: str, environment: str | None = None) -> None:
         """Out-of-band deletion of an Actions secret (drift)."""

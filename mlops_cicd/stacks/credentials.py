@@ -78,6 +78,9 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
         provider=account,
         audience=env.account.account_id,
         issuer=github_oidc_issuer(config.github.server_url),
+        # set only with github.oidc_subject = "immutable" (config validation)
+        owner_id=config.github.owner_id,
+        repository_id=config.github.repository_id,
     )
     return Credentials(
         variables={

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import zlib
 
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
@@ -17,13 +18,26 @@ def repo(ctx: Context, name: str) -> dict:
     if ctx.principal is None:
         raise ApiError("github provider configuration is not known")
     full = name if "/" in name else f"{ctx.principal['owner']}/{name}"
-    repos = ctx.world["github"]
-    if full not in repos:
+    return ensure_repository(ctx.world, full)
+
+
+def ensure_repository(world: dict, full_name: str) -> dict:
+    """The emulated repository `owner/name`, made on first use with a numeric id, its owner's numeric id and
+    `immutable_subject` off (a repository from before GitHub's 2026-07-15 switch that has not opted in)."""
+    repos = world["github"]
+    if full_name not in repos:
         key = PrivateKey.generate()
-        repos[full] = {"id": len(repos) + 1, "key_id": str(len(repos) + 1), "private_key": base64.b64encode(bytes(key)).decode(),
-                       "public_key": base64.b64encode(bytes(key.public_key)).decode(),
-                       "secrets": {}, "variables": {}, "environments": {}}
-    return repos[full]
+        owner = full_name.split("/", 1)[0]
+        repos[full_name] = {"id": len(repos) + 1, "key_id": str(len(repos) + 1), "owner_id": account_id(owner),
+                            "immutable_subject": False, "private_key": base64.b64encode(bytes(key)).decode(),
+                            "public_key": base64.b64encode(bytes(key.public_key)).decode(),
+                            "secrets": {}, "variables": {}, "environments": {}}
+    return repos[full_name]
+
+
+def account_id(login: str) -> int:
+    """A stable numeric id for a GitHub account (user or organization; one id space, as on GitHub)."""
+    return 10_000 + zlib.crc32(f"user:{login.lower()}".encode()) % 90_000_000
 
 
 def environment(ctx: Context, repository: str, name: str) -> dict:
