@@ -425,6 +425,12 @@ def valid_configs(draw) -> dict:
         environments.append(env)
 
     _keep_other_stacks_token_groups(environments)
+    if not enterprise and any(env.get("credential_mode") == "oidc" for env in environments):
+        # the `sub` form GitHub sends for the repository (GitHub Enterprise Server has only the name form)
+        if draw(st.booleans()):
+            github.update(oidc_subject="immutable", owner_id=draw(st.integers(1, 2**40)), repository_id=draw(st.integers(1, 2**40)))
+        else:
+            github["oidc_subject"] = "names"
     raw: dict[str, Any] = {"project": {"name": project}, "github": github, "environments": environments}
     if draw(st.booleans()):
         github["shared_secrets_stack"] = pick(draw, names)

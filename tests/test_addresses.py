@@ -46,6 +46,7 @@ def mode_stacks(tmp_path_factory) -> dict[str, dict]:
     raw = default_raw_config()
     staging, prod = env_of(raw, "staging"), env_of(raw, "prod")
     staging["credential_mode"] = "oauth"
+    raw["github"]["oidc_subject"] = "names"
     prod.update(credential_mode="oidc", account=OIDC_ACCOUNT)
     prod["github_environment"].update(branch_policy="patterns", branch_patterns=["main"])
     return synthesize(raw, tmp_path_factory.mktemp("mode-synth"))

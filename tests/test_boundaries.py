@@ -190,6 +190,7 @@ def test_backend_fields_at_their_limits(raw_config, backend, field, good, bad):
     ("host", OIDC_ACCOUNT["host"], "http://accounts.cloud.databricks.com"),
 ])
 def test_oidc_account_fields(raw_config, field, good, bad):
+    raw_config["github"]["oidc_subject"] = "names"
     env_of(raw_config, "prod")["credential_mode"] = "oidc"
     assert_boundary(raw_config, lambda raw, v: env_of(raw, "prod").update(account={**OIDC_ACCOUNT, field: v}), good, bad,
                     f"environments[prod].account.{field}")
@@ -254,6 +255,7 @@ def test_only_the_environment_named_prod_is_production_by_default(raw_config):
 
 def test_oidc_secrets_cannot_be_repository_level(raw_config):
     """OIDC tokens are issued to jobs of the GitHub environment: its variables must live there too."""
+    raw_config["github"]["oidc_subject"] = "names"
     prod = env_of(with_env(raw_config, "prod", credential_mode="oidc", account=OIDC_ACCOUNT), "prod")
     prod.pop("secret_placement")
     assert parse_config(copy.deepcopy(raw_config)).environment("prod").placement == "environment"

@@ -28,6 +28,8 @@ def token_grants(stack: dict) -> list[str]:
 
 
 def in_mode(raw: dict, mode: str) -> dict:
+    if mode == "oidc":
+        raw["github"]["oidc_subject"] = "names"
     for env in raw["environments"]:
         env.update(credential_mode=mode, **MODES[mode])
     return raw

@@ -172,6 +172,7 @@ OIDC_ACCOUNT = {"host": "https://accounts.cloud.databricks.com", "account_id": "
 
 
 def test_oidc_environment_stores_no_databricks_secret(raw_config, synth_raw):
+    raw_config["github"]["oidc_subject"] = "names"
     env_of(raw_config, "prod").update(credential_mode="oidc", account=OIDC_ACCOUNT)
     stack = synth_raw(raw_config)["prod"]
     policy = only(stack, "databricks_service_principal_federation_policy")

@@ -33,7 +33,8 @@ def test_rotate_unknown_environment_exits_2(capsys, tmp_path):
 
 def test_rotate_in_oidc_mode_has_nothing_to_rotate(capsys, tmp_path):
     text = write_config(tmp_path).read_text().replace('credential_mode = "pat"', 'credential_mode = "oidc"', 1).replace(
-        'secret_placement = "repository"', 'secret_placement = "environment"\n' + OIDC_ACCOUNT, 1)
+        'secret_placement = "repository"', 'secret_placement = "environment"\n' + OIDC_ACCOUNT, 1).replace(
+        'server_url = "https://github.com"', 'server_url = "https://github.com"\noidc_subject = "names"', 1)
     config = tmp_path / "mlops-cicd.toml"
     config.write_text(text)
     out = tmp_path / "out"

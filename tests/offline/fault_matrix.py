@@ -63,6 +63,8 @@ def raw_config(mode: str) -> dict:
     """The shipped configuration with every environment in `mode` (oidc needs an account and environment-level
     placement)."""
     raw = default_raw_config()
+    if mode == "oidc":
+        raw["github"]["oidc_subject"] = "names"
     for env in raw["environments"]:
         env["credential_mode"] = mode
         if mode == "oidc":

@@ -37,6 +37,8 @@ ROTATING = {
 
 
 def _staging_in_mode(raw_config, synth_raw, mode: str) -> dict:
+    if mode == "oidc":
+        raw_config["github"]["oidc_subject"] = "names"
     for env in raw_config["environments"]:
         env["credential_mode"] = mode
         if mode == "oidc":
