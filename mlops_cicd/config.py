@@ -22,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 from . import backend_names, names
 from .directory_grants import DirectoryGrants
 from .passed_in import passed_in_values, secret_in
-from .principals import DEFAULT_TOKEN_GROUP, token_principal_problem
+from .principals import DEFAULT_TOKEN_GROUP, is_admins, principal_format_problem, token_principal_problem
 from .secret_patterns import redact, shown
 
 DEFAULT_CONFIG_FILE = "mlops-cicd.toml"
@@ -190,6 +190,28 @@ class AccountConfig(_Model):
     account_id: Annotated[str, Field(pattern=r"^[0-9a-f-]{36}$")]
 
 
+def _role_principal_problem(entry: str) -> str | None:
+    if (problem := principal_format_problem(entry)) is not None:
+        return problem
+    if is_admins(entry):
+        return "'group:admins' is a workspace's own group, not an account principal that can hold a role; name an account group"
+    return None
+
+
+RolePrincipal = Annotated[str, _rule(_role_principal_problem)]
+
+
+class ServicePrincipalRolesConfig(_Model):
+    """Account-level roles on the environment's service principal, in its rule set (managed by the stack; it is
+    authoritative: these become the only grants on the SP, the creator's own manager role included)."""
+
+    managers: Annotated[list[RolePrincipal], Field(min_length=1)]
+    """Who may manage the SP's roles and its git credential: every identity that deploys this stack must be
+    one, or be in a group listed here (e.g. `group:mlops-deployers`)."""
+    users: list[RolePrincipal] = []
+    """Service Principal User grants that stay (who may run jobs as the SP)."""
+
+
 class EnvironmentConfig(_Model):
     name: Slug
     workspace_host: WorkspaceHost
@@ -218,6 +240,8 @@ class EnvironmentConfig(_Model):
     github_environment: GitHubEnvironmentConfig = GitHubEnvironmentConfig()
     backend: Backend = LocalBackend()
     account: AccountConfig | None = None
+    service_principal_roles: ServicePrincipalRolesConfig | None = None
+    """Manage the SP's roles (needs [environments.account]); unset: its creator stays its only manager."""
 
     @property
     def is_production(self) -> bool:
@@ -407,6 +431,9 @@ def _environment_problems(env: EnvironmentConfig, where: str) -> list[Problem]:
         problems.append(Problem(f"{where}.credential_mode", "workspace PATs on behalf of a service principal (databricks_obo_token) do not exist on Azure; use credential_mode = \"oauth\" or \"oidc\""))
     if env.credential_mode == "oidc" and env.account is None:
         problems.append(Problem(f"{where}.account", "credential_mode = \"oidc\" needs the Databricks account: add [environments.account] with host and account_id"))
+    if env.service_principal_roles is not None and env.account is None:
+        problems.append(Problem(f"{where}.account", "service_principal_roles live in the SP's account-level rule set "
+                                "(accounts/<account_id>/servicePrincipals/...): add [environments.account] with host and account_id"))
     if env.credential_mode == "oidc" and env.secret_placement == "repository":
         problems.append(Problem(f"{where}.secret_placement", "credential_mode = \"oidc\" federates jobs of the GitHub environment only; use secret_placement = \"environment\" or remove it"))
     usage = env.token_usage

@@ -8,11 +8,12 @@ from .oauth_secret import OAuthSecret
 from .oidc_federation import GITHUB_OIDC_ISSUER, GitHubOidcFederation, github_environment_subject, github_oidc_issuer
 from .rotation import RotationSchedule, resource_address
 from .service_principal import CicdServicePrincipal, TokenUsageByGroup, TokenUsageByPermission
+from .service_principal_roles import ServicePrincipalRoles
 from .workspace_token import WorkspaceToken
 
 __all__ = [
     "CdTriggerCredentials", "cd_credentials_scope_name", "ServicePrincipalGitCredential", "actions_secret",
     "actions_variable", "GitHubDeploymentEnvironment", "OAuthSecret", "GITHUB_OIDC_ISSUER", "GitHubOidcFederation",
     "github_environment_subject", "github_oidc_issuer", "resource_address", "RotationSchedule", "CicdServicePrincipal",
-    "TokenUsageByGroup", "TokenUsageByPermission", "WorkspaceToken",
+    "ServicePrincipalRoles", "TokenUsageByGroup", "TokenUsageByPermission", "WorkspaceToken",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider
+from typing import Sequence
+
+from cdktf import ITerraformDependable, TerraformProvider
 from cdktf_cdktf_provider_databricks.git_credential import GitCredential
 from constructs import Construct
 
@@ -12,7 +14,9 @@ class ServicePrincipalGitCredential(Construct):
 
     `principal_id` needs databricks provider >= 1.116.0 (PR #5750; the stacks pin it, see
     `mlops_cicd.stacks.provider_versions`), and only a manager of the SP may use it: its creator is one, so the
-    deployer that creates the SP may manage its credential. The installed binding (1.99.0) lacks the attribute,
+    deployer that creates the SP may manage its credential; anyone else needs the manager role
+    (`ServicePrincipalRoles`, passed in `depends_on` so the role is granted before the credential is written).
+    The installed binding (1.99.0) lacks the attribute,
     so it is set with an override. Nothing authenticates as the SP, so replacing the SP's token or secret in
     the same apply cannot break this resource's refresh.
 
@@ -30,6 +34,7 @@ class ServicePrincipalGitCredential(Construct):
         git_username: str,
         git_provider: str = "gitHub",
         provider: TerraformProvider | None = None,
+        depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
         if not personal_access_token:
@@ -45,5 +50,6 @@ class ServicePrincipalGitCredential(Construct):
             # managed it) updates it in place instead of failing.
             force=True,
             provider=provider,
+            depends_on=list(depends_on) or None,
         )
         self.credential.add_override("principal_id", service_principal_id)

@@ -106,6 +106,11 @@ RESOURCES: dict[str, dict] = {
         "force_new": {"service_principal_id", "lifetime", "time_rotating"},
         "sensitive": {"secret"},
     },
+    "databricks_access_control_rule_set": {
+        # name ForceNew; etag computed (stored empty); grant_rules updated in place (UpdateRuleSet)
+        "source": "permissions/resource_access_control_rule_set.go",
+        "force_new": {"name"},
+    },
     "databricks_service_principal_federation_policy": {
         "source": "internal/providers/pluginfw/products/service_principal_federation_policy/"
                   "resource_service_principal_federation_policy.go",

@@ -22,7 +22,7 @@ from . import invariants, store
 from .units import SECONDS_PER_DAY
 from .emulation import github_oidc
 from .emulation.github_repo import unseal
-from .emulation.workspace import normalize_host, token_is_live
+from .emulation.workspace import new_id, normalize_host, token_is_live, workspace
 
 
 class World:
@@ -62,6 +62,24 @@ class World:
             if g["display_name"] == group:
                 return list(g["members"])
         return []
+
+    def add_group_members(self, host: str, group: str, *members: str) -> None:
+        """Put `members` (user names, service principal application ids) in a workspace group, made if missing:
+        e.g. the team's deployers, given a role on a service principal as `groups/<group>`."""
+        with store.transaction(self.state_dir) as world:
+            ws = workspace(world, host)
+            found = [g for g in ws["groups"].values() if g["display_name"] == group]
+            if not found:
+                group_id = new_id(ws)
+                found = [ws["groups"].setdefault(group_id, {"id": group_id, "display_name": group, "members": []})]
+            found[0]["members"].extend(m for m in members if m not in found[0]["members"])
+
+    def service_principal_roles(self, host: str, application_id: str) -> dict[str, list[str]]:
+        """The principals each role on a service principal is granted to (its rule set)."""
+        for sp in self.service_principals(host):
+            if sp["application_id"] == application_id:
+                return {rule["role"]: sorted(rule["principals"]) for rule in sp.get("grant_rules", ())}
+        raise KeyError(f"no service principal {application_id} in {host}")
 
     def is_empty(self, host: str) -> bool:
         """No object created by a deploy is left (seeded groups and token ACL do not count)."""

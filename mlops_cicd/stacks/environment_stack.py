@@ -20,6 +20,7 @@ from ..constructs.service_principal import (
     TokenUsageByGroup,
     TokenUsageByPermission,
 )
+from ..constructs.service_principal_roles import ServicePrincipalRoles
 from .backends import apply_backend
 from .credentials import build_credentials
 from .provider_versions import pin_provider_versions
@@ -47,7 +48,8 @@ def github_api_url(server_url: str) -> str | None:
 class EnvironmentStack(TerraformStack):
     """Everything one environment's CI/CD needs, deployable with `cdktf deploy <env>`.
 
-    Attributes: `cicd` (service principal), `credentials`, `git_credential`, `cd_trigger`,
+    Attributes: `cicd` (service principal), `credentials`, `service_principal_roles` (None unless configured),
+    `git_credential`, `cd_trigger`,
     `github_environment`, `github_secrets` and `github_variables` (by name).
     """
 
@@ -82,6 +84,15 @@ class EnvironmentStack(TerraformStack):
         application_id = self.cicd.service_principal.application_id
         self.credentials = build_credentials(self, config, env, self.cicd)
 
+        # Who besides the SP's creator may deploy this stack (manage the SP's git credential): its managers.
+        roles = env.service_principal_roles
+        self.service_principal_roles = None if roles is None else ServicePrincipalRoles(
+            self, "service_principal_roles",
+            account_id=env.account.account_id,  # required with roles (config validation)
+            application_id=application_id,
+            managers=roles.managers,
+            users=roles.users,
+        )
         # The deployer manages both on the SP's behalf (no provider authenticates as the SP, see credentials.py).
         self.git_credential = ServicePrincipalGitCredential(
             self, "git_credential",
@@ -89,6 +100,7 @@ class EnvironmentStack(TerraformStack):
             personal_access_token=git_read_token.string_value,
             git_username=env.git_username or gh.owner,
             git_provider=config.git_provider_of(env),
+            depends_on=[self.service_principal_roles.rule_set] if self.service_principal_roles else (),
         )
         self.cd_trigger = CdTriggerCredentials(
             self, "cd_trigger",

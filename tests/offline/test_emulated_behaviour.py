@@ -209,7 +209,7 @@ def test_the_creator_of_a_service_principal_manages_its_git_credential(harness, 
     stack.env.update(DATABRICKS_TOKEN="", DATABRICKS_CLIENT_ID=DEPLOYER_CLIENT_ID,
                      DATABRICKS_CLIENT_SECRET=DEPLOYER_CLIENT_SECRET)
     plan = stack.plan()
-    assert plan.exit_code == 1 and plan.mentions("is not a manager of service principal"), plan.output
+    assert plan.exit_code == 1 and plan.mentions("does not have roles/servicePrincipal.manager on service principal"), plan.output
 
 
 def test_principal_id_is_unknown_to_databricks_1_99(harness):

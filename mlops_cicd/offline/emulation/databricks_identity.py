@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from . import databricks_roles
 from .base import ApiError, Context, DataSource, Resource, fill
 from .workspace import new_id, revoke_tokens_without_permission, workspace
 
@@ -29,19 +30,19 @@ class ServicePrincipal(Resource):
         sp_id = new_id(ws)
         application_id = planned.get("application_id") or str(uuid.uuid4())
         # "The creator of a service principal has the Service Principal Manager role on the service principal"
-        # (docs.databricks.com/aws/en/security/auth/access-control/service-principal-acl, since 2023-06-13);
-        # account admins, the other managers, are not emulated.
+        # (docs.databricks.com/aws/en/security/auth/access-control/service-principal-acl, since 2023-06-13): a
+        # grant rule of its rule set (databricks_roles.py); account admins, the other managers, are not emulated.
         ws["service_principals"][sp_id] = {"id": sp_id, "application_id": application_id,
-                                           "managers": [ctx.principal["name"]],
+                                           "grant_rules": databricks_roles.creator_rules(ctx.principal),
                                            **{k: planned.get(k) for k in self._FIELDS}}
-        return fill(planned, id=sp_id, application_id=application_id, display_name=planned.get("display_name"),
-                    acl_principal_id=f"servicePrincipals/{application_id}", home=f"/Users/{application_id}",
-                    repos=f"/Repos/{application_id}")
+        return fill(planned, id=sp_id, display_name=planned.get("display_name"), **_computed(ws["service_principals"][sp_id]))
 
     def read(self, ctx, state):
         sp = _ws(ctx)["service_principals"].get(state["id"])
         if sp is None:
             return None  # deleted out of band: Terraform plans to create it again
+        if state.get("application_id") is None:  # imported by its SCIM id: the read sets every attribute
+            return {**state, **{k: sp[k] for k in self._FIELDS}, **_computed(sp)}
         return {**state, **{k: sp[k] for k in self._FIELDS if k in state}}
 
     def update(self, ctx, prior, planned, config):
@@ -60,6 +61,31 @@ class ServicePrincipal(Resource):
         if sp is not None:
             ws["git_credentials"].pop(sp["application_id"], None)
         revoke_tokens_without_permission(ws)
+
+
+def _computed(sp: dict) -> dict:
+    """What the provider derives from a service principal's application id (scim/resource_service_principal.go)."""
+    application_id = sp["application_id"]
+    return {"application_id": application_id, "acl_principal_id": f"servicePrincipals/{application_id}",
+            "home": f"/Users/{application_id}", "repos": f"/Repos/{application_id}"}
+
+
+class ServicePrincipalsData(DataSource):
+    """databricks_service_principals (scim/data_service_principals.go, databricks v1.99.0 and v1.116.0): the SCIM
+    filter `displayName co "<display_name_contains>"` (a substring; SCIM's `co` ignores case on displayName,
+    RFC 7644 3.4.2.2), no filter when it is empty; `application_ids` and `service_principals` sorted by
+    application id; id "_"."""
+
+    def read(self, ctx, config):
+        ws = _ws(ctx)
+        needle = (config.get("display_name_contains") or "").lower()
+        found = sorted((sp for sp in ws["service_principals"].values()
+                        if needle in (sp.get("display_name") or "").lower()), key=lambda sp: sp["application_id"])
+        listed = [{**_computed(sp), "display_name": sp.get("display_name"), "active": sp.get("active"),
+                   "id": sp["id"], "sp_id": sp["id"], "scim_id": sp["id"], "external_id": sp.get("external_id")}
+                  for sp in found]
+        return {**config, "id": "_", "application_ids": [sp["application_id"] for sp in found],
+                "service_principals": listed}
 
 
 class GroupData(DataSource):
@@ -174,4 +200,4 @@ RESOURCES = {
     "databricks_permissions": Permissions(),
     "databricks_directory": Directory(),
 }
-DATA_SOURCES = {"databricks_group": GroupData()}
+DATA_SOURCES = {"databricks_group": GroupData(), "databricks_service_principals": ServicePrincipalsData()}

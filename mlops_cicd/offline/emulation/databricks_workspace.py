@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 
-from .base import ApiError, Context, Resource, digest, fill
+from .base import ApiError, Context, DataSource, Resource, digest, fill
+from . import databricks_roles
 from .databricks_identity import _ws
 from .workspace import new_id
 
@@ -19,7 +20,7 @@ class GitCredential(Resource):
 
     Whose credential: the caller's, or with `principal_id` (databricks >= 1.116.0, releases.py) that service
     principal's, which only its managers may create, read, update or delete ("Only service principal managers
-    can use this field", docs/resources/git_credential.md v1.116.0). Without `principal_id` in state (0 in the
+    can use this field", docs/resources/git_credential.md v1.116.0; who is a manager: databricks_roles.py). Without `principal_id` in state (0 in the
     provider) Get/Delete look among the caller's own credentials (repos/resource_git_credential.go v1.116.0).
     """
 
@@ -31,10 +32,7 @@ class GitCredential(Resource):
         sp = _ws(ctx)["service_principals"].get(str(int(principal_id)))
         if sp is None:
             return None
-        if _owner(ctx) not in sp.get("managers", ()):
-            raise ApiError(f"403 PERMISSION_DENIED: {_owner(ctx)} is not a manager of service principal "
-                           f"{sp['application_id']}; only its managers (its creator, account admins) may manage its "
-                           "git credentials")
+        databricks_roles.require_manager(ctx, sp, "managing its git credential (principal_id)")
         return sp["application_id"]
 
     def create(self, ctx, planned, config):
@@ -182,21 +180,47 @@ class FederationPolicy(Resource):
         account["next_id"] += 1
         policy_id = planned.get("policy_id") or f"policy-{account['next_id']}"
         stamp = f"{ctx.now:.0f}"
-        account["federation_policies"][policy_id] = {"service_principal_id": planned.get("service_principal_id"),
-                                                     "oidc_policy": planned.get("oidc_policy")}
-        return fill(planned, policy_id=policy_id, uid=policy_id, create_time=stamp, update_time=stamp,
-                    name=f"accounts/{ctx.principal['account_id']}/servicePrincipals/"
-                         f"{planned.get('service_principal_id')}/federationPolicies/{policy_id}")
+        record = {"service_principal_id": planned.get("service_principal_id"), "oidc_policy": planned.get("oidc_policy"),
+                  "description": planned.get("description"), "policy_id": policy_id, "uid": policy_id,
+                  "create_time": stamp, "update_time": stamp,
+                  "name": f"accounts/{ctx.principal['account_id']}/servicePrincipals/"
+                          f"{planned.get('service_principal_id')}/federationPolicies/{policy_id}"}
+        account["federation_policies"][policy_id] = record
+        return fill(planned, **{k: v for k, v in record.items() if k not in ("oidc_policy", "description")})
+
+    def import_state(self, import_id):
+        """`service_principal_id,policy_id` (ImportState, resource_service_principal_federation_policy.go v1.116.0)."""
+        parts = import_id.split(",")
+        if len(parts) != 2 or not parts[0].isdigit() or not parts[1]:
+            raise ApiError(f"Expected import identifier with format: service_principal_id,policy_id. Got: {import_id!r}")
+        return {"service_principal_id": int(parts[0]), "policy_id": parts[1]}
 
     def read(self, ctx, state):
-        return state if state.get("policy_id") in self._account(ctx)["federation_policies"] else None
+        record = self._account(ctx)["federation_policies"].get(state.get("policy_id"))
+        if record is None:
+            return None
+        return state if state.get("name") else {**state, **record}  # imported: the read sets every attribute
 
     def update(self, ctx, prior, planned, config):
-        self._account(ctx)["federation_policies"][prior["policy_id"]]["oidc_policy"] = planned.get("oidc_policy")
-        return fill(planned, update_time=f"{ctx.now:.0f}")
+        record = self._account(ctx)["federation_policies"][prior["policy_id"]]
+        record.update(oidc_policy=planned.get("oidc_policy"), description=planned.get("description"),
+                      update_time=f"{ctx.now:.0f}")
+        return fill(planned, update_time=record["update_time"])
 
     def delete(self, ctx, state):
         self._account(ctx)["federation_policies"].pop(state.get("policy_id"), None)
+
+
+class FederationPoliciesData(FederationPolicy, DataSource):
+    """databricks_service_principal_federation_policies (account level; internal/providers/pluginfw/products/
+    service_principal_federation_policy/data_service_principal_federation_policies.go, v1.116.0): every policy
+    of `service_principal_id` (ListAll), each with the resource's attributes. Upstream `oidc_policy` is an object;
+    the installed bindings (hence this stand-in's schema) type it as a one-element list of that object."""
+
+    def read(self, ctx, config):
+        policies = [record for record in self._account(ctx)["federation_policies"].values()
+                    if int(record["service_principal_id"]) == int(config["service_principal_id"])]
+        return {**config, "policies": [{**record, "oidc_policy": [record["oidc_policy"]]} for record in policies]}
 
 
 RESOURCES = {
@@ -206,3 +230,4 @@ RESOURCES = {
     "databricks_secret_acl": SecretAcl(),
     "databricks_service_principal_federation_policy": FederationPolicy(),
 }
+DATA_SOURCES = {"databricks_service_principal_federation_policies": FederationPoliciesData()}
