@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, Token
+from cdktf import TerraformProvider, TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_databricks.service_principal_federation_policy import (
     ServicePrincipalFederationPolicy,
     ServicePrincipalFederationPolicyOidcPolicy,
@@ -10,6 +10,8 @@ from cdktf_cdktf_provider_databricks.service_principal_federation_policy import 
 from constructs import Construct
 
 from ..names import GITHUB_COM
+from .federation_adoption import adopt_existing_policy
+from .github_ids import repository_ids_precondition
 
 GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com"
 
@@ -45,7 +47,10 @@ class GitHubOidcFederation(Construct):
     policy's documented default) because the SDK would otherwise ask GitHub for a workspace-specific one.
     `issuer`: `github_oidc_issuer(server_url)` for GitHub Enterprise Server. `owner_id` + `repository_id`: the
     repository's numeric ids, for the immutable subject form (see `github_environment_subject`); the policy
-    then trusts that repository only, whatever later holds its name.
+    then trusts that repository only, whatever later holds its name, and the plan fails unless GitHub reports
+    those ids for `owner/repository` (read with `github_provider`, default: the stack's github provider). `existing_service_principal_ids`
+    (`CicdServicePrincipal.existing_ids`): adopt a policy of that SP with this issuer and subject that state
+    lacks (federation_adoption.py).
     Attributes: `policy`, `subject`.
     """
 
@@ -63,6 +68,8 @@ class GitHubOidcFederation(Construct):
         issuer: str = GITHUB_OIDC_ISSUER,
         owner_id: int | None = None,
         repository_id: int | None = None,
+        existing_service_principal_ids: str | None = None,
+        github_provider: TerraformProvider | None = None,
     ) -> None:
         super().__init__(scope, id)
         if not audience:
@@ -76,4 +83,11 @@ class GitHubOidcFederation(Construct):
                 issuer=issuer, subject=self.subject, audiences=[audience],
             ),
             provider=provider,
+            # pinned ids are checked against GitHub before the policy is written (a typo, a re-created repository)
+            lifecycle=None if owner_id is None else TerraformResourceLifecycle(precondition=[repository_ids_precondition(
+                self, owner=owner, repository=repository, owner_id=owner_id, repository_id=repository_id,
+                provider=github_provider)]),
         )
+        if existing_service_principal_ids is not None:  # a policy created but not recorded is adopted, not duplicated
+            adopt_existing_policy(self, self.policy, service_principal_ids=existing_service_principal_ids,
+                                  issuer=issuer, subject=self.subject, provider=provider)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence, Union
 
-from cdktf import ITerraformDependable, TerraformProvider
+from cdktf import ITerraformDependable, Postcondition, TerraformProvider, TerraformResourceLifecycle
 from cdktf_cdktf_provider_databricks.data_databricks_group import DataDatabricksGroup
+from cdktf_cdktf_provider_databricks.data_databricks_service_principals import DataDatabricksServicePrincipals
 from cdktf_cdktf_provider_databricks.directory import Directory
 from cdktf_cdktf_provider_databricks.group_member import GroupMember
 from cdktf_cdktf_provider_databricks.permissions import Permissions, PermissionsAccessControl
@@ -16,7 +17,7 @@ from constructs import Construct
 
 from ..directory_grants import DirectoryGrant, repeated_principal_problem
 from ..principals import DEFAULT_TOKEN_GROUP, PRINCIPAL_FIELDS, split_principal, token_principal_problem
-
+from .adoption import hcl_string, import_existing
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,12 @@ def _access_control(principal: str, level: str) -> PermissionsAccessControl:
     return PermissionsAccessControl(permission_level=level, **{PRINCIPAL_FIELDS[kind]: name})
 
 
+def _named(lookup: str, display_name: str, attribute: str = "") -> str:
+    """HCL: the service principals `lookup` (a databricks_service_principals) lists whose display name is exactly
+    `display_name` (its filter only asks for one that contains it, ignoring case)."""
+    return f"[for sp in {lookup}.service_principals : sp{attribute} if sp.display_name == {hcl_string(display_name)}]"
+
+
 class CicdServicePrincipal(Construct):
     """A service principal for CI/CD that manages the project's workspace directory and, if asked, may use tokens.
 
@@ -65,8 +72,13 @@ class CicdServicePrincipal(Construct):
     The directory's permission list is authoritative: `directory_grants` names the direct grants on it that
     stay besides the SP's CAN_MANAGE (any other direct grant is removed on apply).
 
-    Attributes: `service_principal`, `token_grant` (what lets it use tokens, None without one; a
-    `WorkspaceToken` must depend on it), `directory`, `directory_permissions`.
+    A service principal of `display_name` that exists but is not in state is adopted by the next plan (an
+    `import` block; several of that name fail the plan instead, see `_adopt_existing`).
+
+    Attributes: `service_principal`, `existing` (the lookup by display name), `existing_ids` (HCL: a map SCIM id
+    -> SCIM id of the SP of that name that exists before the apply, known at plan time; empty on a first deploy),
+    `token_grant` (what lets it use tokens, None without one; a `WorkspaceToken` must depend on it),
+    `directory`, `directory_permissions`.
     """
 
     def __init__(
@@ -95,6 +107,7 @@ class CicdServicePrincipal(Construct):
             allow_cluster_create=allow_cluster_create,
             provider=provider,
         )
+        self.existing = self._adopt_existing(display_name, provider)
         application_id = self.service_principal.application_id
         self.token_grant: ITerraformDependable | None = (
             None if token_usage is None else self._grant_token_usage(token_usage, provider)
@@ -114,6 +127,33 @@ class CicdServicePrincipal(Construct):
             ],
             provider=provider,
         )
+
+    def _adopt_existing(self, display_name: str, provider: TerraformProvider | None) -> DataDatabricksServicePrincipals:
+        """Adopt the one service principal of this display name that state lacks; refuse the plan when several
+        have it (Databricks allows that; which one is ours cannot be told).
+
+        Adopted rather than refused: the display name is the stack's own (MLOPS012 keeps it unique within a
+        configuration), and what leaves one out of state is this stack's own doing: a create whose answer was
+        lost, a lost state, the template's SP of the same name. A second SP would break CI's invariant (one
+        SP per name) and orphan the first. The risk, a same-named SP that someone else uses being taken over
+        (and deleted by `destroy`), shows in the plan as "1 to import" (README: Known limits of rotation).
+        """
+        lookup = DataDatabricksServicePrincipals(
+            self, "existing_service_principals", display_name_contains=display_name, provider=provider,
+            lifecycle=TerraformResourceLifecycle(postcondition=[Postcondition(
+                condition=f"${{length({_named('self', display_name)}) <= 1}}",
+                error_message=(
+                    f"${{length({_named('self', display_name)})}} service principals are named {display_name!r} in "
+                    f"this workspace (SCIM ids ${{join(\", \", {_named('self', display_name, '.id')})}}): the stack "
+                    "adopts the one service principal of its display name and cannot tell which is its own. Keep "
+                    "one: delete the others with `databricks service-principals delete <SCIM id>`, or set another "
+                    "service_principal_name."),
+            )]),
+        )
+        found = f"data.{lookup.terraform_resource_type}.{lookup.friendly_unique_id}"
+        self.existing_ids = f"{{for sp in {_named(found, display_name)} : sp.id => sp.id}}"
+        import_existing(self.service_principal, for_each=f"${{{self.existing_ids}}}")
+        return lookup
 
     def _grant_token_usage(self, usage: TokenUsage, provider: TerraformProvider | None) -> ITerraformDependable:
         if isinstance(usage, TokenUsageByGroup):

@@ -198,8 +198,13 @@ class Provider:
     def ImportResourceState(self, request, context):
         response = self.pb.ImportResourceState.Response()
         block = self._block("resource", request.type_name)
+        try:
+            state = emulation.resource(request.type_name).import_state(request.id)
+        except ApiError as exc:
+            response.diagnostics.append(self._diag(f"cannot import {request.type_name}", str(exc)))
+            return response
         imported = response.imported_resources.add(type_name=request.type_name)
-        imported.state.CopyFrom(self._dv({"id": request.id}, block))
+        imported.state.CopyFrom(self._dv(state, block))
         return response
 
     # ---- data sources ------------------------------------------------------------------------------

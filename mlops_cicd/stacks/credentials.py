@@ -81,6 +81,7 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
         # set only with github.oidc_subject = "immutable" (config validation)
         owner_id=config.github.owner_id,
         repository_id=config.github.repository_id,
+        existing_service_principal_ids=cicd.existing_ids,
     )
     return Credentials(
         variables={

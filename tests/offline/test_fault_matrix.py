@@ -25,9 +25,6 @@ from mlops_cicd.offline.world import World
 
 from . import fault_matrix as fm
 
-_ORPHAN_SP = ("the service principal is created but the answer is lost: Terraform never learns its id, the next "
-              "apply creates a second one with the same display name (invariant 'unique SP name') and the first stays "
-              "orphaned; nothing adopts it or reports it with the command to import or delete it")
 _ORPHAN_SCOPE = ("the secret scope is created but not in state: every later apply fails with RESOURCE_ALREADY_EXISTS "
                  "and never converges; no message names the `terraform import` that would adopt it")
 
@@ -38,14 +35,10 @@ def _orphan_credential(kind: str) -> str:
 
 
 KNOWN_DEFECTS: dict[str, str] = {
-    **{f"{mode}-deploy-databricks_service_principal-create-after": _ORPHAN_SP for mode in fm.MODES},
     **{f"{mode}-deploy-databricks_secret_scope-create-after": _ORPHAN_SCOPE for mode in fm.MODES},
     **{f"pat-{phase}-databricks_obo_token-create-after": _orphan_credential("workspace token") for phase in fm.PHASES},
     **{f"oauth-{phase}-databricks_service_principal_secret-create-after": _orphan_credential("OAuth secret")
        for phase in fm.PHASES},
-    "oidc-deploy-databricks_service_principal_federation_policy-create-after": (
-        "the federation policy is created but the answer is lost: the next apply creates a second policy for the "
-        "service principal and the first stays, trusted by nobody's state; nothing reports it"),
 }
 
 

@@ -73,6 +73,10 @@ class Resource:
     def delete(self, ctx: Context, state: dict) -> None:
         return None
 
+    def import_state(self, import_id: str) -> dict:
+        """The state an import starts from (terraform import, or an `import` block); ReadResource fills it."""
+        return {"id": import_id}
+
 
 class DataSource:
     """Generic data source: echoes its arguments with an id derived from them."""
