@@ -58,14 +58,22 @@ def test_github_enterprise_server_needs_no_choice(raw_config, synth_raw):
 
 def test_the_policy_trusts_the_immutable_subject(raw_config, synth_raw):
     raw = _prod_in_oidc(raw_config, oidc_subject="immutable", owner_id=123456, repository_id=456789)
-    policy = only(synth_raw(raw)["prod"], "databricks_service_principal_federation_policy")
+    stack = synth_raw(raw)["prod"]
+    policy = only(stack, "databricks_service_principal_federation_policy")
     assert policy["oidc_policy"]["subject"] == "repo:ryuta-databricks@123456/mlops-demo-classifier@456789:environment:prod"
+    # the pinned ids are checked against what GitHub reports for the repository and its owner, at plan time
+    repository = only(stack, "github_repository", section="data")
+    owner = next(user for user in stack["data"]["github_user"].values() if "github_oidc" in user["//"]["metadata"]["path"])
+    assert repository["full_name"] == "ryuta-databricks/mlops-demo-classifier" and owner["username"] == "ryuta-databricks"
+    (precondition,) = policy["lifecycle"]["precondition"]
+    assert "repo_id == 456789" in precondition["condition"] and '.id == \"123456\"' in precondition["condition"]
 
 
 def test_the_policy_trusts_the_name_only_subject_when_told(raw_config, synth_raw):
-    policy = only(synth_raw(_prod_in_oidc(raw_config, oidc_subject="names"))["prod"],
-                  "databricks_service_principal_federation_policy")
+    stack = synth_raw(_prod_in_oidc(raw_config, oidc_subject="names"))["prod"]
+    policy = only(stack, "databricks_service_principal_federation_policy")
     assert policy["oidc_policy"]["subject"] == "repo:ryuta-databricks/mlops-demo-classifier:environment:prod"
+    assert "lifecycle" not in policy and "github_repository" not in stack.get("data", {})
 
 
 @pytest.mark.parametrize("owner_id, repository_id", [(1, None), (None, 2)])

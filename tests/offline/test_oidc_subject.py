@@ -8,7 +8,7 @@ import pytest
 
 from mlops_cicd.offline.emulation.base import ApiError
 
-from .conftest import deployed
+from .conftest import deployed, initialized
 
 pytestmark = pytest.mark.terraform
 
@@ -54,3 +54,14 @@ def test_a_repository_with_name_only_claims_authenticates_with_the_names_form(ha
     deployed(harness, "staging", _oidc_staging(raw_config, synth_raw, oidc_subject="names"))
     (sp,) = world.service_principals("https://mlops-demo-staging.cloud.databricks.com")
     assert _ci_authenticates(world) == sp["id"]
+
+
+def test_ids_that_are_not_the_repositorys_fail_the_plan(harness, world, raw_config, synth_raw):
+    """A typo, or a repository deleted and re-created under the same name: the plan stops before any policy
+    trusts the wrong repository."""
+    ids = world.github_repository(REPO, immutable_subject=True)
+    stack = initialized(harness, "staging", _oidc_staging(raw_config, synth_raw, oidc_subject="immutable",
+                                                          owner_id=ids["owner_id"], repository_id=ids["id"] + 1))
+    plan = stack.plan()
+    assert plan.exit_code == 1 and plan.mentions("are not the ids GitHub reports"), plan.output
+    assert world.federation_policies(ACCOUNT) == {}

@@ -6,7 +6,7 @@ import zlib
 
 from ..values import UNKNOWN
 from .base import DataSource, Resource, fill
-from .github_repo import environment, repo
+from .github_repo import account_id, ensure_repository, environment, repo
 
 
 def _numeric_id(kind: str, name: str) -> int:
@@ -83,10 +83,21 @@ class DeploymentPolicy(Resource):
 
 class UserData(DataSource):
     def read(self, ctx, config):
-        user_id = _numeric_id("user", config["username"])
+        user_id = account_id(config["username"])  # users and organizations: one id space
         return fill(config, id=str(user_id), login=config["username"], node_id=f"U_{user_id}", name=config["username"],
                     gpg_keys=[], ssh_keys=[], site_admin=False, followers=0, following=0, public_gists=0,
                     public_repos=0)
+
+
+class RepositoryData(DataSource):
+    """`repo_id`: the repository's numeric id (github v6.11.0 github/data_source_github_repository.go,
+    `repo.GetID()`); looked up by `full_name` or by `name` under the provider's owner."""
+
+    def read(self, ctx, config):
+        full_name = config.get("full_name") or f"{ctx.principal['owner']}/{config['name']}"
+        record = ensure_repository(ctx.world, full_name)
+        return fill(config, id=full_name.split("/", 1)[1], full_name=full_name, name=full_name.split("/", 1)[1],
+                    repo_id=record["id"], node_id=f"R_{record['id']}")
 
 
 class TeamData(DataSource):
@@ -100,4 +111,4 @@ RESOURCES = {
     "github_repository_environment": Environment(),
     "github_repository_environment_deployment_policy": DeploymentPolicy(),
 }
-DATA_SOURCES = {"github_user": UserData(), "github_team": TeamData()}
+DATA_SOURCES = {"github_user": UserData(), "github_team": TeamData(), "github_repository": RepositoryData()}
