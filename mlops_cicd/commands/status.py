@@ -15,6 +15,7 @@ from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK, UserError
 from .progress import step
 from .rehearsal import add_rehearsal_dir_option, rehearsal_dir, rehearsal_states
 from .terraform import show_state
+from .unrecorded import Unrecorded, unrecorded
 
 SAVE_STATE = "save it with `terraform -chdir=cdktf.out/stacks/<stack> show -json > <stack>-state.json`"
 
@@ -122,13 +123,15 @@ def _when(moment: datetime | None) -> str | None:
 
 
 def as_json(states: list[StackState], report: dict[str, list[Assessment]], now: datetime, clock: str,
-            warning_days: int) -> dict:
+            warning_days: int, unrecorded_objects: dict[str, list[Unrecorded]] | None = None) -> dict:
     deployed = {state.name: any(True for _ in state_resources(state.show)) for state in states}
+    missing = unrecorded_objects or {}
     return {
         "as_of": _when(now),
         "clock": clock,
         "warning_days": warning_days,
-        "warnings": sum(len(a.warnings) for items in report.values() for a in items),
+        "warnings": sum(len(a.warnings) for items in report.values() for a in items)
+                    + sum(len(items) for items in missing.values()),
         "stacks": [
             {
                 "name": stack,
@@ -143,6 +146,8 @@ def as_json(states: list[StackState], report: dict[str, list[Assessment]], now: 
                     }
                     for a in items
                 ],
+                "unrecorded": [{"address": u.address, "import_id": u.import_id, "message": u.message, "fix": u.fix}
+                               for u in missing.get(stack, [])],
             }
             for stack, items in report.items()
         ],
@@ -163,6 +168,7 @@ def render_table(document: dict) -> str:
                          mark + (c["expires"] or "-")[:10], (c["next_rotation"] or "-")[:10],
                          "-" if c["days_left"] is None else str(c["days_left"])))
             notes.extend(f"warning: {stack['name']} {c['address']}: {w}" for w in c["warnings"])
+        notes.extend(f"warning: {stack['name']} {u['address']}: {u['message']}" for u in stack.get("unrecorded", []))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines += notes
@@ -189,7 +195,9 @@ def run(args: argparse.Namespace) -> int:
     if given_now is not None:
         now, clock = given_now, "given"
     warning_days = config.checks.expiry_warning_days
-    document = as_json(states, assessments(states, now, warning_days), now, clock, warning_days)
+    where = (rehearsal_dir(args.rehearsal_dir) / "work") if args.rehearsal else (Path(args.outdir) / "stacks")
+    missing = {state.name: unrecorded(state, where / state.name) for state in states}
+    document = as_json(states, assessments(states, now, warning_days), now, clock, warning_days, missing)
     print(json.dumps(document, indent=2) if args.json else render_table(document))
     return EXIT_CHECKS_FAILED if args.fail_on_warning and document["warnings"] else EXIT_OK
 
@@ -199,7 +207,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "status", help="show every credential's created, expiry and next-rotation dates, and days left",
         description="Read each stack's state (`terraform show -json`) and list its workspace tokens, OAuth "
                     "secrets and rotation schedules. Warns when one expires before its next rotation or "
-                    "within checks.expiry_warning_days. Exit 0 (1 with --fail-on-warning and a warning).",
+                    "within checks.expiry_warning_days, and names each secret scope configured but not in a "
+                    "deployed state with the `terraform import` that adopts it. Exit 0 (1 with --fail-on-warning "
+                    "and a warning).",
     )
     add_config_option(parser)
     parser.add_argument("stacks", nargs="*", metavar="STACK", help="stacks to show (default: every environment)")

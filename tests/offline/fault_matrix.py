@@ -17,12 +17,17 @@ from __future__ import annotations
 import copy
 import fcntl
 import json
+import shlex
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
+from mlops_cicd.commands.credential_state import StackState
+from mlops_cicd.commands.status import as_json, render_table
+from mlops_cicd.commands.unrecorded import unrecorded
 from mlops_cicd.config import parse_config
 from mlops_cicd.offline import events, invariants, store
 from mlops_cicd.offline.build import ensure_build
@@ -141,6 +146,35 @@ def open_stack(snapshot: Path | None, root: Path, name: str, config: dict, seed:
     if kept is not None:  # after init: a state file already there at init would be "migrated" into an empty one
         state.write_bytes(kept)
     return harness, stack
+
+
+# ---- the reported path: what `mlops-cicd status` names, and performing its fix ---------------------------
+def status_report(stack: Stack) -> str:
+    """What `mlops-cicd status` prints for the stack, as it runs terraform in the stack's own directory."""
+    state = StackState(stack.name, stack.show(), stack.config())
+    now = datetime.fromtimestamp(0, timezone.utc)  # credential dates do not matter here
+    return render_table(as_json([state], {stack.name: []}, now, "given", 0,
+                                {stack.name: unrecorded(state, stack.work_dir)}))
+
+
+def printed_fixes(report: str, stack: Stack) -> list[list[str]]:
+    """Each `terraform -chdir=<the stack's directory> ...` command the report prints, as terraform arguments."""
+    fixes = []
+    for line in report.splitlines():
+        if "terraform -chdir=" in line:
+            argv = shlex.split(line[line.index("terraform -chdir="):])
+            assert argv[1] == f"-chdir={stack.work_dir}", f"a fix for another directory: {line}"
+            fixes.append(argv[2:])
+    return fixes
+
+
+def follow_printed_fixes(stack: Stack) -> list[list[str]]:
+    """Run every fix `mlops-cicd status` prints for the stack (terraform arguments); return them."""
+    fixes = printed_fixes(status_report(stack), stack)
+    for argv in fixes:
+        result = stack.run(argv[0], "-input=false", "-no-color", *argv[1:])
+        assert result.ok, f"the printed fix `terraform {' '.join(argv)}` failed:\n{result.output[-3000:]}"
+    return fixes
 
 
 # ---- clean runs (collection time) --------------------------------------------------------------------------

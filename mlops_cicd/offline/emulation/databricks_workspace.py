@@ -108,7 +108,11 @@ class SecretScope(Resource):
         return fill(planned, id=name, backend_type="DATABRICKS")
 
     def read(self, ctx, state):
-        return state if state["name"] in _ws(ctx)["secret_scopes"] else None
+        # looked up by the id, which is the scope's name; an import starts from the id alone and gets the rest
+        # (secrets/resource_secret_scope.go v1.116.0, readSecretScope)
+        if state["id"] not in _ws(ctx)["secret_scopes"]:
+            return None
+        return {**state, "name": state["id"], "backend_type": state.get("backend_type") or "DATABRICKS"}
 
 
     def delete(self, ctx, state):
