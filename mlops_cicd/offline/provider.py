@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from . import emulation, events, invariants, planning, store, validation
+from .failed_update import state_after_failed_update
 from .emulation.auth import principal_for
 from .emulation.base import ApiError, Context
 from .schema import ProviderSchemas, block_type
@@ -181,6 +182,8 @@ class Provider:
                                   outcome=outcome, object_id=object_id, scope=self._scope(world),
                                   fault=fault["when"] if fault else None)
             invariants.after_call(world, event)
+        if error and operation == "update":  # SDK v2 saves the planned values anyway (failed_update.py)
+            new_state = state_after_failed_update(self.name, request.type_name, prior, planned)
         if error:
             response.diagnostics.append(self._diag(f"cannot apply {request.type_name}", error))
         response.new_state.CopyFrom(self._dv(new_state, block))
