@@ -29,6 +29,9 @@ from .provider_versions import pin_provider_versions
 GIT_READ_TOKEN_VARIABLE = "git_read_token"
 TRIGGER_TOKEN_VARIABLE = "trigger_workflows_github_token"
 TRIGGER_TOKEN_SECRET = "TRIGGER_WORKFLOWS_GITHUB_TOKEN"
+TRIGGER_SECRET_ID = "github_secret_trigger_workflows_github_token"
+TRIGGER_SECRET_ADDRESS = f"github_actions_secret.{TRIGGER_SECRET_ID}"
+"""Where the shared secrets stack keeps the trigger token secret (a repository secret, top-level construct)."""
 
 
 def token_usage(usage: TokenUsageConfig) -> TokenUsage:
@@ -123,9 +126,11 @@ class EnvironmentStack(TerraformStack):
         }
         if env.name == config.shared_secrets_stack:
             self.github_secrets[TRIGGER_TOKEN_SECRET] = actions_secret(
-                self, "github_secret_trigger_workflows_github_token",
+                self, TRIGGER_SECRET_ID,
                 repository=gh.repository, name=TRIGGER_TOKEN_SECRET, value=trigger_token.string_value,
             )
+        else:
+            self._forget_trigger_secret()
         self.github_variables = {
             name: actions_variable(
                 self, f"github_variable_{name.lower()}", repository=gh.repository, name=name, value=value,
@@ -137,6 +142,14 @@ class EnvironmentStack(TerraformStack):
         TerraformOutput(self, "service_principal_application_id", value=application_id)
         TerraformOutput(self, "service_principal_id", value=self.cicd.service_principal.id)
         TerraformOutput(self, "github_environment_name", value=self.github_environment.environment.environment)
+
+    def _forget_trigger_secret(self) -> None:
+        """If this stack wrote the shared trigger secret before (`github.shared_secrets_stack` moved, or the
+        environments were reordered while it was unset), let Terraform forget it instead of deleting it: the
+        new owner's create overwrites the same secret (github 6.11.0 CreateOrUpdateRepoSecret, no existence
+        check), and deploying the old owner, before or after, must not delete it from under every stack.
+        A `removed` block for an address not in state does nothing (Terraform >= 1.7)."""
+        self.add_override("removed", [{"from": TRIGGER_SECRET_ADDRESS, "lifecycle": {"destroy": False}}])
 
     def _secret_variable(self, name: str, description: str) -> TerraformVariable:
         return TerraformVariable(self, name, type="string", sensitive=True, nullable=False, description=description)
