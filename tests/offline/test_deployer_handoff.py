@@ -47,7 +47,8 @@ def test_a_deployer_in_the_managers_group_takes_over_the_stack(harness, world, r
     stack.env["TF_VAR_git_read_token"] = "ghp_" + "n" * 36
     result = stack.apply()
     assert result.ok, result.output
-    assert stack.plan().no_changes
+    plan = stack.plan()
+    assert plan.no_changes, plan.output
     # and can tear it down: the git credential goes while the role that allows it still stands
     result = stack.destroy()
     assert result.ok, result.output
@@ -70,7 +71,8 @@ def test_a_deployer_outside_the_managers_group_gets_a_clear_refusal(harness, wor
     plan = _as_second_deployer(stack).plan()
     assert plan.exit_code == 1 and plan.mentions(NOT_A_MANAGER), plan.output
     world.add_group_members(STAGING, DEPLOYERS_GROUP, DEPLOYER_CLIENT_ID)  # the fix: put the deployer in the group
-    assert stack.plan().no_changes
+    plan = stack.plan()
+    assert plan.no_changes, plan.output
 
 
 def test_without_managed_roles_only_the_creator_can_deploy(harness, world, raw_config, synth_raw):
