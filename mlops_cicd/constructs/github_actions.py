@@ -11,6 +11,9 @@ from cdktf_cdktf_provider_github.actions_secret import ActionsSecret
 from cdktf_cdktf_provider_github.actions_variable import ActionsVariable
 from constructs import Construct
 
+from .rotation import RotationSchedule
+from .secret_written import check_written_in_period
+
 Placement = Literal["repository", "environment"]
 
 
@@ -36,22 +39,29 @@ def actions_secret(
     placement: Placement = "repository",
     environment: str | None = None,
     provider: TerraformProvider | None = None,
+    written_since: RotationSchedule | None = None,
 ) -> TerraformResource:
     """A secret whose value is a reference (resource attribute or sensitive variable), never a literal.
 
     A literal would be written to the synthesized JSON in plain text, so it is refused.
     Repository secrets are readable by every workflow of anyone with write access; environment secrets
     only by jobs that passed the environment's protection rules.
+    `written_since`: the rotation schedule of the credential the secret holds; a deploy then stops, before
+    the previous credential is destroyed, while GitHub's copy predates the current period (secret_written.py).
     """
     if not Token.is_unresolved(value):
         raise ValueError(
             f"secret {name}: value must reference a resource attribute or a sensitive TerraformVariable, "
             "not a literal (a literal would be written to cdk.tf.json in plain text)"
         )
-    return _placed(
+    secret = _placed(
         scope, id, placement, environment, ActionsSecret, ActionsEnvironmentSecret,
         repository=repository, secret_name=name, plaintext_value=value, provider=provider,
     )
+    if written_since is not None:
+        check_written_in_period(scope, secret, name=name, repository=repository, environment=environment,
+                                rotation=written_since, provider=provider)
+    return secret
 
 
 def actions_variable(

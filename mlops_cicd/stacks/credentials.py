@@ -18,6 +18,7 @@ from constructs import Construct
 from ..config import Config, EnvironmentConfig
 from ..constructs.oauth_secret import OAuthSecret
 from ..constructs.oidc_federation import GitHubOidcFederation, github_oidc_issuer
+from ..constructs.rotation import RotationSchedule
 from ..constructs.service_principal import CicdServicePrincipal
 from ..constructs.workspace_token import WorkspaceToken
 
@@ -31,6 +32,8 @@ class Credentials:
     secrets: dict[str, str] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
     credential: Construct | None = None
+    rotations: dict[str, RotationSchedule] = field(default_factory=dict)
+    """secret name -> the rotation schedule of the credential it holds (the others hold no rotated value)."""
 
 
 def env_prefix(env: EnvironmentConfig) -> str:
@@ -48,7 +51,8 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
             rotation_days=env.rotation_days,
             comment=f"{config.project.name} {env.name} CI/CD (mlops-cicd)",
         )
-        return Credentials(secrets={f"{env_prefix(env)}_WORKSPACE_TOKEN": token.value}, credential=token)
+        name = f"{env_prefix(env)}_WORKSPACE_TOKEN"
+        return Credentials(secrets={name: token.value}, credential=token, rotations={name: token.rotation})
 
     if env.credential_mode == "oauth":
         secret = OAuthSecret(
@@ -63,6 +67,7 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
             secrets={f"{prefix}DATABRICKS_CLIENT_ID": sp.application_id, f"{prefix}DATABRICKS_CLIENT_SECRET": secret.value},
             variables={f"{prefix}DATABRICKS_HOST": env.workspace_host},
             credential=secret,
+            rotations={f"{prefix}DATABRICKS_CLIENT_SECRET": secret.rotation},
         )
 
     assert env.account is not None  # guaranteed by config validation

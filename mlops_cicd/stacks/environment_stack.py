@@ -120,7 +120,7 @@ class EnvironmentStack(TerraformStack):
         self.github_secrets = {
             name: actions_secret(
                 self, f"github_secret_{name.lower()}", repository=gh.repository, name=name, value=value,
-                placement=placement, environment=environment_name,
+                placement=placement, environment=environment_name, written_since=self.credentials.rotations.get(name),
             )
             for name, value in self.credentials.secrets.items()
         }

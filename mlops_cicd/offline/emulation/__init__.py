@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from .base import DataSource, Resource
 from . import databricks_identity, databricks_roles, databricks_tokens, databricks_workspace, github_actions, github_environments, time_rotating
+from . import github_secret_lists
 
 RESOURCES: dict[str, Resource] = {}
 DATA_SOURCES: dict[str, DataSource] = {}
 for _module in (databricks_identity, databricks_roles, databricks_tokens, databricks_workspace, github_actions, github_environments,
-                time_rotating):
+                github_secret_lists, time_rotating):
     RESOURCES.update(getattr(_module, "RESOURCES", {}))
     DATA_SOURCES.update(getattr(_module, "DATA_SOURCES", {}))
 

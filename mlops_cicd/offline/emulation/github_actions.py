@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..releases import at_least
 from ..values import UNKNOWN
 from .base import ApiError, Context, Resource, fill
-from .github_repo import environment, repo, seal, timestamp
+from .github_repo import environment, go_time, repo, seal, timestamp
 
 IN_PLACE_SECRETS = "6.11.0"
 
@@ -41,8 +41,8 @@ class ActionsSecret(Resource):
 
     def create(self, ctx, planned, config):
         written = self._write(ctx, planned)
-        return fill(planned, id=_id(planned, planned["secret_name"]), created_at=written["created_at"],
-                    updated_at=written["updated_at"], remote_updated_at=written["updated_at"],
+        return fill(planned, id=_id(planned, planned["secret_name"]), created_at=go_time(written["created_at"]),
+                    updated_at=go_time(written["updated_at"]), remote_updated_at=go_time(written["updated_at"]),
                     key_id=repo(ctx, planned["repository"])["key_id"], repository_id=repo(ctx, planned["repository"])["id"])
 
     def plan(self, ctx, prior, planned, config, replace):
@@ -55,7 +55,7 @@ class ActionsSecret(Resource):
 
     def update(self, ctx, prior, planned, config):
         written = self._write(ctx, planned)
-        return {**planned, "updated_at": written["updated_at"], "remote_updated_at": written["updated_at"]}
+        return {**planned, "updated_at": go_time(written["updated_at"]), "remote_updated_at": go_time(written["updated_at"])}
 
     def read(self, ctx, state):
         try:
@@ -65,8 +65,12 @@ class ActionsSecret(Resource):
         if remote is None:
             return None
         if at_least(ctx.provider_version, IN_PLACE_SECRETS):
-            return {**state, "remote_updated_at": remote["updated_at"]}
-        if remote["updated_at"] != state.get("updated_at") and state.get("destroy_on_drift") is not False:
+            # created_at / updated_at only when empty (state left them null: a failed update, see
+            # failed_update.py), so a write that never happened shows no drift (v6.11.0 resourceGithubActionsSecretRead)
+            return {**state, "created_at": state.get("created_at") or go_time(remote["created_at"]),
+                    "updated_at": state.get("updated_at") or go_time(remote["updated_at"]),
+                    "remote_updated_at": go_time(remote["updated_at"])}
+        if go_time(remote["updated_at"]) != state.get("updated_at") and state.get("destroy_on_drift") is not False:
             return None  # changed outside Terraform
         return state
 

@@ -7,11 +7,20 @@ import zlib
 
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
-from .base import ApiError, Context, format_rfc3339
+from .base import ApiError, Context, format_rfc3339, parse_rfc3339
 
 
 def timestamp(ctx: Context) -> str:
+    """Now, as the REST API writes times (RFC 3339, UTC): how the world keeps them."""
     return format_rfc3339(ctx.now)
+
+
+def go_time(rfc3339: str) -> str:
+    """An API time as the provider puts it in state: go-github `Timestamp.String()` is Go's `time.Time.String()`
+    of the parsed RFC 3339 time, e.g. `2026-01-01 00:00:00 +0000 UTC` (google/go-github v82 github/timestamp.go;
+    integrations/terraform-provider-github v6.11.0 sets `created_at`/`updated_at` with `.String()`)."""
+    moment = parse_rfc3339(rfc3339)
+    return moment.strftime("%Y-%m-%d %H:%M:%S +0000 UTC")
 
 
 def repo(ctx: Context, name: str) -> dict:

@@ -1,0 +1,83 @@
+"""A rotation whose GitHub secret update fails (before the call: a 5xx on the public key, a rate limit) must never
+leave GitHub holding a dead credential.
+
+The github provider (SDK v2) saves the planned new value in state although the write failed, and its Read never
+reads the value back (mlops_cicd/offline/failed_update.py): the next apply would plan nothing for the secret and
+destroy the old credential GitHub still holds. The stacks refuse that apply before the old credential is
+destroyed, naming the secret and the fix (constructs/github_actions.py `written_since`); the fix converges.
+The strict harness checks after every API call that GitHub holds a live credential of the SP.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+
+from mlops_cicd.offline import store
+from mlops_cicd.offline.emulation.base import digest
+
+from .conftest import deployed
+
+pytestmark = pytest.mark.terraform
+
+STAGING = "https://mlops-demo-staging.cloud.databricks.com"
+REPO = "ryuta-databricks/mlops-demo-classifier"
+SECRET_TYPE = {"repository": "github_actions_secret", "environment": "github_actions_environment_secret"}
+# (mode, placement) -> the GitHub secret holding the rotated credential in staging
+ROTATED_SECRET = {
+    ("pat", "repository"): "STAGING_WORKSPACE_TOKEN",
+    ("pat", "environment"): "STAGING_WORKSPACE_TOKEN",
+    ("oauth", "repository"): "STAGING_DATABRICKS_CLIENT_SECRET",
+    ("oauth", "environment"): "DATABRICKS_CLIENT_SECRET",
+}
+FIX = re.compile(r"terraform -chdir=\S+ state rm '?[\w.]+'?")
+
+
+def _staging(raw_config, synth_raw, mode: str, placement: str) -> dict:
+    for env in raw_config["environments"]:
+        env["credential_mode"] = mode
+        env["secret_placement"] = placement
+    return synth_raw(raw_config)["staging"]
+
+
+def _live(world, mode: str, value: str) -> bool:
+    if mode == "pat":
+        return any(t["value_sha256"] == digest(value) for t in world.tokens(STAGING))
+    now = store.now(world.snapshot())
+    return any(s["secret_hash"] == digest(value) and now <= s["expire_epoch"] for s in world.oauth_secrets(STAGING))
+
+
+@pytest.mark.parametrize("placement", ["repository", "environment"])
+@pytest.mark.parametrize("mode", ["pat", "oauth"])
+def test_a_failed_secret_write_during_rotation_is_refused_then_fixed_never_a_dead_credential(
+        harness, world, raw_config, synth_raw, mode, placement):
+    stack = deployed(harness, "staging", _staging(raw_config, synth_raw, mode, placement))
+    name, environment = ROTATED_SECRET[(mode, placement)], ("staging" if placement == "environment" else None)
+    old = world.reveal_secret(REPO, name, environment)
+    world.advance_clock(days=61)  # rotation due (rotation_days = 60)
+    world.inject_fault(SECRET_TYPE[placement], operation="update", when="before")
+
+    failed = stack.apply()
+    assert failed.exit_code == 1 and failed.mentions(f"injected API error on update call #1 of {SECRET_TYPE[placement]}")
+    assert world.reveal_secret(REPO, name, environment) == old and _live(world, mode, old)
+
+    # The state now records the new value (as the real provider leaves it): without a guard this apply would
+    # destroy the old credential, which GitHub still holds (the strict harness would fail right there).
+    refused = stack.apply()
+    assert refused.exit_code == 1, refused.output[-3000:]
+    assert refused.mentions(f"GitHub secret {name}") and refused.mentions("state rm"), refused.output[-3000:]
+    assert world.reveal_secret(REPO, name, environment) == old and _live(world, mode, old)
+    assert old not in refused.output
+
+    (fix,) = set(FIX.findall(" ".join(refused.output.split())))
+    argv = shlex.split(fix)
+    assert argv[1] == f"-chdir={stack.work_dir}", fix
+    assert stack.run(*argv[2:]).ok
+
+    fixed = stack.apply()
+    assert fixed.ok, fixed.output[-3000:]
+    new = world.reveal_secret(REPO, name, environment)
+    assert new != old and _live(world, mode, new) and not _live(world, mode, old)
+    assert stack.plan().no_changes
