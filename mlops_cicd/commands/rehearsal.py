@@ -53,6 +53,13 @@ class RehearsedStack:
         return result.stdout
 
 
+def rehearsal_workspace_api(explicit_dir: str | Path | None, host: str):
+    """The emulated workspace API of the last rehearsal (what `status --live` asks in a real workspace)."""
+    from ..offline.workspace_api import EmulatedWorkspaceApi
+
+    return EmulatedWorkspaceApi(rehearsal_dir(explicit_dir) / "state", host)
+
+
 def emulated_now(directory: Path) -> datetime:
     from ..offline import store
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,9 +14,11 @@ from .credential_health import Assessment, assess
 from .credential_state import StackState, credentials_in_state, parse_iso, state_resources
 from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK, UserError
 from .progress import step
-from .rehearsal import add_rehearsal_dir_option, rehearsal_dir, rehearsal_states
+from .rehearsal import add_rehearsal_dir_option, rehearsal_dir, rehearsal_states, rehearsal_workspace_api
 from .terraform import show_state
-from .unrecorded import Unrecorded, unrecorded
+from .unrecorded import unrecorded
+from .untracked_credentials import untracked_credentials
+from .workspace_api import HttpWorkspaceApi
 
 SAVE_STATE = "save it with `terraform -chdir=cdktf.out/stacks/<stack> show -json > <stack>-state.json`"
 
@@ -123,9 +126,10 @@ def _when(moment: datetime | None) -> str | None:
 
 
 def as_json(states: list[StackState], report: dict[str, list[Assessment]], now: datetime, clock: str,
-            warning_days: int, unrecorded_objects: dict[str, list[Unrecorded]] | None = None) -> dict:
+            warning_days: int, orphans: dict[str, list] | None = None) -> dict:
+    """`orphans`: per stack, objects no state holds (unrecorded.py, untracked_credentials.py), each a warning."""
     deployed = {state.name: any(True for _ in state_resources(state.show)) for state in states}
-    missing = unrecorded_objects or {}
+    missing = orphans or {}
     return {
         "as_of": _when(now),
         "clock": clock,
@@ -146,8 +150,7 @@ def as_json(states: list[StackState], report: dict[str, list[Assessment]], now: 
                     }
                     for a in items
                 ],
-                "unrecorded": [{"address": u.address, "import_id": u.import_id, "message": u.message, "fix": u.fix}
-                               for u in missing.get(stack, [])],
+                "orphans": [{"label": o.label, **o.as_dict()} for o in missing.get(stack, [])],
             }
             for stack, items in report.items()
         ],
@@ -168,7 +171,7 @@ def render_table(document: dict) -> str:
                          mark + (c["expires"] or "-")[:10], (c["next_rotation"] or "-")[:10],
                          "-" if c["days_left"] is None else str(c["days_left"])))
             notes.extend(f"warning: {stack['name']} {c['address']}: {w}" for w in c["warnings"])
-        notes.extend(f"warning: {stack['name']} {u['address']}: {u['message']}" for u in stack.get("unrecorded", []))
+        notes.extend(f"warning: {stack['name']} {o['label']}: {o['message']}" for o in stack.get("orphans", []))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines += notes
@@ -196,8 +199,15 @@ def run(args: argparse.Namespace) -> int:
         now, clock = given_now, "given"
     warning_days = config.checks.expiry_warning_days
     where = (rehearsal_dir(args.rehearsal_dir) / "work") if args.rehearsal else (Path(args.outdir) / "stacks")
-    missing = {state.name: unrecorded(state, where / state.name) for state in states}
-    document = as_json(states, assessments(states, now, warning_days), now, clock, warning_days, missing)
+    orphans = {state.name: unrecorded(state, where / state.name) for state in states}
+    if args.live:
+        hosts = {env.name: env.workspace_host for env in config.environments}
+        for state in states:
+            api = (rehearsal_workspace_api(args.rehearsal_dir, hosts[state.name]) if args.rehearsal
+                   else HttpWorkspaceApi(hosts[state.name], os.environ))
+            with step(f"listing the tokens and OAuth secrets of {state.name}'s service principal"):
+                orphans[state.name] += untracked_credentials(state, api)
+    document = as_json(states, assessments(states, now, warning_days), now, clock, warning_days, orphans)
     print(json.dumps(document, indent=2) if args.json else render_table(document))
     return EXIT_CHECKS_FAILED if args.fail_on_warning and document["warnings"] else EXIT_OK
 
@@ -208,8 +218,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Read each stack's state (`terraform show -json`) and list its workspace tokens, OAuth "
                     "secrets and rotation schedules. Warns when one expires before its next rotation or "
                     "within checks.expiry_warning_days, and names each secret scope configured but not in a "
-                    "deployed state with the `terraform import` that adopts it. Exit 0 (1 with --fail-on-warning "
-                    "and a warning).",
+                    "deployed state with the `terraform import` that adopts it; with --live, each workspace token "
+                    "or OAuth secret of the service principal that no state holds, with the command that revokes "
+                    "it. Exit 0 (1 with --fail-on-warning and a warning).",
     )
     add_config_option(parser)
     parser.add_argument("stacks", nargs="*", metavar="STACK", help="stacks to show (default: every environment)")
@@ -220,5 +231,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--outdir", default=DEFAULT_OUTDIR, help=f"where the stacks were synthesized (default: {DEFAULT_OUTDIR})")
     parser.add_argument("--now", help="evaluate as of this ISO-8601 time (default: now; with --rehearsal: the emulated clock)")
     parser.add_argument("--json", action="store_true", help="print JSON (for machines) instead of a table")
+    parser.add_argument("--live", action="store_true", help="also list the service principal's workspace tokens and "
+                        "OAuth secrets through the workspace API (as the deployer: DATABRICKS_*) and name those no "
+                        "state holds, with the command that revokes each")
     parser.add_argument("--fail-on-warning", action="store_true", help="exit 1 when any credential has a warning (for scheduled CI)")
     parser.set_defaults(handler=run)

@@ -30,6 +30,13 @@ class Unrecorded:
     """The exact command that adopts the object into the stack's state."""
 
     @property
+    def label(self) -> str:
+        return self.address
+
+    def as_dict(self) -> dict:
+        return {"address": self.address, "import_id": self.import_id, "message": self.message, "fix": self.fix}
+
+    @property
     def message(self) -> str:
         return (f"configured but not in state although the stack was applied: if deploying fails with "
                 f"RESOURCE_ALREADY_EXISTS for {self.import_id}, an apply created it and lost the answer; adopt "

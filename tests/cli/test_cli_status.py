@@ -128,3 +128,11 @@ def test_warning_window_comes_from_the_config(capsys, tmp_path):
     token = _credentials(report, "staging")[TOKEN]
     assert report["warning_days"] == 30
     assert any(w.startswith("expires in 27 day(s)") for w in token["warnings"])
+
+
+def test_live_needs_the_deployers_databricks_credentials(capsys, tmp_path, monkeypatch):
+    for name in ("DATABRICKS_TOKEN", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    code, _, err = run_cli(capsys, *_status(tmp_path, "--live"))
+    assert code == 3
+    assert "no Databricks credentials to list what https://" in err and "DATABRICKS_TOKEN" in err

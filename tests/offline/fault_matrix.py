@@ -28,10 +28,12 @@ from pathlib import Path
 from mlops_cicd.commands.credential_state import StackState
 from mlops_cicd.commands.status import as_json, render_table
 from mlops_cicd.commands.unrecorded import unrecorded
+from mlops_cicd.commands.untracked_credentials import untracked_credentials
 from mlops_cicd.config import parse_config
 from mlops_cicd.offline import events, invariants, store
 from mlops_cicd.offline.build import ensure_build
 from mlops_cicd.offline.harness import Harness, Stack, dummy_variables
+from mlops_cicd.offline.workspace_api import EmulatedWorkspaceApi, run_cli
 from mlops_cicd.offline.world import World
 
 from conftest import default_raw_config, synthesize
@@ -148,32 +150,34 @@ def open_stack(snapshot: Path | None, root: Path, name: str, config: dict, seed:
     return harness, stack
 
 
-# ---- the reported path: what `mlops-cicd status` names, and performing its fix ---------------------------
-def status_report(stack: Stack) -> str:
-    """What `mlops-cicd status` prints for the stack, as it runs terraform in the stack's own directory."""
+# ---- the reported path: what `mlops-cicd status --live` names, and performing its fix ----------------------
+def _workspace_api(stack: Stack) -> EmulatedWorkspaceApi:
+    host = next(p["host"] for p in stack.config()["provider"]["databricks"] if "alias" not in p)
+    return EmulatedWorkspaceApi(stack.env[store.STATE_DIR_ENV], host)
+
+
+def status_report(stack: Stack) -> dict:
+    """What `mlops-cicd status --live --json` prints for the stack, as it runs terraform in the stack's own
+    directory and asks the workspace API (here the emulated one of the stack's world)."""
     state = StackState(stack.name, stack.show(), stack.config())
     now = datetime.fromtimestamp(0, timezone.utc)  # credential dates do not matter here
-    return render_table(as_json([state], {stack.name: []}, now, "given", 0,
-                                {stack.name: unrecorded(state, stack.work_dir)}))
-
-
-def printed_fixes(report: str, stack: Stack) -> list[list[str]]:
-    """Each `terraform -chdir=<the stack's directory> ...` command the report prints, as terraform arguments."""
-    fixes = []
-    for line in report.splitlines():
-        if "terraform -chdir=" in line:
-            argv = shlex.split(line[line.index("terraform -chdir="):])
-            assert argv[1] == f"-chdir={stack.work_dir}", f"a fix for another directory: {line}"
-            fixes.append(argv[2:])
-    return fixes
+    orphans = unrecorded(state, stack.work_dir) + untracked_credentials(state, _workspace_api(stack))
+    return as_json([state], {stack.name: []}, now, "given", 0, {stack.name: orphans})
 
 
 def follow_printed_fixes(stack: Stack) -> list[list[str]]:
-    """Run every fix `mlops-cicd status` prints for the stack (terraform arguments); return them."""
-    fixes = printed_fixes(status_report(stack), stack)
+    """Run every fix `mlops-cicd status --live` prints for the stack, as printed; return them (argument lists)."""
+    report = status_report(stack)
+    table = render_table(report)
+    fixes = [shlex.split(orphan["fix"]) for orphan in report["stacks"][0]["orphans"]]
     for argv in fixes:
-        result = stack.run(argv[0], "-input=false", "-no-color", *argv[1:])
-        assert result.ok, f"the printed fix `terraform {' '.join(argv)}` failed:\n{result.output[-3000:]}"
+        assert shlex.join(argv) in table or " ".join(argv) in table, f"not printed by status: {argv}"
+        if argv[0] == "terraform":
+            assert argv[1] == f"-chdir={stack.work_dir}", f"a fix for another directory: {argv}"
+            result = stack.run(argv[2], "-input=false", "-no-color", *argv[3:])
+            assert result.ok, f"the printed fix `{shlex.join(argv)}` failed:\n{result.output[-3000:]}"
+        else:
+            run_cli(argv, _workspace_api(stack))
     return fixes
 
 

@@ -1,0 +1,83 @@
+"""Workspace tokens and OAuth secrets of a stack's service principal that its state does not hold: a create
+whose answer was lost leaves one (live until it expires; its value was never returned, so nothing can use
+it, and adopting it would be useless). No data source of databricks provider 1.116.0 lists them, so
+`mlops-cicd status --live` asks the workspace API (workspace_api.py) and names each with the Databricks CLI
+command that revokes it.
+
+Calls (databricks-sdk-go v0.139.0, what provider 1.116.0 builds on): `GET /api/2.0/token-management/tokens`
+(service/settings/impl.go; a token on behalf of the SP has the SP's id as `owner_id`) and
+`GET /api/2.0/accounts/servicePrincipals/{id}/credentials/secrets` (service/oauth2/impl.go,
+ServicePrincipalSecretsProxy, paged by `next_page_token`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .credential_state import StackState, state_resources
+from .workspace_api import WorkspaceApi
+
+TOKEN_TYPE, SECRET_TYPE = "databricks_obo_token", "databricks_service_principal_secret"
+
+
+@dataclass(frozen=True)
+class UntrackedCredential:
+    kind: str
+    object_id: str
+    created: str
+    fix: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "id": self.object_id, "created": self.created, "message": self.message,
+                "fix": self.fix}
+
+    @property
+    def message(self) -> str:
+        return (f"created {self.created}, of this stack's service principal, is in "
+                f"no state (an apply created it and lost the answer); its value was never returned, so nothing "
+                f"uses it: revoke it: {self.fix}")
+
+
+def _configured(state: StackState, resources: list[dict], tf_type: str) -> bool:
+    """Whether the stack has credentials of `tf_type`: its configuration says so, or (without it) its state."""
+    if state.document is not None:
+        return bool(state.document.get("resource", {}).get(tf_type))
+    return any(r["type"] == tf_type for r in resources)
+
+
+def _secrets(api: WorkspaceApi, sp_id: str) -> list[dict]:
+    found, query = [], None
+    while True:
+        page = api.get(f"/api/2.0/accounts/servicePrincipals/{sp_id}/credentials/secrets", query)
+        found += page.get("secrets") or []
+        if not page.get("next_page_token"):
+            return found
+        query = {"page_token": page["next_page_token"]}
+
+
+def untracked_credentials(state: StackState, api: WorkspaceApi) -> list[UntrackedCredential]:
+    """The SP's tokens and OAuth secrets (of the kinds the stack configures) that `state` does not hold."""
+    resources = list(state_resources(state.show))
+    sps = [r["values"] for r in resources if r["type"] == "databricks_service_principal" and r.get("values")]
+    if len(sps) != 1:
+        return []  # not deployed yet: no SP whose credentials could be listed
+    sp_id = str(sps[0]["id"])
+    held = {str((r.get("values") or {}).get("id")) for r in resources if r["type"] in (TOKEN_TYPE, SECRET_TYPE)}
+    found = []
+    if _configured(state, resources, TOKEN_TYPE):
+        for token in api.get("/api/2.0/token-management/tokens").get("token_infos") or []:
+            if str(token.get("owner_id")) == sp_id and token["token_id"] not in held:
+                created = datetime.fromtimestamp(token.get("creation_time", 0) / 1000, timezone.utc)
+                found.append(UntrackedCredential("workspace token", token["token_id"], created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                                 f"databricks token-management delete {token['token_id']}"))
+    if _configured(state, resources, SECRET_TYPE):
+        for secret in _secrets(api, sp_id):
+            if secret["id"] not in held:
+                found.append(UntrackedCredential("OAuth secret", secret["id"], str(secret.get("create_time")),
+                                                 f"databricks service-principal-secrets-proxy delete {sp_id} {secret['id']}"))
+    return found
