@@ -18,6 +18,7 @@ from .rehearsal import add_rehearsal_dir_option, rehearsal_dir, rehearsal_states
 from .terraform import show_state
 from .unrecorded import unrecorded
 from .untracked_credentials import untracked_credentials
+from .unwritten_secrets import unwritten_secrets
 from .workspace_api import HttpWorkspaceApi
 
 SAVE_STATE = "save it with `terraform -chdir=cdktf.out/stacks/<stack> show -json > <stack>-state.json`"
@@ -199,7 +200,8 @@ def run(args: argparse.Namespace) -> int:
         now, clock = given_now, "given"
     warning_days = config.checks.expiry_warning_days
     where = (rehearsal_dir(args.rehearsal_dir) / "work") if args.rehearsal else (Path(args.outdir) / "stacks")
-    orphans = {state.name: unrecorded(state, where / state.name) for state in states}
+    orphans = {state.name: unrecorded(state, where / state.name) + unwritten_secrets(state, where / state.name)
+               for state in states}
     if args.live:
         hosts = {env.name: env.workspace_host for env in config.environments}
         for state in states:

@@ -15,6 +15,8 @@ import shlex
 
 import pytest
 
+from mlops_cicd.commands.credential_state import StackState
+from mlops_cicd.commands.unwritten_secrets import unwritten_secrets
 from mlops_cicd.offline import store
 from mlops_cicd.offline.emulation.base import digest
 
@@ -74,6 +76,8 @@ def test_a_failed_secret_write_during_rotation_is_refused_then_fixed_never_a_dea
     (fix,) = set(FIX.findall(" ".join(refused.output.split())))
     argv = shlex.split(fix)
     assert argv[1] == f"-chdir={stack.work_dir}", fix
+    (reported,) = unwritten_secrets(StackState("staging", stack.show(), stack.config()), stack.work_dir)
+    assert shlex.split(reported.fix) == argv  # `mlops-cicd status` names the same fix
     assert stack.run(*argv[2:]).ok
 
     fixed = stack.apply()
@@ -81,3 +85,28 @@ def test_a_failed_secret_write_during_rotation_is_refused_then_fixed_never_a_dea
     new = world.reveal_secret(REPO, name, environment)
     assert new != old and _live(world, mode, new) and not _live(world, mode, old)
     assert stack.plan().no_changes
+    assert unwritten_secrets(StackState("staging", stack.show(), stack.config()), stack.work_dir) == []
+
+
+def test_a_check_read_during_the_apply_holds_back_the_old_credentials_destruction(harness, world, raw_config, synth_raw):
+    """When something the check depends on changes too, Terraform reads it during the apply, not the plan:
+    the deposed credential's destroy still waits for it (create_before_destroy ordering), so it never runs."""
+    stack = deployed(harness, "staging", _staging(raw_config, synth_raw, "pat", "repository"))
+    old = world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN")
+    world.advance_clock(days=61)
+    world.inject_fault("github_actions_secret", operation="update", when="before")
+    assert stack.apply().exit_code == 1
+    changed = stack.config()
+    (sp,) = changed["resource"]["databricks_service_principal"].values()
+    sp["allow_cluster_create"] = not sp["allow_cluster_create"]  # an in-place update the token depends on
+    stack.write_config(changed)
+    since = len(world.events())
+
+    refused = stack.apply()
+    assert refused.exit_code == 1 and refused.mentions("GitHub secret STAGING_WORKSPACE_TOKEN"), refused.output[-3000:]
+    calls = [(e["type"], e["operation"], e["outcome"]) for e in world.events()[since:]]
+    updated = calls.index(("databricks_service_principal", "update", "ok"))
+    checked = calls.index(("github_actions_secrets", "read", "ok"), updated)  # read during the apply, after it
+    assert checked > updated
+    assert ("databricks_obo_token", "delete", "ok") not in calls
+    assert world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN") == old and _live(world, "pat", old)
