@@ -23,8 +23,13 @@ if _NODE22.exists():
 # cdktf's Testing.app() synthesizes into a fresh `cdktf.outdir.*` in Node's temp directory and never removes it.
 # Node (and every tool the tests start) gets a temp directory of this test process, removed at the end;
 # Python keeps the system one (cached before TMPDIR changes), so pytest's own tmp_path is unaffected.
+# One per process, kept across the several test sessions mutmut runs in one process: jsii's Node process,
+# started in the first, keeps that session's TMPDIR (pytest_configure recreates it after each session).
 tempfile.gettempdir()
-_CHILD_TEMP = tempfile.mkdtemp(prefix="mlops-cicd-tests-")
+_owner, _, _CHILD_TEMP = os.environ.get("MLOPS_CICD_TESTS_TEMP", "").partition(":")
+if _owner != str(os.getpid()):
+    _CHILD_TEMP = tempfile.mkdtemp(prefix="mlops-cicd-tests-")
+    os.environ["MLOPS_CICD_TESTS_TEMP"] = f"{os.getpid()}:{_CHILD_TEMP}"
 os.environ["TMPDIR"] = _CHILD_TEMP
 
 
@@ -84,6 +89,10 @@ def pytest_terminal_summary(terminalreporter, config):
     from offline.fault_matrix import terminal_summary
 
     terminal_summary(terminalreporter, config._tmp_path_factory.getbasetemp() / "fault-matrix")
+
+
+def pytest_configure(config):
+    os.makedirs(_CHILD_TEMP, exist_ok=True)  # removed by the previous session of this process, if any
 
 
 def pytest_unconfigure(config):
