@@ -74,14 +74,15 @@ def parse_time(value: object) -> datetime | None:
         return None
 
 
-def state_resources(show: dict) -> Iterator[dict]:
-    """Every current managed resource in `terraform show -json` output, child modules included."""
+def state_resources(show: dict, deposed: bool = False) -> Iterator[dict]:
+    """Every current managed resource in `terraform show -json` output, child modules included; with `deposed`,
+    also the objects a create_before_destroy replacement has not destroyed yet (state still holds them)."""
     modules = [(show.get("values") or {}).get("root_module") or {}]
     while modules:
         module = modules.pop()
         modules.extend(module.get("child_modules") or [])
         for resource in module.get("resources") or []:
-            if resource.get("mode", "managed") == "managed" and not resource.get("deposed_key"):
+            if resource.get("mode", "managed") == "managed" and (deposed or not resource.get("deposed_key")):
                 yield resource
 
 

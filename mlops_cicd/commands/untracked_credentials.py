@@ -67,7 +67,10 @@ def untracked_credentials(state: StackState, api: WorkspaceApi) -> list[Untracke
     if len(sps) != 1:
         return []  # not deployed yet: no SP whose credentials could be listed
     sp_id = str(sps[0]["id"])
-    held = {str((r.get("values") or {}).get("id")) for r in resources if r["type"] in (TOKEN_TYPE, SECRET_TYPE)}
+    # A deposed credential is still held: the next apply destroys it, once its replacement is in place (until
+    # then GitHub may hold it: revoking it by hand would leave CI a dead credential).
+    held = {str((r.get("values") or {}).get("id")) for r in state_resources(state.show, deposed=True)
+            if r["type"] in (TOKEN_TYPE, SECRET_TYPE)}
     found = []
     if _configured(state, resources, TOKEN_TYPE):
         for token in api.get("/api/2.0/token-management/tokens").get("token_infos") or []:

@@ -29,6 +29,7 @@ from mlops_cicd.commands.credential_state import StackState
 from mlops_cicd.commands.status import as_json, render_table
 from mlops_cicd.commands.unrecorded import unrecorded
 from mlops_cicd.commands.untracked_credentials import untracked_credentials
+from mlops_cicd.commands.unwritten_secrets import unwritten_secrets
 from mlops_cicd.config import parse_config
 from mlops_cicd.offline import events, invariants, store
 from mlops_cicd.offline.build import ensure_build
@@ -161,7 +162,8 @@ def status_report(stack: Stack) -> dict:
     directory and asks the workspace API (here the emulated one of the stack's world)."""
     state = StackState(stack.name, stack.show(), stack.config())
     now = datetime.fromtimestamp(0, timezone.utc)  # credential dates do not matter here
-    orphans = unrecorded(state, stack.work_dir) + untracked_credentials(state, _workspace_api(stack))
+    orphans = (unrecorded(state, stack.work_dir) + unwritten_secrets(state, stack.work_dir)
+               + untracked_credentials(state, _workspace_api(stack)))
     return as_json([state], {stack.name: []}, now, "given", 0, {stack.name: orphans})
 
 
@@ -174,7 +176,9 @@ def follow_printed_fixes(stack: Stack) -> list[list[str]]:
         assert shlex.join(argv) in table or " ".join(argv) in table, f"not printed by status: {argv}"
         if argv[0] == "terraform":
             assert argv[1] == f"-chdir={stack.work_dir}", f"a fix for another directory: {argv}"
-            result = stack.run(argv[2], "-input=false", "-no-color", *argv[3:])
+            command = argv[2:4] if argv[2] == "state" else argv[2:3]  # `state rm` takes no -input
+            flags = ["-no-color"] if argv[2] == "state" else ["-input=false", "-no-color"]
+            result = stack.run(*command, *flags, *argv[2 + len(command):])
             assert result.ok, f"the printed fix `{shlex.join(argv)}` failed:\n{result.output[-3000:]}"
         else:
             run_cli(argv, _workspace_api(stack))

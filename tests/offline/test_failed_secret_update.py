@@ -16,8 +16,10 @@ import shlex
 import pytest
 
 from mlops_cicd.commands.credential_state import StackState
+from mlops_cicd.commands.untracked_credentials import untracked_credentials
 from mlops_cicd.commands.unwritten_secrets import unwritten_secrets
 from mlops_cicd.offline import store
+from mlops_cicd.offline.workspace_api import EmulatedWorkspaceApi
 from mlops_cicd.offline.emulation.base import digest
 
 from .conftest import deployed
@@ -76,8 +78,11 @@ def test_a_failed_secret_write_during_rotation_is_refused_then_fixed_never_a_dea
     (fix,) = set(FIX.findall(" ".join(refused.output.split())))
     argv = shlex.split(fix)
     assert argv[1] == f"-chdir={stack.work_dir}", fix
-    (reported,) = unwritten_secrets(StackState("staging", stack.show(), stack.config()), stack.work_dir)
+    state = StackState("staging", stack.show(), stack.config())
+    (reported,) = unwritten_secrets(state, stack.work_dir)
     assert shlex.split(reported.fix) == argv  # `mlops-cicd status` names the same fix
+    # `status --live` must not offer to revoke the old credential: state still holds it (deposed)
+    assert untracked_credentials(state, EmulatedWorkspaceApi(harness.state_dir, STAGING)) == []
     assert stack.run(*argv[2:]).ok
 
     fixed = stack.apply()
