@@ -22,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 from . import backend_names, names
 from .directory_grants import DirectoryGrants
 from .passed_in import passed_in_values, secret_in
-from .principals import DEFAULT_TOKEN_GROUP, is_admins, principal_format_problem, token_principal_problem
+from .principals import DEFAULT_TOKEN_GROUP, role_principal_problem, token_principal_problem
 from .secret_patterns import redact, shown
 
 DEFAULT_CONFIG_FILE = "mlops-cicd.toml"
@@ -190,15 +190,7 @@ class AccountConfig(_Model):
     account_id: Annotated[str, Field(pattern=r"^[0-9a-f-]{36}$")]
 
 
-def _role_principal_problem(entry: str) -> str | None:
-    if (problem := principal_format_problem(entry)) is not None:
-        return problem
-    if is_admins(entry):
-        return "'group:admins' is a workspace's own group, not an account principal that can hold a role; name an account group"
-    return None
-
-
-RolePrincipal = Annotated[str, _rule(_role_principal_problem)]
+RolePrincipal = Annotated[str, _rule(role_principal_problem)]
 
 
 class ServicePrincipalRolesConfig(_Model):

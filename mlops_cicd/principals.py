@@ -42,11 +42,20 @@ def is_admins(entry: str) -> bool:
     return kind == "group" and names.is_admins_group(name)
 
 
-def token_principal_problem(entry: str) -> str | None:
-    """Why `entry` cannot be listed in the workspace's token permission, or None if it can."""
+def _listable_problem(entry: str, why_not_admins: str) -> str | None:
     if (problem := principal_format_problem(entry)) is not None:
         return problem
-    if is_admins(entry):
-        # The provider refuses to set admins' permission on tokens.
-        return "remove 'group:admins': workspace admins always keep token CAN_MANAGE and the provider refuses to set their permission"
-    return None
+    return why_not_admins if is_admins(entry) else None
+
+
+def token_principal_problem(entry: str) -> str | None:
+    """Why `entry` cannot be listed in the workspace's token permission, or None if it can."""
+    # The provider refuses to set admins' permission on tokens.
+    return _listable_problem(entry, "remove 'group:admins': workspace admins always keep token CAN_MANAGE and the "
+                                    "provider refuses to set their permission")
+
+
+def role_principal_problem(entry: str) -> str | None:
+    """Why `entry` cannot be granted a role on a service principal (an account-level rule set), or None."""
+    return _listable_problem(entry, "'group:admins' is a workspace's own group, not an account principal that can "
+                                    "hold a role; name an account group")
