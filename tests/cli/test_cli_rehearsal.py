@@ -76,8 +76,8 @@ def test_rehearse_json_reports_each_stack_deployed_cleanly(rehearsal):
     stacks = {s["name"]: s for s in report["stacks"]}
     assert set(stacks) == {"staging", "prod"}
     for stack in stacks.values():
-        assert set(stack) == {"name", "steps", "resources_created", "ok", "failed_step"}
-        assert stack["ok"] is True and stack["failed_step"] is None
+        assert set(stack) == {"name", "steps", "resources_created", "ok", "failed_step", "invariants_broken"}
+        assert stack["ok"] is True and stack["failed_step"] is None and stack["invariants_broken"] == []
         assert [s["step"] for s in stack["steps"]] == ["init", "validate", "plan", "apply", "replan"]
     for name, stack in stacks.items():
         assert stack["resources_created"] == _declared_resources(rehearsal, name)
