@@ -170,7 +170,10 @@ SECRET = "github_actions_secret.workspace_token"
 def test_github_secret_is_replaced_before_6_11_and_updated_in_place_from_it(harness, world, version, write, planned, kept):
     """The same stack and rotation against two github releases. Before 6.11.0 a new value forces replacement:
     the secret is deleted, then created, so when that create fails CI has no secret at all. From 6.11.0 the
-    value is updated in place: when the write fails, the secret still holds the old, still valid token."""
+    value is updated in place: when the write fails, the secret still holds the old, still valid token; but
+    the provider (plugin SDK v2) records the new value anyway and never reads it back, so the next plan writes
+    nothing and only destroys the old token GitHub holds (failed_update.py; the stacks refuse that plan:
+    constructs/secret_written.py, tests/offline/test_failed_secret_update.py)."""
     harness.strict_invariants = kept  # before 6.11.0 the rotation breaks "GitHub holds a live credential"
     stack = deployed(harness, "minimal", _pinned(fixture_stack("minimal"), github=version))
     old = _token_value(stack)
@@ -181,8 +184,11 @@ def test_github_secret_is_replaced_before_6_11_and_updated_in_place_from_it(harn
     if kept:
         assert world.reveal_secret(REPO, "FIXTURE_WORKSPACE_TOKEN") == old
         assert any(t["value_sha256"] == digest(old) for t in world.tokens(HOST))  # and it still works
-    else:
-        assert "FIXTURE_WORKSPACE_TOKEN" not in world.secret_names(REPO)
+        plan = stack.plan()
+        assert plan.exit_code == 2 and not plan.mentions(f"{SECRET} will be updated"), plan.output
+        assert plan.mentions("(deposed object") and plan.mentions("0 to add, 0 to change, 2 to destroy"), plan.output
+        return
+    assert "FIXTURE_WORKSPACE_TOKEN" not in world.secret_names(REPO)
     result = stack.apply()
     assert result.ok, result.output
     assert world.reveal_secret(REPO, "FIXTURE_WORKSPACE_TOKEN") == _token_value(stack) != old
