@@ -238,7 +238,8 @@ def test_azure_container_rules():
 
 
 def test_gcs_bucket_rules():
-    for good in ("abc", "g" * 63, "a_b.c-d", ".".join(["g" * 55] * 3 + ["g" * 54]), "tf-goog"):  # 222 with dots
+    # With dots: up to 222 characters, each part at most 63 (two parts of 40 are longer than 63 together).
+    for good in ("abc", "g" * 63, "a_b.c-d", "a" * 40 + "." + "b" * 40, ".".join(["g" * 55] * 3 + ["g" * 54]), "tf-goog"):
         assert backend_names.gcs_bucket_problem(good) is None, good
     for bad in ("ab", "g" * 64, ".".join(["g" * 64, "a"]), ".".join(["g" * 55] * 4),
                 "-abc", "abc-", "Abc", "10.0.0.1", "goog-state", "my-google-state"):

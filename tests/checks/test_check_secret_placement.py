@@ -49,3 +49,10 @@ def test_an_encrypted_value_holding_the_token_counts_too(docs, findings):
     _repository_level(docs, "encrypted_value")
     active, _ = findings(docs)
     assert active == {("MLOPS003", "prod")}
+
+
+def test_production_is_checked_whatever_the_stack_order(docs, findings):
+    """A non-production stack listed before prod (say `dev`) does not end the check."""
+    _repository_level(docs)
+    active, _ = findings({"staging": docs["staging"], "prod": docs["prod"]})
+    assert active == {("MLOPS003", "prod")}
