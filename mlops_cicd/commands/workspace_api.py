@@ -42,7 +42,7 @@ class HttpWorkspaceApi:
                 form = urllib.parse.urlencode({"grant_type": "client_credentials", "scope": "all-apis"}).encode()
                 request = urllib.request.Request(f"{self.host}/oidc/v1/token", data=form, method="POST")
                 basic = urllib.parse.quote(client_id) + ":" + urllib.parse.quote(client_secret)
-                request.add_header("Authorization", "Basic " + base64.b64encode(basic.encode()).decode())
+                request.add_unredirected_header("Authorization", "Basic " + base64.b64encode(basic.encode()).decode())
                 self._bearer = self._send(request, "/oidc/v1/token")["access_token"]
             else:
                 raise UserError(f"no Databricks credentials to list what {self.host} holds", CREDENTIALS_FIX)
@@ -51,7 +51,8 @@ class HttpWorkspaceApi:
     def get(self, path: str, query: dict | None = None) -> dict:
         url = f"{self.host}{path}" + (f"?{urllib.parse.urlencode(query)}" if query else "")
         request = urllib.request.Request(url, method="GET")
-        request.add_header("Authorization", f"Bearer {self._token()}")
+        # Unredirected: urllib copies ordinary headers to a redirect's target, another host or plain http.
+        request.add_unredirected_header("Authorization", f"Bearer {self._token()}")
         return self._send(request, path)
 
     def _send(self, request: urllib.request.Request, path: str) -> dict:

@@ -32,6 +32,10 @@ TRIGGER_TOKEN_SECRET = "TRIGGER_WORKFLOWS_GITHUB_TOKEN"
 TRIGGER_SECRET_ID = "github_secret_trigger_workflows_github_token"
 TRIGGER_SECRET_ADDRESS = f"github_actions_secret.{TRIGGER_SECRET_ID}"
 """Where the shared secrets stack keeps the trigger token secret (a repository secret, top-level construct)."""
+ROLES_RULE_SET_ID = "service_principal_roles"
+ROLES_RULE_SET_ADDRESS = f"databricks_access_control_rule_set.{ROLES_RULE_SET_ID}"
+"""The SP's rule set in a stack with `service_principal_roles` (a fixed address: a stack without the setting
+forgets it)."""
 
 
 def token_usage(usage: TokenUsageConfig) -> TokenUsage:
@@ -58,6 +62,7 @@ class EnvironmentStack(TerraformStack):
 
     def __init__(self, scope: Construct, config: Config, env: EnvironmentConfig) -> None:
         super().__init__(scope, env.name)
+        self._removed: list[dict] = []  # `removed` blocks (see _forget)
         project, gh = config.project.name, config.github
         apply_backend(self, project, env.name, env.backend, config.directory)
 
@@ -96,6 +101,13 @@ class EnvironmentStack(TerraformStack):
             managers=roles.managers,
             users=roles.users,
         )
+        if self.service_principal_roles is not None:
+            self.service_principal_roles.rule_set.override_logical_id(ROLES_RULE_SET_ID)
+        else:
+            # Deleting the rule set writes an empty one (permissions/resource_access_control_rule_set.go
+            # v1.116.0): removing the setting after a deploy would take the manager role from everyone, the
+            # deployer included. Forget it instead: the SP keeps the roles last written.
+            self._forget(ROLES_RULE_SET_ADDRESS)
         # The deployer manages both on the SP's behalf (no provider authenticates as the SP, see credentials.py).
         self.git_credential = ServicePrincipalGitCredential(
             self, "git_credential",
@@ -130,7 +142,10 @@ class EnvironmentStack(TerraformStack):
                 repository=gh.repository, name=TRIGGER_TOKEN_SECRET, value=trigger_token.string_value,
             )
         else:
-            self._forget_trigger_secret()
+            # This stack may have written it before (`github.shared_secrets_stack` moved, or environments
+            # reordered while it is unset): the new owner's create overwrites the same secret (github 6.11.0
+            # CreateOrUpdateRepoSecret, no existence check), and deploying this stack must not delete it.
+            self._forget(TRIGGER_SECRET_ADDRESS)
         self.github_variables = {
             name: actions_variable(
                 self, f"github_variable_{name.lower()}", repository=gh.repository, name=name, value=value,
@@ -143,13 +158,11 @@ class EnvironmentStack(TerraformStack):
         TerraformOutput(self, "service_principal_id", value=self.cicd.service_principal.id)
         TerraformOutput(self, "github_environment_name", value=self.github_environment.environment.environment)
 
-    def _forget_trigger_secret(self) -> None:
-        """If this stack wrote the shared trigger secret before (`github.shared_secrets_stack` moved, or the
-        environments were reordered while it was unset), let Terraform forget it instead of deleting it: the
-        new owner's create overwrites the same secret (github 6.11.0 CreateOrUpdateRepoSecret, no existence
-        check), and deploying the old owner, before or after, must not delete it from under every stack.
-        A `removed` block for an address not in state does nothing (Terraform >= 1.7)."""
-        self.add_override("removed", [{"from": TRIGGER_SECRET_ADDRESS, "lifecycle": {"destroy": False}}])
+    def _forget(self, address: str) -> None:
+        """If an earlier deploy of this stack managed `address`, Terraform forgets the object instead of
+        deleting it. A `removed` block for an address not in state does nothing (Terraform >= 1.7)."""
+        self._removed.append({"from": address, "lifecycle": {"destroy": False}})
+        self.add_override("removed", self._removed)
 
     def _secret_variable(self, name: str, description: str) -> TerraformVariable:
         return TerraformVariable(self, name, type="string", sensitive=True, nullable=False, description=description)

@@ -6,6 +6,8 @@ docs/resources/git_credential.md), and only its creator is one until the stack g
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from mlops_cicd.offline.emulation.auth import DEPLOYER, DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET
@@ -81,3 +83,21 @@ def test_without_managed_roles_only_the_creator_can_deploy(harness, world, raw_c
     stack = deployed(harness, "staging", _staging(raw_config, synth_raw, None))
     plan = _as_second_deployer(stack).plan()
     assert plan.exit_code == 1 and plan.mentions(NOT_A_MANAGER), plan.output
+
+
+def test_removing_the_setting_after_a_deploy_keeps_the_roles(harness, world, raw_config, synth_raw):
+    """Deleting a rule set empties it (upstream Delete), which would lock every deployer out of the SP: a stack
+    whose config no longer sets `service_principal_roles` forgets the rule set instead."""
+    world.add_group_members(STAGING, DEPLOYERS_GROUP, DEPLOYER["name"], DEPLOYER_CLIENT_ID)
+    with_roles = _staging(copy.deepcopy(raw_config), synth_raw, {"managers": [f"group:{DEPLOYERS_GROUP}"]})
+    stack = deployed(harness, "staging", with_roles)
+    (sp,) = world.service_principals(STAGING)
+    granted = world.service_principal_roles(STAGING, sp["application_id"])
+    for env in raw_config["environments"]:
+        env["account"] = ACCOUNT  # the account stays; only the roles setting goes
+    stack.reconfigure(synth_raw(raw_config)["staging"])
+    result = stack.apply()
+    assert result.ok, result.output
+    assert world.service_principal_roles(STAGING, sp["application_id"]) == granted
+    plan = _as_second_deployer(stack).plan()
+    assert plan.no_changes, plan.output
