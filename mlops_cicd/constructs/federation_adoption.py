@@ -48,8 +48,9 @@ def adopt_existing_policy(scope: Construct, policy: ServicePrincipalFederationPo
                 "${self.service_principal_id} <policy id>`."),
         )]),
     )
+    # one lookup per SP of the stack's name found at plan time (cdktf's iterators take no raw expression)
     lookup.add_override("for_each", f"${{{service_principal_ids}}}")
-    lookup.add_override("service_principal_id", "${tonumber(each.value)}")
+    lookup.add_override("service_principal_id", "${tonumber(each.value)}")  # replaces the placeholder 0
     listed = f"flatten([for found in data.{lookup.terraform_resource_type}.{lookup.friendly_unique_id} : found.policies])"
     matching = _same_trust(listed, issuer, subject)
     import_existing(policy, for_each=f"${{{{for p in {matching} : p.policy_id => format(\"%d,%s\", p.service_principal_id, p.policy_id)}}}}")
