@@ -28,7 +28,8 @@ class OAuthSecret(Construct):
     ) -> None:
         super().__init__(scope, id)
         check_rotation(lifetime_days, rotation_days)
-        self.rotation = RotationSchedule(self, "rotation", rotation_days=rotation_days)
+        self.rotation = RotationSchedule(self, "rotation", rotation_days=rotation_days, renew_when={
+            "service_principal_id": service_principal_id, "lifetime": f"{lifetime_days * SECONDS_PER_DAY}s"})
         self.secret = ServicePrincipalSecret(
             self, "secret",
             service_principal_id=service_principal_id,

@@ -18,6 +18,8 @@ it again. The stamp also tells `mlops-cicd status` which period a credential bel
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from cdktf import TerraformResource, TerraformResourceLifecycle
 from cdktf_cdktf_provider_time.rotating import Rotating
 from cdktf_cdktf_provider_time.static_resource import StaticResource
@@ -40,9 +42,15 @@ class RotationSchedule(Construct):
     Attributes: `schedule` (time_rotating), `trigger` (time_static), `lifecycle` for the credential.
     """
 
-    def __init__(self, scope: Construct, id: str, *, rotation_days: int) -> None:
+    def __init__(self, scope: Construct, id: str, *, rotation_days: int,
+                 renew_when: Mapping[str, str] | None = None) -> None:
+        """`renew_when`: the credential's other arguments that force a new one (lifetime, owner, comment). A
+        change of one starts a new period (time_rotating `triggers` force a new schedule, time 0.13.1), so
+        every new credential has a new stamp: a check against the stamp (`secret_written.py`) then sees any
+        replacement, not only the scheduled ones."""
         super().__init__(scope, id)
-        self.schedule = Rotating(self, "schedule", rotation_days=rotation_days)
+        self.schedule = Rotating(self, "schedule", rotation_days=rotation_days,
+                                 triggers=dict(renew_when) if renew_when else None)
         self.trigger = StaticResource(self, "trigger", rfc3339=self.schedule.rfc3339)
 
     @property

@@ -40,7 +40,9 @@ class WorkspaceToken(Construct):
         check_rotation(lifetime_days, rotation_days)
         if not depends_on:
             raise ValueError("depends_on must include the SP's token-usage grant, or token creation races it")
-        self.rotation = RotationSchedule(self, "rotation", rotation_days=rotation_days)
+        self.rotation = RotationSchedule(self, "rotation", rotation_days=rotation_days, renew_when={
+            "application_id": application_id, "lifetime_seconds": str(lifetime_days * SECONDS_PER_DAY),
+            "comment": comment})
         self.token = OboToken(
             self, "token",
             application_id=application_id,

@@ -115,3 +115,25 @@ def test_a_check_read_during_the_apply_holds_back_the_old_credentials_destructio
     assert checked > updated
     assert ("databricks_obo_token", "delete", "ok") not in calls
     assert world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN") == old and _live(world, "pat", old)
+
+
+@pytest.mark.parametrize("mode", ["pat", "oauth"])
+def test_a_failed_secret_write_after_a_replacement_mid_period_is_refused_too(harness, world, raw_config, synth_raw,
+                                                                             mode):
+    """Not only a scheduled rotation replaces the credential: a new lifetime does too (every argument of an OBO
+    token, an OAuth secret's lifetime, force a new one). That starts a new period, so the check sees the failed
+    write of the secret the same way."""
+    stack = deployed(harness, "staging", _staging(raw_config, synth_raw, mode, "repository"))
+    name = ROTATED_SECRET[(mode, "repository")]
+    old = world.reveal_secret(REPO, name)
+    world.advance_clock(days=1)  # well inside the rotation period
+    for env in raw_config["environments"]:
+        env["token_lifetime_days"] = 89
+    stack.reconfigure(_staging(raw_config, synth_raw, mode, "repository"))
+    world.inject_fault("github_actions_secret", operation="update", when="before")
+
+    failed = stack.apply()
+    assert failed.exit_code == 1 and failed.mentions("injected API error on update call #1 of github_actions_secret")
+    refused = stack.apply()
+    assert refused.exit_code == 1 and refused.mentions(f"GitHub secret {name}"), refused.output[-3000:]
+    assert world.reveal_secret(REPO, name) == old and _live(world, mode, old)
