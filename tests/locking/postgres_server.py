@@ -45,7 +45,9 @@ def _as_server_user(command: list[str]) -> list[str]:
 
 
 def _run(command: list[str], cwd: Path) -> None:
-    result = subprocess.run(_as_server_user(command), cwd=cwd, capture_output=True, text=True)
+    # The server user cannot enter the test process's private TMPDIR (tests/conftest.py): give it `cwd`.
+    env = {**os.environ, "TMPDIR": str(cwd)}
+    result = subprocess.run(_as_server_user(command), cwd=cwd, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:2])} failed ({result.returncode}): {result.stderr or result.stdout}")
 
