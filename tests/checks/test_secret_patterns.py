@@ -62,3 +62,13 @@ def test_redact_and_shown_hide_every_format(prefix, charset, length):
 def test_redact_hides_passed_in_values_but_not_short_ones():
     assert redact("path /Shared/correct-horse/x", ["correct-horse"]) == f"path /Shared/{REDACTED}/x"
     assert redact("main branch", ["main"]) == "main branch"  # too short to be looked for
+
+
+def test_redact_hides_a_passed_in_value_from_six_characters():
+    assert redact("branch abcdef", ["abcdef"]) == f"branch {REDACTED}"
+    assert redact("branch abcde", ["abcde"]) == "branch abcde"
+
+
+def test_redact_replaces_the_longest_value_first_so_no_part_of_it_is_left():
+    """`bcdefgh1` sorts after `abcdefgh12` and is inside it: replaced first, it would leave `a` and `2` shown."""
+    assert redact("token abcdefgh12 end", ["bcdefgh1", "abcdefgh12"]) == f"token {REDACTED} end"
