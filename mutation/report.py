@@ -56,6 +56,8 @@ class Exclusion:
     after: str = ""
     """The changed source lines (stripped, joined by newlines) before and after the mutation."""
     matched: list[Mutant] = field(default_factory=list)
+    ran: bool = False
+    """Whether any mutant of its function ran: an exclusion of a function a partial run skipped is not stale."""
 
     def matches(self, mutant: Mutant) -> bool:
         if (mutant.module, mutant.function) != (self.module, self.function):
@@ -152,6 +154,8 @@ def score(mutants: list[Mutant], exclusions: list[Exclusion]) -> tuple[dict[str,
         if mutant.status == "not checked":
             module.unchecked += 1
             continue
+        for exclusion in exclusions:
+            exclusion.ran |= (exclusion.module, exclusion.function) == (mutant.module, mutant.function)
         module.total += 1
         if mutant.detected:
             module.killed += 1
@@ -184,7 +188,9 @@ def render(scores: dict[str, Score], survivors: list[Mutant], exclusions: list[E
         for mutant in survivors:
             lines.append(f"  {mutant.name} [{mutant.status}]")
             lines += [f"      - {line}" for line in mutant.removed] + [f"      + {line}" for line in mutant.added]
-    stale = [e for e in exclusions if not e.matched]
+    # Unmatched although its function ran, or its module ran in full (the function may be gone).
+    stale = [e for e in exclusions if not e.matched
+             and (e.ran or (e.module in scores and scores[e.module].total and not scores[e.module].unchecked))]
     if stale:
         ok = False
         lines.append(f"\n{len(stale)} exclusions match no surviving mutant (code changed or a test kills it now): "

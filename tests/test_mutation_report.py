@@ -48,3 +48,14 @@ def test_score_counts_kills_over_mutants_that_are_not_excluded_and_names_stale_e
 def test_function_names_from_mutant_names():
     assert report.function_of("mlops_cicd.config.x__environment_problems__mutmut_3") == "_environment_problems"
     assert report.function_of("mlops_cicd.constructs.rotation.xǁRotationScheduleǁ__init____mutmut_1") == "RotationSchedule.__init__"
+
+
+def test_an_exclusion_of_a_function_a_partial_run_skipped_is_not_stale():
+    skipped = report.Exclusion("message", "mlops_cicd/constructs/oidc_federation.py", "github_oidc_issuer",
+                               "message text", literal='"audience is required"')
+    scores, survivors = report.score([mutant("pass", "killed"), mutant("pass", "not checked", "github_oidc_issuer")],
+                                     [skipped])
+    text, _ = report.render(scores, survivors, [skipped])
+    assert "match no surviving mutant" not in text
+    scores, survivors = report.score([mutant("pass", "killed")], [skipped])  # the module ran in full
+    assert "1 exclusions match no surviving mutant" in report.render(scores, survivors, [skipped])[0]
