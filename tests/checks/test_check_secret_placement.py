@@ -56,3 +56,12 @@ def test_production_is_checked_whatever_the_stack_order(docs, findings):
     _repository_level(docs)
     active, _ = findings({"staging": docs["staging"], "prod": docs["prod"]})
     assert active == {("MLOPS003", "prod")}
+
+
+def test_a_repository_secret_without_a_credential_does_not_hide_the_token_after_it(docs, findings):
+    _repository_level(docs)
+    secrets = docs["prod"]["resource"]["github_actions_secret"]
+    other = {"repository": "mlops-demo-classifier", "secret_name": "MODEL_NAME", "plaintext_value": "classifier"}
+    docs["prod"]["resource"]["github_actions_secret"] = {"github_secret_prod_model_name": other, **secrets}
+    _, report = findings(docs)
+    assert [f.address for f in report.errors if f.check_id == "MLOPS003"] == [ADDRESS]
