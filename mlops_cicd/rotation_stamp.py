@@ -22,3 +22,11 @@ def stamp_of(value: object) -> str | None:
     """The stamp of a `stamped` value (as state records it), else None."""
     match = _STAMPED.search(value) if isinstance(value, str) else None
     return match.group(1) if match else None
+
+
+def unstamped(value: object) -> str | None:
+    """The text a `stamped` value starts with (before ` rotation <stamp>`), also of a configured value whose stamp
+    is still a `${...}` reference; None if `value` is not stamped."""
+    if not isinstance(value, str) or _STAMP_SUFFIX not in value:
+        return None
+    return value.rsplit(_STAMP_SUFFIX, 1)[0]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from ..rotation_stamp import unstamped
 from .credential_state import StackState, state_resources
 from .workspace_api import WorkspaceApi
 
@@ -38,9 +39,10 @@ class UntrackedCredential:
 
     @property
     def message(self) -> str:
-        return (f"created {self.created}, of this stack's service principal, is in "
-                f"no state (an apply created it and lost the answer); its value was never returned, so nothing "
-                f"uses it: revoke it: {self.fix}")
+        # Not "nothing uses it": after a lost state, GitHub may still hold a credential no state knows.
+        return (f"created {self.created}, of this stack's service principal, is in no state: an apply that lost "
+                f"the create's answer leaves one, whose value was never returned. Check that no GitHub secret or "
+                f"job holds it (after a lost or moved state one may), then revoke it: {self.fix}")
 
 
 def _configured(state: StackState, resources: list[dict], tf_type: str) -> bool:
@@ -48,6 +50,18 @@ def _configured(state: StackState, resources: list[dict], tf_type: str) -> bool:
     if state.document is not None:
         return bool(state.document.get("resource", {}).get(tf_type))
     return any(r["type"] == tf_type for r in resources)
+
+
+def _token_comment(state: StackState, resources: list[dict]) -> str | None:
+    """What this stack's tokens' comments start with (WorkspaceToken: `<comment> rotation <stamp>`): tokens the
+    SP minted itself (pat mode grants it token use) carry other comments and are none of this stack's."""
+    configured = (state.document or {}).get("resource", {}).get(TOKEN_TYPE, {}).values()
+    recorded = [(r.get("values") or {}) for r in resources if r["type"] == TOKEN_TYPE]
+    for values in [*configured, *recorded]:
+        text = unstamped(values.get("comment"))
+        if text is not None:
+            return text
+    return None
 
 
 def _secrets(api: WorkspaceApi, sp_id: str) -> list[dict]:
@@ -73,8 +87,10 @@ def untracked_credentials(state: StackState, api: WorkspaceApi) -> list[Untracke
             if r["type"] in (TOKEN_TYPE, SECRET_TYPE)}
     found = []
     if _configured(state, resources, TOKEN_TYPE):
+        comment = _token_comment(state, resources)
         for token in api.get("/api/2.0/token-management/tokens").get("token_infos") or []:
-            if str(token.get("owner_id")) == sp_id and token["token_id"] not in held:
+            ours = comment is None or unstamped(token.get("comment")) == comment
+            if str(token.get("owner_id")) == sp_id and token["token_id"] not in held and ours:
                 created = datetime.fromtimestamp(token.get("creation_time", 0) / 1000, timezone.utc)
                 found.append(UntrackedCredential("workspace token", token["token_id"], created.strftime("%Y-%m-%dT%H:%M:%SZ"),
                                                  f"databricks token-management delete {token['token_id']}"))
