@@ -52,16 +52,13 @@ def _configured(state: StackState, resources: list[dict], tf_type: str) -> bool:
     return any(r["type"] == tf_type for r in resources)
 
 
-def _token_comment(state: StackState, resources: list[dict]) -> str | None:
-    """What this stack's tokens' comments start with (WorkspaceToken: `<comment> rotation <stamp>`): tokens the
-    SP minted itself (pat mode grants it token use) carry other comments and are none of this stack's."""
+def _token_comments(state: StackState, resources: list[dict]) -> set[str]:
+    """What this stack's tokens' comments start with (WorkspaceToken: `<comment> rotation <stamp>`), as configured
+    and as deployed (a changed comment not deployed yet): tokens the SP minted itself (pat mode grants it token
+    use) carry other comments and are none of this stack's. Empty when neither says (then every token counts)."""
     configured = (state.document or {}).get("resource", {}).get(TOKEN_TYPE, {}).values()
     recorded = [(r.get("values") or {}) for r in resources if r["type"] == TOKEN_TYPE]
-    for values in [*configured, *recorded]:
-        text = unstamped(values.get("comment"))
-        if text is not None:
-            return text
-    return None
+    return {text for values in [*configured, *recorded] if (text := unstamped(values.get("comment"))) is not None}
 
 
 def _secrets(api: WorkspaceApi, sp_id: str) -> list[dict]:
@@ -87,9 +84,9 @@ def untracked_credentials(state: StackState, api: WorkspaceApi) -> list[Untracke
             if r["type"] in (TOKEN_TYPE, SECRET_TYPE)}
     found = []
     if _configured(state, resources, TOKEN_TYPE):
-        comment = _token_comment(state, resources)
+        comments = _token_comments(state, resources)
         for token in api.get("/api/2.0/token-management/tokens").get("token_infos") or []:
-            ours = comment is None or unstamped(token.get("comment")) == comment
+            ours = not comments or unstamped(token.get("comment")) in comments
             if str(token.get("owner_id")) == sp_id and token["token_id"] not in held and ours:
                 created = datetime.fromtimestamp(token.get("creation_time", 0) / 1000, timezone.utc)
                 found.append(UntrackedCredential("workspace token", token["token_id"], created.strftime("%Y-%m-%dT%H:%M:%SZ"),

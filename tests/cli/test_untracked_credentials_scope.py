@@ -46,3 +46,9 @@ def test_only_tokens_with_this_stacks_comment_are_named():
     assert found.object_id == "lost-answer"
     assert found.fix == "databricks token-management delete lost-answer" and found.fix in found.message
     assert "nothing uses it" not in found.message and "no GitHub secret" in found.message
+
+
+def test_a_token_with_the_deployed_comment_counts_while_a_new_comment_is_not_deployed_yet():
+    workspace = _Workspace([_token("lost-answer", "old comment rotation 2026-11-27T00:00:00Z")])
+    (found,) = untracked_credentials(_state("old comment rotation 2026-11-01T00:00:00Z"), workspace)
+    assert found.object_id == "lost-answer"
