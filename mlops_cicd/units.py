@@ -3,3 +3,8 @@ them without loading cdktf. The offline emulator keeps its own copy (mlops_cicd/
 library never imports the emulator."""
 
 SECONDS_PER_DAY = 86400
+
+CLOCK_SKEW_HOURS = 1
+"""How far the deployer's clock may run ahead of GitHub's when a secret's write time is compared with its
+credential's rotation stamp (constructs/secret_written.py at plan time, commands/unwritten_secrets.py in status);
+a stale write is at least rotation_days old."""

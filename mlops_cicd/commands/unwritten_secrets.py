@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..rotation_stamp import STAMPED_ARGUMENTS, stamp_of
+from ..units import CLOCK_SKEW_HOURS
 from .credential_state import StackState, parse_iso, parse_time, state_resources
 
 SECRET_TYPES = ("github_actions_secret", "github_actions_environment_secret")
-CLOCK_SKEW = timedelta(hours=1)
-"""As constructs/secret_written.py: how far the deployer's clock may be ahead of GitHub's."""
+CLOCK_SKEW = timedelta(hours=CLOCK_SKEW_HOURS)
 _CREDENTIAL_REFERENCE = re.compile(r"\$\{(" + "|".join(STAMPED_ARGUMENTS) + r")\.([\w-]+)\.")
 _GO_TIME = re.compile(r"^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d) ")
 

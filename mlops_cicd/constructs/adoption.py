@@ -17,7 +17,7 @@ import json
 from cdktf import TerraformResource, TerraformStack
 
 REQUIRED_TERRAFORM = ">= 1.7.0"
-_IMPORTS_ATTRIBUTE = "_mlops_cicd_imports"
+_BLOCKS_ATTRIBUTE = "_mlops_cicd_top_level_blocks"
 
 
 def hcl_string(value: str) -> str:
@@ -29,9 +29,24 @@ def import_existing(resource: TerraformResource, *, for_each: str, import_id: st
     """Import into `resource` the object named by each entry of `for_each` (an HCL expression, known at plan
     time, of at most one entry), unless `resource` is already in state."""
     stack = TerraformStack.of(resource)
-    blocks = getattr(stack, _IMPORTS_ATTRIBUTE, [])
-    blocks.append({"for_each": for_each, "to": f"{resource.terraform_resource_type}.{resource.friendly_unique_id}",
-                   "id": import_id})
-    setattr(stack, _IMPORTS_ATTRIBUTE, blocks)
-    stack.add_override("import", list(blocks))
+    add_top_level_block(stack, "import", {
+        "for_each": for_each, "to": f"{resource.terraform_resource_type}.{resource.friendly_unique_id}",
+        "id": import_id})
+
+
+def forget_if_managed(stack: TerraformStack, address: str) -> None:
+    """If an earlier deploy of `stack` managed `address`, Terraform forgets the object instead of deleting it.
+    A `removed` block for an address not in state does nothing."""
+    add_top_level_block(stack, "removed", {"from": address, "lifecycle": {"destroy": False}})
+
+
+def add_top_level_block(stack: TerraformStack, kind: str, block: dict) -> None:
+    """Append `block` to the stack's top-level `kind` list (`import`, `removed`: Terraform >= 1.7 blocks cdktf
+    0.21 does not render), kept across calls, and require that Terraform."""
+    blocks = getattr(stack, _BLOCKS_ATTRIBUTE, None)
+    if blocks is None:
+        blocks = {}
+        setattr(stack, _BLOCKS_ATTRIBUTE, blocks)
+    blocks.setdefault(kind, []).append(block)
+    stack.add_override(kind, list(blocks[kind]))
     stack.add_override("terraform.required_version", REQUIRED_TERRAFORM)

@@ -32,10 +32,11 @@ from cdktf_cdktf_provider_github.data_github_actions_environment_secrets import 
 from cdktf_cdktf_provider_github.data_github_actions_secrets import DataGithubActionsSecrets
 from constructs import Construct
 
+from ..units import CLOCK_SKEW_HOURS
 from .adoption import hcl_string
 from .rotation import RotationSchedule, resource_address
 
-CLOCK_SKEW = "1h"
+CLOCK_SKEW = f"{CLOCK_SKEW_HOURS}h"
 
 # go-github `Timestamp.String()` (Go's time.Time.String: `2026-01-01 00:00:00 +0000 UTC`, fractional seconds
 # only when not zero) -> RFC 3339, which timecmp needs. `$${1}`: a regex group, not a template.

@@ -9,6 +9,7 @@ from cdktf_cdktf_provider_time.provider import TimeProvider
 from constructs import Construct
 
 from ..config import Config, EnvironmentConfig, TokenUsageConfig
+from ..constructs.adoption import forget_if_managed
 from ..constructs.cd_trigger import CdTriggerCredentials, cd_credentials_scope_name
 from ..constructs.git_credential import ServicePrincipalGitCredential
 from ..constructs.github_actions import actions_secret, actions_variable
@@ -62,7 +63,6 @@ class EnvironmentStack(TerraformStack):
 
     def __init__(self, scope: Construct, config: Config, env: EnvironmentConfig) -> None:
         super().__init__(scope, env.name)
-        self._removed: list[dict] = []  # `removed` blocks (see _forget)
         project, gh = config.project.name, config.github
         apply_backend(self, project, env.name, env.backend, config.directory)
 
@@ -107,7 +107,7 @@ class EnvironmentStack(TerraformStack):
             # Deleting the rule set writes an empty one (permissions/resource_access_control_rule_set.go
             # v1.116.0): removing the setting after a deploy would take the manager role from everyone, the
             # deployer included. Forget it instead: the SP keeps the roles last written.
-            self._forget(ROLES_RULE_SET_ADDRESS)
+            forget_if_managed(self, ROLES_RULE_SET_ADDRESS)
         # The deployer manages both on the SP's behalf (no provider authenticates as the SP, see credentials.py).
         self.git_credential = ServicePrincipalGitCredential(
             self, "git_credential",
@@ -145,7 +145,7 @@ class EnvironmentStack(TerraformStack):
             # This stack may have written it before (`github.shared_secrets_stack` moved, or environments
             # reordered while it is unset): the new owner's create overwrites the same secret (github 6.11.0
             # CreateOrUpdateRepoSecret, no existence check), and deploying this stack must not delete it.
-            self._forget(TRIGGER_SECRET_ADDRESS)
+            forget_if_managed(self, TRIGGER_SECRET_ADDRESS)
         self.github_variables = {
             name: actions_variable(
                 self, f"github_variable_{name.lower()}", repository=gh.repository, name=name, value=value,
@@ -157,12 +157,6 @@ class EnvironmentStack(TerraformStack):
         TerraformOutput(self, "service_principal_application_id", value=application_id)
         TerraformOutput(self, "service_principal_id", value=self.cicd.service_principal.id)
         TerraformOutput(self, "github_environment_name", value=self.github_environment.environment.environment)
-
-    def _forget(self, address: str) -> None:
-        """If an earlier deploy of this stack managed `address`, Terraform forgets the object instead of
-        deleting it. A `removed` block for an address not in state does nothing (Terraform >= 1.7)."""
-        self._removed.append({"from": address, "lifecycle": {"destroy": False}})
-        self.add_override("removed", self._removed)
 
     def _secret_variable(self, name: str, description: str) -> TerraformVariable:
         return TerraformVariable(self, name, type="string", sensitive=True, nullable=False, description=description)
