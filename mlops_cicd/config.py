@@ -268,6 +268,13 @@ class ChecksConfig(_Model):
 
 
 class Config(_Model):
+    """A whole `mlops-cicd.toml`, validated: the project, its GitHub repository, one entry per environment (each
+    becomes a stack of its own) and the synth-time checks' settings.
+
+    Build it with `load_config(path)` or `parse_config(dict)`, which report every problem at once; the model is
+    frozen. Look up one environment with `environment(name)`.
+    """
+
     project: ProjectConfig
     github: GitHubConfig
     environments: Annotated[list[EnvironmentConfig], Field(min_length=1)]
@@ -529,8 +536,14 @@ _NO_SECRETS_HERE = ("secrets never go in this file: write the login, name or URL
 
 
 def parse_config(raw: dict, source: str = DEFAULT_CONFIG_FILE, environ: Mapping[str, str] | None = None) -> Config:
-    """Validate `raw` (a parsed mlops-cicd.toml). `environ` (default: this process's) supplies the TF_VAR_*
-    values that must appear in no field and no message."""
+    """Validate `raw` (a parsed mlops-cicd.toml, e.g. `tomllib.loads(text)`) and return the `Config`.
+
+    Raises `ConfigError` listing every problem at once, each naming its field and the fix: first secrets and
+    structure (missing or unknown fields, types, single-field rules), then the rules that span fields. `source`
+    names the file in messages. `environ` (default: this process's) supplies the TF_VAR_* values that must
+    appear in no field and no message. Relative paths in a configuration built this way are relative to the
+    current directory.
+    """
     passed_in = passed_in_values(os.environ if environ is None else environ)
     leaks = _secret_problems(raw, passed_in)
 
@@ -551,6 +564,12 @@ def parse_config(raw: dict, source: str = DEFAULT_CONFIG_FILE, environ: Mapping[
 
 
 def load_config(path: str | Path = DEFAULT_CONFIG_FILE, environ: Mapping[str, str] | None = None) -> Config:
+    """Read and validate the TOML file `path` (default `mlops-cicd.toml` in the current directory).
+
+    Raises `ConfigError` listing every problem, each with its field and the fix (an unreadable file, invalid
+    TOML, then what `parse_config` finds). Relative paths in the file (a local state `backend.path`) are
+    relative to the file's directory (`Config.directory`). `environ` as for `parse_config`.
+    """
     path = Path(path)
 
     def unreadable(why: str) -> ConfigError:

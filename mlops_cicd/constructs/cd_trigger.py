@@ -9,8 +9,10 @@ from cdktf_cdktf_provider_databricks.secret_scope import SecretScope
 from constructs import Construct
 
 from ..names import cd_credentials_scope_name  # noqa: F401 - the scope's name, also checked by config validation
+from .signature import shows_init_signature
 
 
+@shows_init_signature
 class CdTriggerCredentials(Construct):
     """Secret scope with `token` (a GitHub PAT with write access), `github_repo` and `github_server`, and a
     `READ` ACL for `reader` (the SP's application id).
@@ -32,6 +34,19 @@ class CdTriggerCredentials(Construct):
         reader: str,
         provider: TerraformProvider | None = None,
     ) -> None:
+        """Create the scope, its three secrets and the reader's ACL.
+
+        Args:
+            scope: the stack or construct to add it to.
+            id: its construct id (part of every Terraform address below it: changing it replaces the scope).
+            scope_name: the secret scope's name (`cd_credentials_scope_name(env, project)`).
+            github_token: the GitHub PAT with write access: a sensitive variable or resource attribute, never a
+                literal; stored as the scope's `token`.
+            github_repo: `owner/repository`, stored as `github_repo`.
+            github_server: the GitHub server URL (`https://github.com`), stored as `github_server`.
+            reader: who may read the scope (`READ`): the SP's application id.
+            provider: the workspace's databricks provider (the scope's owner); default: the stack's default one.
+        """
         super().__init__(scope, id)
         if not github_token:
             raise ValueError("github_token is required (a sensitive variable or resource attribute)")

@@ -7,8 +7,10 @@ from typing import Sequence
 from cdktf import ITerraformDependable, TerraformProvider
 from cdktf_cdktf_provider_databricks.git_credential import GitCredential
 from constructs import Construct
+from .signature import shows_init_signature
 
 
+@shows_init_signature
 class ServicePrincipalGitCredential(Construct):
     """`databricks_git_credential` of the SP, created by the deployer with `principal_id` = the SP's id.
 
@@ -36,6 +38,19 @@ class ServicePrincipalGitCredential(Construct):
         provider: TerraformProvider | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
+        """Create the git credential on the SP's behalf.
+
+        Args:
+            scope: the stack or construct to add it to.
+            id: its construct id (part of the Terraform address: changing it replaces the credential).
+            service_principal_id: the SP's id (`CicdServicePrincipal.service_principal.id`), set as `principal_id`.
+            personal_access_token: a GitHub token with read access to the repository: a sensitive variable or
+                resource attribute; required.
+            git_username: the user name stored with the credential (e.g. the repository's owner).
+            git_provider: Databricks' name of the git provider: `gitHub`, `gitHubEnterprise`, ...
+            provider: the workspace's databricks provider (the deployer); default: the stack's default one.
+            depends_on: what must exist first, e.g. the `ServicePrincipalRoles` that makes the deployer a manager.
+        """
         super().__init__(scope, id)
         if not personal_access_token:
             raise ValueError("personal_access_token is required (a sensitive variable or resource attribute)")

@@ -46,8 +46,19 @@ def actions_secret(
     A literal would be written to the synthesized JSON in plain text, so it is refused.
     Repository secrets are readable by every workflow of anyone with write access; environment secrets
     only by jobs that passed the environment's protection rules.
-    `written_since`: the rotation schedule of the credential the secret holds; a deploy then stops, before
-    the previous credential is destroyed, while GitHub's copy predates the current period (secret_written.py).
+
+    Args:
+        scope: the stack or construct to add it to.
+        id: its construct id (part of the Terraform address: changing it replaces the secret).
+        repository: the repository's name alone (the provider's `owner` says whose).
+        name: the secret's name, as workflows read it (`secrets.<NAME>`).
+        value: a reference (resource attribute or sensitive variable); a literal is refused.
+        placement: `repository` or `environment`.
+        environment: the GitHub environment's name, with `placement="environment"` only.
+        provider: the repository's github provider; default: the stack's default one.
+        written_since: the rotation schedule of the credential the secret holds; a deploy then stops, before
+            the previous credential is destroyed, while GitHub's copy predates the current period
+            (secret_written.py). None: no such check.
     """
     if not Token.is_unresolved(value):
         raise ValueError(
@@ -75,7 +86,18 @@ def actions_variable(
     environment: str | None = None,
     provider: TerraformProvider | None = None,
 ) -> TerraformResource:
-    """A non-secret Actions variable (`vars.<NAME>` in workflows)."""
+    """A non-secret Actions variable (`vars.<NAME>` in workflows).
+
+    Args:
+        scope: the stack or construct to add it to.
+        id: its construct id (part of the Terraform address: changing it replaces the variable).
+        repository: the repository's name alone (the provider's `owner` says whose).
+        name: the variable's name, as workflows read it (`vars.<NAME>`).
+        value: its value (not a secret: it is written to the synthesized JSON as it is).
+        placement: `repository` or `environment`.
+        environment: the GitHub environment's name, with `placement="environment"` only.
+        provider: the repository's github provider; default: the stack's default one.
+    """
     return _placed(
         scope, id, placement, environment, ActionsVariable, ActionsEnvironmentVariable,
         repository=repository, variable_name=name, value=value, provider=provider,

@@ -15,6 +15,7 @@ from cdktf_cdktf_provider_github.repository_environment import (
 )
 from cdktf_cdktf_provider_github.repository_environment_deployment_policy import RepositoryEnvironmentDeploymentPolicy
 from constructs import Construct
+from .signature import shows_init_signature
 
 BranchPolicy = Literal["protected", "patterns", "any"]
 
@@ -23,6 +24,7 @@ def _id_safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", name)
 
 
+@shows_init_signature
 class GitHubDeploymentEnvironment(Construct):
     """`github_repository_environment` with reviewers given by login / team slug.
 
@@ -49,6 +51,24 @@ class GitHubDeploymentEnvironment(Construct):
         branch_patterns: Sequence[str] = (),
         provider: TerraformProvider | None = None,
     ) -> None:
+        """Create the environment, its reviewer lookups and its branch policies.
+
+        Args:
+            scope: the stack or construct to add it to.
+            id: its construct id (part of every Terraform address below it: changing it replaces the environment).
+            repository: the repository's name alone (not `owner/name`; the provider's `owner` says whose).
+            environment: the GitHub environment's name.
+            reviewer_users: logins of required reviewers, each once (case-insensitive); with `reviewer_teams`, at
+                most 6.
+            reviewer_teams: slugs of reviewer teams in the owner's organization, each once.
+            prevent_self_review: whether whoever started a deployment may not approve it.
+            can_admins_bypass: whether repository admins may deploy without the protection rules.
+            wait_timer_minutes: minutes a deployment waits before it starts, 0 to 43200.
+            branch_policy: which branches may deploy: `protected`, `patterns` (those matching
+                `branch_patterns`) or `any`.
+            branch_patterns: branch name patterns, with `branch_policy="patterns"` only.
+            provider: the repository's github provider; default: the stack's default one.
+        """
         super().__init__(scope, id)
         if len(reviewer_users) + len(reviewer_teams) > 6:
             raise ValueError("GitHub allows at most 6 reviewers (users and teams) per environment")

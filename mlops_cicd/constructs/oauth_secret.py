@@ -8,8 +8,10 @@ from constructs import Construct
 
 from ..units import SECONDS_PER_DAY
 from .rotation import RotationSchedule, check_rotation, stamped
+from .signature import shows_init_signature
 
 
+@shows_init_signature
 class OAuthSecret(Construct):
     """`databricks_service_principal_secret` with a lifetime, replaced every `rotation_days`.
 
@@ -26,6 +28,16 @@ class OAuthSecret(Construct):
         rotation_days: int = 60,
         provider: TerraformProvider | None = None,
     ) -> None:
+        """Create the OAuth secret and its rotation schedule.
+
+        Args:
+            scope: the stack or construct to add it to.
+            id: its construct id (part of every Terraform address below it: changing it replaces the secret).
+            service_principal_id: the service principal's SCIM id (`CicdServicePrincipal.service_principal.id`).
+            lifetime_days: how long a secret lives, at least 1.
+            rotation_days: how often a re-deploy replaces it; at least 1 and shorter than `lifetime_days`.
+            provider: the workspace's databricks provider; default: the stack's default one.
+        """
         super().__init__(scope, id)
         check_rotation(lifetime_days, rotation_days)
         self.rotation = RotationSchedule(self, "rotation", rotation_days=rotation_days, renew_when={

@@ -12,6 +12,7 @@ from constructs import Construct
 from ..names import GITHUB_COM
 from .federation_adoption import adopt_existing_policy
 from .github_ids import repository_ids_precondition
+from .signature import shows_init_signature
 
 GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com"
 
@@ -38,6 +39,7 @@ def github_environment_subject(owner: str, repository: str, environment: str,
     return f"repo:{owner}/{repository}:environment:{environment.replace(':', '%3A')}"
 
 
+@shows_init_signature
 class GitHubOidcFederation(Construct):
     """Lets GitHub Actions jobs of one repository environment act as the SP without any stored secret.
 
@@ -71,6 +73,25 @@ class GitHubOidcFederation(Construct):
         existing_service_principal_ids: str | None = None,
         github_provider: TerraformProvider | None = None,
     ) -> None:
+        """Create the federation policy (and, if asked, the adoption of one that state lacks).
+
+        Args:
+            scope: the stack or construct to add it to.
+            id: its construct id (part of every Terraform address below it: changing it replaces the policy).
+            service_principal_id: the SP's id (`CicdServicePrincipal.service_principal.id`).
+            owner: the repository's owner (login).
+            repository: the repository's name alone.
+            environment: the GitHub environment whose jobs may act as the SP.
+            provider: an account-level databricks provider (host and account_id); required.
+            audience: the audience the workflow requests its token for: the Databricks account id.
+            issuer: the OIDC issuer; `github_oidc_issuer(server_url)` for GitHub Enterprise Server.
+            owner_id: the owner's numeric GitHub id, for the immutable subject (with `repository_id`).
+            repository_id: the repository's numeric GitHub id, for the immutable subject (with `owner_id`).
+            existing_service_principal_ids: `CicdServicePrincipal.existing_ids`, to adopt a policy of this SP,
+                issuer and subject that state lacks; None: no adoption.
+            github_provider: the github provider that checks `owner_id` and `repository_id`; default: the
+                stack's default one.
+        """
         super().__init__(scope, id)
         if not audience:
             raise ValueError("audience is required: the Databricks account id the workflow requests its token for")

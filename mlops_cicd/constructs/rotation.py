@@ -26,6 +26,7 @@ from cdktf_cdktf_provider_time.static_resource import StaticResource
 from constructs import Construct
 
 from ..rotation_stamp import STAMPED_ARGUMENTS, stamp_of, stamped  # noqa: F401 - re-exported for constructs and tests
+from .signature import shows_init_signature
 
 
 def resource_address(resource: TerraformResource) -> str:
@@ -36,6 +37,7 @@ def resource_address(resource: TerraformResource) -> str:
     return f"{resource.terraform_resource_type}.{resource.friendly_unique_id}"
 
 
+@shows_init_signature
 class RotationSchedule(Construct):
     """A `time_rotating` schedule and the `time_static` that is replaced each time it rotates.
 
@@ -44,10 +46,17 @@ class RotationSchedule(Construct):
 
     def __init__(self, scope: Construct, id: str, *, rotation_days: int,
                  renew_when: Mapping[str, str] | None = None) -> None:
-        """`renew_when`: the credential's other arguments that force a new one (lifetime, owner, comment). A
-        change of one starts a new period (time_rotating `triggers` force a new schedule, time 0.13.1), so
-        every new credential has a new stamp: a check against the stamp (`secret_written.py`) then sees any
-        replacement, not only the scheduled ones."""
+        """Create the schedule and its trigger.
+
+        Args:
+            scope: the credential's construct.
+            id: its construct id (part of both Terraform addresses: changing it starts a new schedule).
+            rotation_days: the rotation period, shorter than the credential's lifetime.
+            renew_when: the credential's other arguments that force a new one (lifetime, owner, comment). A
+                change of one starts a new period (time_rotating `triggers` force a new schedule, time 0.13.1),
+                so every new credential has a new stamp: a check against the stamp (`secret_written.py`) then
+                sees any replacement, not only the scheduled ones.
+        """
         super().__init__(scope, id)
         self.schedule = Rotating(self, "schedule", rotation_days=rotation_days,
                                  triggers=dict(renew_when) if renew_when else None)

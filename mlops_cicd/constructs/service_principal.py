@@ -18,6 +18,7 @@ from constructs import Construct
 from ..directory_grants import DirectoryGrant, repeated_principal_problem
 from ..principals import DEFAULT_TOKEN_GROUP, PRINCIPAL_FIELDS, split_principal, token_principal_problem
 from .adoption import hcl_string, import_existing
+from .signature import shows_init_signature
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def _named(lookup: str, display_name: str, attribute: str = "") -> str:
     return f"[for sp in {lookup}.service_principals : sp{attribute} if sp.display_name == {hcl_string(display_name)}]"
 
 
+@shows_init_signature
 class CicdServicePrincipal(Construct):
     """A service principal for CI/CD that manages the project's workspace directory and, if asked, may use tokens.
 
@@ -93,6 +95,20 @@ class CicdServicePrincipal(Construct):
         token_usage: TokenUsage | None = TokenUsageByGroup(),
         provider: TerraformProvider | None = None,
     ) -> None:
+        """Create the service principal, its token-use grant (if any) and its project directory.
+
+        Args:
+            scope: the stack or construct to add it to.
+            id: its construct id (part of every Terraform address below it: changing it replaces the SP).
+            display_name: the SP's display name in the workspace.
+            project_directory: the absolute workspace path of the directory the SP manages (created if missing).
+            allow_cluster_create: whether the SP may create clusters.
+            directory_grants: direct grants on the directory that stay besides the SP's CAN_MANAGE, each
+                principal once (`DirectoryGrant`); any other direct grant is removed on apply.
+            token_usage: how the SP may use tokens: `TokenUsageByGroup` (join a group that has token CAN_USE),
+                `TokenUsageByPermission` (manage the workspace's token permission) or None (no token use).
+            provider: the workspace's databricks provider; default: the stack's default one.
+        """
         super().__init__(scope, id)
         if not display_name:
             raise ValueError("display_name must not be empty")

@@ -9,6 +9,7 @@ from cdktf_cdktf_provider_databricks.access_control_rule_set import AccessContro
 from constructs import Construct
 
 from ..principals import split_principal
+from .signature import shows_init_signature
 
 MANAGER_ROLE = "roles/servicePrincipal.manager"
 USER_ROLE = "roles/servicePrincipal.user"
@@ -23,6 +24,7 @@ def acl_principal(entry: str) -> str:
     return f"{_ACL_PREFIX[kind]}/{name}"
 
 
+@shows_init_signature
 class ServicePrincipalRoles(Construct):
     """The SP's rule set: `managers` get the Service Principal Manager role, `users` the Service Principal User role.
 
@@ -49,6 +51,18 @@ class ServicePrincipalRoles(Construct):
         users: Sequence[str] = (),
         provider: TerraformProvider | None = None,
     ) -> None:
+        """Create the SP's rule set.
+
+        Args:
+            scope: the stack or construct to add it to.
+            id: its construct id (part of the Terraform address: changing it replaces the rule set).
+            account_id: the Databricks account id.
+            application_id: the SP's application id.
+            managers: who gets the Service Principal Manager role: `group:<name>`, `user:<e-mail>` or
+                `service_principal:<application id>`; at least one, and every deployer of the stack.
+            users: who gets the Service Principal User role (may run jobs as the SP), in the same form.
+            provider: the workspace's databricks provider; default: the stack's default one.
+        """
         super().__init__(scope, id)
         if not managers:
             raise ValueError("managers must name at least one principal: with none, nobody could manage the SP's "

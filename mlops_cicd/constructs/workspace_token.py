@@ -10,8 +10,10 @@ from constructs import Construct
 
 from ..units import SECONDS_PER_DAY
 from .rotation import RotationSchedule, check_rotation, stamped
+from .signature import shows_init_signature
 
 
+@shows_init_signature
 class WorkspaceToken(Construct):
     """`databricks_obo_token` with a lifetime, replaced every `rotation_days` (before it expires).
 
@@ -36,6 +38,18 @@ class WorkspaceToken(Construct):
         comment: str = "CI/CD token managed by mlops-cicd",
         provider: TerraformProvider | None = None,
     ) -> None:
+        """Create the token and its rotation schedule.
+
+        Args:
+            scope: the stack or construct to add it to.
+            id: its construct id (part of every Terraform address below it: changing it replaces the token).
+            application_id: the service principal's application id (`CicdServicePrincipal.service_principal.application_id`).
+            depends_on: what grants the SP token use (`CicdServicePrincipal.token_grant`); must not be empty.
+            lifetime_days: how long a token lives, 1 to 730 (the workspace's maxTokenLifetimeDays).
+            rotation_days: how often a re-deploy replaces it; at least 1 and shorter than `lifetime_days`.
+            comment: the token's comment; the rotation period's start is appended to it.
+            provider: the workspace's databricks provider; default: the stack's default one.
+        """
         super().__init__(scope, id)
         check_rotation(lifetime_days, rotation_days)
         if not depends_on:

@@ -22,6 +22,7 @@ from ..constructs.service_principal import (
     TokenUsageByPermission,
 )
 from ..constructs.service_principal_roles import ServicePrincipalRoles
+from ..constructs.signature import shows_init_signature
 from .backends import apply_backend
 from .credentials import build_credentials
 from .provider_versions import pin_provider_versions
@@ -53,6 +54,7 @@ def github_api_url(server_url: str) -> str | None:
     return None if server_url == GITHUB_COM else f"{server_url}/"
 
 
+@shows_init_signature
 class EnvironmentStack(TerraformStack):
     """Everything one environment's CI/CD needs, deployable with `cdktf deploy <env>`.
 
@@ -62,6 +64,13 @@ class EnvironmentStack(TerraformStack):
     """
 
     def __init__(self, scope: Construct, config: Config, env: EnvironmentConfig) -> None:
+        """Compose the stack of one environment.
+
+        Args:
+            scope: the cdktf `App`.
+            config: the whole configuration (`load_config`): project, repository, other environments.
+            env: the environment to build, one of `config.environments`; its name is the stack's.
+        """
         super().__init__(scope, env.name)
         project, gh = config.project.name, config.github
         apply_backend(self, project, env.name, env.backend, config.directory)
