@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mlops_cicd.offline.build import ensure_build  # noqa: E402
-from mlops_cicd.offline.harness import Harness  # noqa: E402
-from mlops_cicd.offline.versions import source  # noqa: E402
+from mlops_cicd_offline.build.build_dir import ensure_build  # noqa: E402
+from mlops_cicd_offline.harness.terraform import Harness  # noqa: E402
+from mlops_cicd_offline.build.versions import source  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "offline" / "fixtures" / "minimal"
 

@@ -299,8 +299,8 @@ def test_make_clean_refuses_while_state_is_in_the_output_directory(project):
 def offline_env(tmp_path: Path, stack_document: dict) -> tuple[dict[str, str], "World"]:
     """The environment of a deploy against the stand-in providers: terraform finds them through the build's
     CLI config, the deployer has the emulator's dummy token, the stack's TF_VAR_* get dummy values."""
-    from mlops_cicd.offline.harness import Harness, dummy_variables
-    from mlops_cicd.offline.world import World
+    from mlops_cicd_offline.harness.terraform import Harness, dummy_variables
+    from mlops_cicd_offline.harness.world import World
 
     harness = Harness(tmp_path / "work", tmp_path / "world")
     harness.state_dir.mkdir(parents=True, exist_ok=True)

@@ -14,9 +14,9 @@ import pytest
 
 from mlops_cicd.cli import main
 from mlops_cicd.commands.rehearsal import RehearsedStack
-from mlops_cicd.offline.emulation.base import digest
-from mlops_cicd.offline.harness import Harness
-from mlops_cicd.offline.world import World
+from mlops_cicd_offline.world.base import digest
+from mlops_cicd_offline.harness.terraform import Harness
+from mlops_cicd_offline.harness.world import World
 
 from .cli_helpers import run_cli, run_json, write_config
 

@@ -15,8 +15,8 @@ import pytest
 
 from mlops_cicd.app import synth
 from mlops_cicd.config import parse_config
-from mlops_cicd.offline.harness import Harness
-from mlops_cicd.offline.store import snapshot
+from mlops_cicd_offline.harness.terraform import Harness
+from mlops_cicd_offline.world.store import snapshot
 
 from conftest import default_raw_config
 from .postgres_server import postgres_bin_dir, throwaway_postgres

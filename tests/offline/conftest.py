@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mlops_cicd.offline.build import ensure_build
-from mlops_cicd.offline.harness import Harness
-from mlops_cicd.offline.world import World
+from mlops_cicd_offline.build.build_dir import ensure_build
+from mlops_cicd_offline.harness.terraform import Harness
+from mlops_cicd_offline.harness.world import World
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -31,11 +31,11 @@ from mlops_cicd.commands.unrecorded import unrecorded
 from mlops_cicd.commands.untracked_credentials import untracked_credentials
 from mlops_cicd.commands.unwritten_secrets import unwritten_secrets
 from mlops_cicd.config import parse_config
-from mlops_cicd.offline import events, invariants, store
-from mlops_cicd.offline.build import ensure_build
-from mlops_cicd.offline.harness import Harness, Stack, dummy_variables
-from mlops_cicd.offline.workspace_api import EmulatedWorkspaceApi, run_cli
-from mlops_cicd.offline.world import World
+from mlops_cicd_offline.world import events, invariants, store
+from mlops_cicd_offline.build.build_dir import ensure_build
+from mlops_cicd_offline.harness.terraform import Harness, Stack, dummy_variables
+from mlops_cicd_offline.world.databricks.workspace_api import EmulatedWorkspaceApi, run_cli
+from mlops_cicd_offline.harness.world import World
 
 from conftest import default_raw_config, synthesize
 

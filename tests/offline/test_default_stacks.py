@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from mlops_cicd.offline.harness import Harness
+from mlops_cicd_offline.harness.terraform import Harness
 
 from .conftest import deployed, initialized
 

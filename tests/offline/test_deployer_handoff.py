@@ -10,7 +10,7 @@ import copy
 
 import pytest
 
-from mlops_cicd.offline.emulation.auth import DEPLOYER, DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET
+from mlops_cicd_offline.world.databricks.auth import DEPLOYER, DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET
 
 from .conftest import deployed, initialized
 

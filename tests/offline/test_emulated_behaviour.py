@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from mlops_cicd.offline.emulation.auth import DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET
-from mlops_cicd.offline.emulation.base import digest
+from mlops_cicd_offline.world.databricks.auth import DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET
+from mlops_cicd_offline.world.base import digest
 
 from .conftest import deployed, fixture_stack, initialized
 

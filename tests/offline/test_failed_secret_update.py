@@ -18,9 +18,9 @@ import pytest
 from mlops_cicd.commands.credential_state import StackState
 from mlops_cicd.commands.untracked_credentials import untracked_credentials
 from mlops_cicd.commands.unwritten_secrets import unwritten_secrets
-from mlops_cicd.offline import store
-from mlops_cicd.offline.workspace_api import EmulatedWorkspaceApi
-from mlops_cicd.offline.emulation.base import digest
+from mlops_cicd_offline.world import store
+from mlops_cicd_offline.world.databricks.workspace_api import EmulatedWorkspaceApi
+from mlops_cicd_offline.world.base import digest
 
 from .conftest import deployed
 

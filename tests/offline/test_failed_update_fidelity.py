@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlops_cicd.offline.failed_update import state_after_failed_update
+from mlops_cicd_offline.server.failed_update import state_after_failed_update
 
 PRIOR, PLANNED = {"value": "old"}, {"value": "new"}
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from mlops_cicd.offline.world import World
+from mlops_cicd_offline.harness.world import World
 
 from . import fault_matrix as fm
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from mlops_cicd.offline.harness import Harness, dummy_variables
+from mlops_cicd_offline.harness.terraform import Harness, dummy_variables
 
 from .conftest import FIXTURES, deployed, fixture_stack, initialized
 
@@ -39,7 +39,7 @@ def test_write_config_keeps_a_real_backend_for_callers_that_want_it(harness):
 
 
 def test_rehearse_reports_each_step_and_keeps_its_work_dir(tmp_path, offline_build):
-    from mlops_cicd.offline.rehearse import rehearse
+    from mlops_cicd_offline.harness.rehearse import rehearse
 
     stacks = tmp_path / "stacks"
     (stacks / "minimal").mkdir(parents=True)
@@ -56,7 +56,7 @@ def test_rehearse_reports_each_step_and_keeps_its_work_dir(tmp_path, offline_bui
 def test_a_failed_rehearsal_prints_the_log_tail_but_no_dummy_variable_value(tmp_path, offline_build):
     """On failure the report prints the failing step's log tail; the dummy TF_VAR_* values, which terraform
     gets for the stack's variables, are not in it (here the failure is about such a variable)."""
-    from mlops_cicd.offline.rehearse import rehearse
+    from mlops_cicd_offline.harness.rehearse import rehearse
 
     config = fixture_stack("minimal")
     config["output"] = {"git_read_token": {"value": "${var.git_read_token}"}}  # not marked sensitive: refused
@@ -79,7 +79,7 @@ def test_a_failed_rehearsal_prints_the_log_tail_but_no_dummy_variable_value(tmp_
 
 def test_a_rehearsal_whose_apply_breaks_an_invariant_fails_and_names_it(tmp_path, offline_build):
     """Terraform succeeds, yet the world is wrong (two live SPs named alike): the rehearsal fails and says so."""
-    from mlops_cicd.offline.rehearse import rehearse
+    from mlops_cicd_offline.harness.rehearse import rehearse
 
     config = fixture_stack("minimal")
     config["resource"]["databricks_service_principal"]["twin"] = {"display_name": "fixture-cicd"}

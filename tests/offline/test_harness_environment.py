@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mlops_cicd.offline.emulation.auth import DEPLOYER_TOKEN
-from mlops_cicd.offline.emulation.base import digest
-from mlops_cicd.offline.harness import Harness
-from mlops_cicd.offline.world import World
+from mlops_cicd_offline.world.databricks.auth import DEPLOYER_TOKEN
+from mlops_cicd_offline.world.base import digest
+from mlops_cicd_offline.harness.terraform import Harness
+from mlops_cicd_offline.harness.world import World
 
 from .conftest import deployed, fixture_stack, initialized
 

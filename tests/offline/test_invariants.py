@@ -13,12 +13,12 @@ import time
 
 import pytest
 
-from mlops_cicd.offline import events, invariants, store
-from mlops_cicd.offline.emulation import resource
-from mlops_cicd.offline.emulation.auth import DEPLOYER
-from mlops_cicd.offline.emulation.base import Context
-from mlops_cicd.offline.harness import InvariantBroken
-from mlops_cicd.offline.world import World
+from mlops_cicd_offline.world import events, invariants, store
+from mlops_cicd_offline.world.behaviours import resource
+from mlops_cicd_offline.world.databricks.auth import DEPLOYER
+from mlops_cicd_offline.world.base import Context
+from mlops_cicd_offline.harness.terraform import InvariantBroken
+from mlops_cicd_offline.harness.world import World
 
 from .conftest import deployed, fixture_stack, initialized
 

@@ -8,13 +8,14 @@ import datetime
 
 import pytest
 
-from mlops_cicd.offline import overrides, validation
-from mlops_cicd.offline.emulation.github_environments import DeploymentPolicy
-from mlops_cicd.offline.emulation.time_rotating import TimeRotating, rotation_time
-from mlops_cicd.offline.schema import _apply_overrides
-from mlops_cicd.offline.schema_extract import extract_provider
-from mlops_cicd.offline.values import UNKNOWN
-from mlops_cicd.offline.versions import PROVIDERS, package_archive
+from mlops_cicd_offline.build import overrides
+from mlops_cicd_offline.server import validation
+from mlops_cicd_offline.world.github.environments import DeploymentPolicy
+from mlops_cicd_offline.world.time.rotating import TimeRotating, rotation_time
+from mlops_cicd_offline.build.schema import _apply_overrides
+from mlops_cicd_offline.build.schema_extract import extract_provider
+from mlops_cicd_offline.server.values import UNKNOWN
+from mlops_cicd_offline.build.versions import PROVIDERS, package_archive
 
 from .conftest import deployed, fixture_stack
 

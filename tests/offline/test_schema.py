@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from mlops_cicd.offline.versions import package_archive
-from mlops_cicd.offline.schema_extract import extract_provider
+from mlops_cicd_offline.build.versions import package_archive
+from mlops_cicd_offline.build.schema_extract import extract_provider
 
 
 def test_versions_come_from_the_installed_packages(offline_build):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlops_cicd.offline.invariants import STATE_ISOLATION
+from mlops_cicd_offline.world.invariants import STATE_ISOLATION
 from mlops_cicd.stacks.environment_stack import TRIGGER_SECRET_ADDRESS, TRIGGER_TOKEN_SECRET
 
 from .conftest import deployed

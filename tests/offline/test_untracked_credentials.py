@@ -12,8 +12,8 @@ from mlops_cicd.commands.credential_state import StackState
 from mlops_cicd.commands.errors import UserError
 from mlops_cicd.commands.untracked_credentials import untracked_credentials
 from mlops_cicd.commands.workspace_api import CREDENTIALS_FIX, HttpWorkspaceApi
-from mlops_cicd.offline.emulation.auth import DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET, DEPLOYER_TOKEN
-from mlops_cicd.offline.workspace_api import EmulatedWorkspaceApi, run_cli, served
+from mlops_cicd_offline.world.databricks.auth import DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET, DEPLOYER_TOKEN
+from mlops_cicd_offline.world.databricks.workspace_api import EmulatedWorkspaceApi, run_cli, served
 
 from .conftest import deployed, fixture_stack
 

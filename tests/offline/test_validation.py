@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mlops_cicd.offline.validation import problems
-from mlops_cicd.offline.values import UNKNOWN
+from mlops_cicd_offline.server.validation import problems
+from mlops_cicd_offline.server.values import UNKNOWN
 
 
 def _attr(**flags):

@@ -1,0 +1,89 @@
+"""Build everything Terraform needs to find and run the stand-in providers, under one build dir:
+
+  proto/           generated tfplugin6_pb2.py
+  schema/<name>/<version>/  schema JSON per type + serialized GetProviderSchema response, per served version
+  tls/             the plugins' server certificate
+  mirror/          filesystem mirror: registry.terraform.io/<ns>/<name>/<version>/linux_amd64/terraform-provider-<name>_v<version>,
+                   one launcher per served version (the binding's and the newer releases in releases.py)
+  terraformrc      CLI config pointing provider_installation at the mirror (never the network)
+
+Rebuilt only when its inputs change (a stamp holds their fingerprint).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlops_cicd_offline.build import mirror, protocol, schema, tls
+from mlops_cicd_offline.build.schema import ProviderSchemas
+from mlops_cicd_offline.build.versions import PROVIDERS, package_archive
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_BUILD_DIR = REPO_ROOT / "build" / "offline"
+_INPUTS = ("tfplugin6.proto", "schema_extract.py", "schema.py", "overrides.py", "releases.py", "build_dir.py", "tls.py",
+           "mirror.py", "launcher.py")
+
+
+@dataclass(frozen=True)
+class Build:
+    root: Path
+    served: dict[str, list[str]]
+    """Per provider: the installed binding's version first, then the newer releases the mirror offers."""
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """Per provider, the version of the installed cdktf binding."""
+        return {name: versions[0] for name, versions in self.served.items()}
+
+    def schemas(self, provider: str, version: str | None = None) -> ProviderSchemas:
+        """One served version's schema (default: the binding's)."""
+        return ProviderSchemas(self.root, provider, version or self.versions[provider])
+
+    @property
+    def cli_config(self) -> Path:
+        return self.root / "terraformrc"
+
+    @property
+    def mirror(self) -> Path:
+        return self.root / "mirror"
+
+
+def _fingerprint() -> str:
+    h = hashlib.sha256(sys.executable.encode())
+    here = Path(__file__).parent
+    for name in _INPUTS:
+        h.update((here / name).read_bytes())
+    for name in PROVIDERS:
+        stat = package_archive(name).stat()
+        h.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def ensure_build(root: Path | None = None) -> Build:
+    root = Path(root or DEFAULT_BUILD_DIR).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "build.lock", "a+") as lock:  # test sessions and CLI runs may build concurrently
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_locked(root)
+
+
+def _build_locked(root: Path) -> Build:
+    stamp = root / "stamp.json"
+    fingerprint = _fingerprint()
+    if stamp.exists():
+        recorded = json.loads(stamp.read_text())
+        if recorded.get("fingerprint") == fingerprint:
+            return Build(root, recorded["served"])
+    protocol.generate(root / "proto")
+    pb = protocol.load(root / "proto")
+    served = schema.build(root, pb)
+    tls.ensure_certificate(root / "tls")
+    mirror.write_launchers(root, served)
+    mirror.write_cli_config(root)
+    stamp.write_text(json.dumps({"fingerprint": fingerprint, "served": served}))
+    return Build(root, served)

@@ -1,0 +1,133 @@
+"""Provider schemas: build them once into the build dir, load one type at a time in the plugin.
+
+Block shape (JSON): {"attributes": {name: Attr}, "blocks": {name: {"nesting", "block", "min", "max"}}}
+Attr: {"type": cty-json | "nested": {"nesting", "attributes", "blocks"}, "required", "optional",
+"computed", "sensitive"?, "force_new"?, "default"?}
+
+Layout under <build>/schema/<provider>/<version>/: provider.json, resource/<type>.json, data/<type>.json
+and schema.pb (the serialized GetProviderSchema response, so start-up does not rebuild it). One version is
+the installed binding's; newer ones served (releases.py) add their restated changes to it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from mlops_cicd_offline.build import overrides, releases
+from mlops_cicd_offline.build.schema_extract import extract_provider, implied_type
+from mlops_cicd_offline.build.versions import PROVIDERS, package_archive
+
+
+def _apply_overrides(block: dict, facts: dict) -> dict:
+    attrs = block["attributes"]
+    for name in facts.get("sensitive", ()):
+        attrs[name]["sensitive"] = True
+    for name in facts.get("force_new", ()):
+        if name in attrs:
+            attrs[name]["force_new"] = True
+        else:
+            block["blocks"][name]["force_new"] = True
+    for name, value in facts.get("defaults", {}).items():
+        attrs[name].update(default=value, computed=True, optional=True, required=False)
+    block["conflicts"] = [list(pair) for pair in facts.get("conflicts", ())]
+    return block
+
+
+def block_type(block: dict):
+    """Implied cty object type of a block."""
+    fields = {name: implied_type(a) for name, a in block["attributes"].items()}
+    for name, nb in block["blocks"].items():
+        inner = block_type(nb["block"])
+        fields[name] = inner if nb["nesting"] == "single" else [nb["nesting"], inner]
+    return ["object", fields]
+
+
+def _attr_proto(pb, name: str, attr: dict):
+    msg = pb.Schema.Attribute(name=name, required=attr["required"], optional=attr["optional"],
+                              computed=attr["computed"], sensitive=attr.get("sensitive", False))
+    if "nested" in attr:
+        nested = attr["nested"]
+        msg.nested_type.nesting = pb.Schema.Object.NestingMode.Value(nested["nesting"].upper())
+        msg.nested_type.attributes.extend(_attr_proto(pb, n, a) for n, a in sorted(nested["attributes"].items()))
+    else:
+        msg.type = json.dumps(attr["type"]).encode()
+    return msg
+
+
+def _block_proto(pb, block: dict):
+    msg = pb.Schema.Block()
+    msg.attributes.extend(_attr_proto(pb, n, a) for n, a in sorted(block["attributes"].items()))
+    for name, nb in sorted(block["blocks"].items()):
+        msg.block_types.add(type_name=name, block=_block_proto(pb, nb["block"]),
+                            nesting=pb.Schema.NestedBlock.NestingMode.Value(nb["nesting"].upper()),
+                            min_items=nb["min"], max_items=nb["max"])
+    return msg
+
+
+def _apply_release(extracted: dict, release: releases.Release) -> None:
+    for tf_type, attributes in release.added.items():
+        extracted["resources"][tf_type]["attributes"].update(copy.deepcopy(attributes))
+    for tf_type, names in release.no_longer_force_new.items():
+        for name in names:
+            extracted["resources"][tf_type]["attributes"][name].pop("force_new", None)
+    for tf_type, names in release.sensitive.items():
+        for name in names:
+            extracted["resources"][tf_type]["attributes"][name]["sensitive"] = True
+
+
+def _write_version(root: Path, pb, extracted: dict) -> None:
+    for kind, key in (("resource", "resources"), ("data", "data_sources")):
+        (root / kind).mkdir(parents=True, exist_ok=True)
+        for tf_type, block in extracted[key].items():
+            (root / kind / f"{tf_type}.json").write_text(json.dumps(block))
+    (root / "provider.json").write_text(json.dumps(extracted["provider"]))
+    response = pb.GetProviderSchema.Response()
+    response.provider.block.CopyFrom(_block_proto(pb, extracted["provider"]))
+    for tf_type, block in extracted["resources"].items():
+        response.resource_schemas[tf_type].block.CopyFrom(_block_proto(pb, block))
+    for tf_type, block in extracted["data_sources"].items():
+        response.data_source_schemas[tf_type].block.CopyFrom(_block_proto(pb, block))
+    response.server_capabilities.plan_destroy = False
+    (root / "schema.pb").write_bytes(response.SerializeToString())
+
+
+def build(build_dir: Path, pb) -> dict[str, list[str]]:
+    """Extract every provider's schema into build_dir/schema, once per served version; return
+    {provider: [binding version, newer served versions...]}."""
+    served = {}
+    for name in PROVIDERS:
+        extracted = extract_provider(package_archive(name))
+        for key in ("resources", "data_sources"):
+            for tf_type, block in extracted[key].items():
+                _apply_overrides(block, overrides.for_resource(tf_type) if key == "resources" else {})
+        _apply_overrides(extracted["provider"], overrides.PROVIDERS.get(name, {}))
+        binding = extracted["version"]
+        served[name] = releases.served_versions(name, binding)
+        for version in served[name]:
+            schema = copy.deepcopy(extracted)
+            for release in releases.changes(name, binding, version):
+                _apply_release(schema, release)
+            _write_version(build_dir / "schema" / name / version, pb, schema)
+    return served
+
+
+class ProviderSchemas:
+    """Lazy per-type access to one provider's built schema (what the plugin uses)."""
+
+    def __init__(self, build_dir: Path, provider: str, version: str):
+        self.root = build_dir / "schema" / provider / version
+
+    def response_bytes(self) -> bytes:
+        return (self.root / "schema.pb").read_bytes()
+
+    @lru_cache(maxsize=None)
+    def provider(self) -> dict:
+        return json.loads((self.root / "provider.json").read_text())
+
+    @lru_cache(maxsize=None)
+    def get(self, kind: str, tf_type: str) -> dict | None:
+        path = self.root / kind / f"{tf_type}.json"
+        return json.loads(path.read_text()) if path.exists() else None

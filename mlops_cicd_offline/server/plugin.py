@@ -1,0 +1,70 @@
+"""A stand-in provider process (started through launch.py, or
+`python -m mlops_cicd_offline.server.plugin <provider> <build dir> <version>`).
+
+Speaks go-plugin's handshake (one stdout line announcing protocol 6 over gRPC with our TLS certificate)
+and serves tfplugin6.Provider plus the plugin controller's Shutdown. Handlers are registered
+generically so the pre-serialized schema can be returned as raw bytes.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from concurrent import futures
+from pathlib import Path
+
+import grpc
+
+from mlops_cicd_offline.build import protocol
+from mlops_cicd_offline.server.provider import RPC_NAMES, Provider
+from mlops_cicd_offline.build.schema import ProviderSchemas
+
+_MAGIC_ENV = "TF_PLUGIN_MAGIC_COOKIE"
+
+
+def _serialize(message) -> bytes:
+    return message if isinstance(message, bytes) else message.SerializeToString()
+
+
+def _provider_handler(pb, provider: Provider):
+    handlers = {}
+    for name in RPC_NAMES:
+        request_cls = getattr(pb, name).Request
+        handlers[name] = grpc.unary_unary_rpc_method_handler(
+            getattr(provider, name), request_deserializer=request_cls.FromString, response_serializer=_serialize)
+    return grpc.method_handlers_generic_handler("tfplugin6.Provider", handlers)
+
+
+def _controller_handler(stop: threading.Event):
+    def shutdown(request: bytes, context) -> bytes:
+        stop.set()
+        return b""  # google.protobuf.Empty
+
+    identity = lambda raw: raw  # noqa: E731 - Empty messages are passed through as bytes
+    return grpc.method_handlers_generic_handler("plugin.GRPCController", {
+        "Shutdown": grpc.unary_unary_rpc_method_handler(shutdown, identity, identity)})
+
+
+def serve(provider_name: str, build_dir: Path, version: str) -> None:
+    import os
+
+    if not os.environ.get(_MAGIC_ENV):
+        sys.stderr.write("This is a Terraform provider plugin; Terraform starts it.\n")
+        sys.exit(1)
+    pb = protocol.load(build_dir / "proto")
+    provider = Provider(pb, ProviderSchemas(build_dir, provider_name, version), provider_name, version)
+    stop = threading.Event()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    server.add_generic_rpc_handlers((_provider_handler(pb, provider), _controller_handler(stop)))
+    tls = build_dir / "tls"
+    credentials = grpc.ssl_server_credentials([((tls / "key.pem").read_bytes(), (tls / "cert.pem").read_bytes())])
+    port = server.add_secure_port("127.0.0.1:0", credentials)
+    server.start()
+    sys.stdout.write(f"1|6|tcp|127.0.0.1:{port}|grpc|{(tls / 'cert.b64').read_text()}\n")
+    sys.stdout.flush()
+    stop.wait()
+    server.stop(grace=0.5)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], Path(sys.argv[2]), sys.argv[3])
