@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,9 +13,7 @@ from .checks import enforce
 from .config import Config
 from .locks import claim, exclusive, record_owner
 from .stacks.environment_stack import EnvironmentStack
-
-DEFAULT_OUTDIR = "cdktf.out"
-
+from .synthesized import output_directory
 
 def build_app(config: Config, outdir: str | Path) -> App:
     app = App(outdir=str(outdir))
@@ -43,7 +40,7 @@ def synth(config: Config, outdir: str | Path | None = None) -> Path:
     (`locks`); local state is kept outside it and moved out of it (`local_state`), and the stacks of
     environments no longer configured are removed from it.
     """
-    target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR)
+    target = output_directory(outdir)
     with exclusive(target, "synth"):
         claim(target, config, "stacks")
         state = local_state.plan(config, target)  # raises before anything is written

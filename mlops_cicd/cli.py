@@ -1,29 +1,53 @@
 """The `mlops-cicd` command line: assembles the commands of `mlops_cicd.commands` and turns every
-failure a user can fix into one readable line plus the fix (set MLOPS_CICD_DEBUG=1 for a traceback)."""
+failure a user can fix into one readable line plus the fix (set MLOPS_CICD_DEBUG=1 for a traceback); with
+--json, also into one JSON object on stdout. Exit codes: `mlops_cicd.errors` (README, "Operating it")."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import sys
+from importlib import metadata
 from pathlib import Path
+from typing import Iterator
 
-from .commands import check, rehearse, rotate, status, synth
-from .commands.common import add_config_option
-from .commands.errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OPERATION_FAILED, UserError
+from .commands import check, preflight, rehearse, rotate, status, synth
+from .commands.options import add_config_option
 from .config import ConfigError
+from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OPERATION_FAILED, EXIT_USAGE, UserError
+from .operations import progress
 from .passed_in import passed_in_values
 from .secret_patterns import redact
 
-COMMANDS = (synth, check, rehearse, status, rotate)
+COMMANDS = (synth, check, preflight, rehearse, status, rotate)
+CDKTF_APP_MARKER = "SYNTH_HCL_OUTPUT"
+"""Set by cdktf-cli for the app it runs (@cdktf/cli-core 0.21.0, src/lib/synth-stack.js, beside
+CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS); a user has no reason to set it."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors raised (so --json reports them too) instead of printed and exited."""
+
+    def error(self, message: str):
+        raise UserError(message, f"see `{self.prog} --help`", EXIT_USAGE)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("mlops-cicd")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mlops-cicd",
-        description="Set up Databricks + GitHub Actions CI/CD with CDKTF, and operate it: checks, "
+        description="Set up Databricks + GitHub Actions CI/CD with CDKTF, and operate it: checks, preflight, "
                     "offline rehearsal, credential status and rotation.",
     )
+    parser.add_argument("--version", action="version", version=f"mlops-cicd {_version()}")
     add_config_option(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
@@ -31,14 +55,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _error(text: str) -> None:
-    """Print to stderr; messages quote user input, so no credential-shaped run or TF_VAR_* value leaves."""
-    print(redact(text, passed_in_values(os.environ).values()), file=sys.stderr)
+def _hide(text: str) -> str:
+    """Messages quote user input: no credential-shaped run or TF_VAR_* value leaves."""
+    return redact(text, passed_in_values(os.environ).values())
 
 
-def _fail(message: str, fix: str, code: int) -> int:
-    _error(f"mlops-cicd: error: {message}\n  fix: {fix}")
+def _report(error: BaseException, as_json: bool) -> int:
+    """Print `error` for people (stderr) and, with --json, as one object (stdout); return its exit code."""
+    from .checks import ChecksFailed
+
+    if isinstance(error, ConfigError):
+        code, text = EXIT_CONFIG_ERROR, str(error)  # already one line per problem, each with its fix
+        problems = [{"field": p.field, "message": p.message} for p in error.problems]
+    elif isinstance(error, ChecksFailed):
+        # The report itself (each finding with its fix) has been printed already.
+        fix = "see each finding's fix above, or suppress it with a reason ([[checks.suppress]] id, reason, environment)"
+        code, text = EXIT_CHECKS_FAILED, f"mlops-cicd: error: {error}\n  fix: {fix}"
+        problems = [finding.as_dict() for finding in error.report.errors]
+    elif isinstance(error, UserError):
+        code, text = error.exit_code, f"mlops-cicd: error: {error}\n  fix: {error.fix}"
+        problems = [{"message": str(error), "fix": error.fix}]
+    elif isinstance(error, KeyboardInterrupt):
+        code, text = EXIT_OPERATION_FAILED, "mlops-cicd: error: interrupted\n  fix: run the command again"
+        problems = [{"message": "interrupted", "fix": "run the command again"}]
+    else:
+        fix = "rerun with MLOPS_CICD_DEBUG=1 for the traceback and report it"
+        message = f"unexpected {type(error).__name__}: {error}"
+        code, text = EXIT_OPERATION_FAILED, f"mlops-cicd: error: {message}\n  fix: {fix}"
+        problems = [{"message": message, "fix": fix}]
+    print(_hide(text), file=sys.stderr)
+    if as_json:
+        print(_hide(json.dumps({"ok": False, "exit_code": code, "problems": problems}, indent=2)))
     return code
+
+
+def _unexpected(error: BaseException) -> bool:
+    from .checks import ChecksFailed
+
+    return not isinstance(error, (UserError, ConfigError, ChecksFailed, KeyboardInterrupt))
+
+
+def run_by_cdktf(environ=os.environ) -> bool:
+    return CDKTF_APP_MARKER in environ
+
+
+@contextlib.contextmanager
+def _progress_routed() -> Iterator[None]:
+    """Under `cdktf synth`/`deploy`, progress and reports go to stdout: cdktf logs every line the app writes to
+    stderr as [ERROR] (@cdktf/commons 0.21.0, src/util.js exec: processLoggerError) and prints stdout as it comes.
+    Errors are printed after this block, on stderr, where cdktf rightly shows them as errors."""
+    if run_by_cdktf():
+        with contextlib.redirect_stderr(sys.stdout):
+            yield
+    else:
+        yield
 
 
 def _prefer_project_node() -> None:
@@ -49,28 +119,24 @@ def _prefer_project_node() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .checks import ChecksFailed
-
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    as_json = "--json" in argv
+    progress.started(plain=as_json)
+    try:
+        args = build_parser().parse_args(argv)
+    except UserError as error:
+        return _report(error, as_json)
     _prefer_project_node()
     try:
-        return args.handler(args)
-    except ConfigError as error:
-        _error(str(error))  # already one line per problem, each with its fix
-        return EXIT_CONFIG_ERROR
-    except ChecksFailed as error:
-        # The report itself (each finding with its fix) has been printed already.
-        return _fail(str(error), "see each finding's fix above, or suppress it with a reason "
-                     "([[checks.suppress]] id, reason, environment)", EXIT_CHECKS_FAILED)
-    except UserError as error:
-        return _fail(str(error), error.fix, error.exit_code)
-    except KeyboardInterrupt:
-        return _fail("interrupted", "run the command again", EXIT_OPERATION_FAILED)
-    except Exception as error:  # noqa: BLE001 - the last resort: a line, not a traceback
-        if os.environ.get("MLOPS_CICD_DEBUG"):
+        with _progress_routed():
+            try:
+                return args.handler(args)
+            finally:
+                progress.finished(f"mlops-cicd {args.command}")
+    except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - the last resort: a line, not a traceback
+        if os.environ.get("MLOPS_CICD_DEBUG") and _unexpected(error):
             raise
-        return _fail(f"unexpected {type(error).__name__}: {error}",
-                     "rerun with MLOPS_CICD_DEBUG=1 for the traceback and report it", EXIT_OPERATION_FAILED)
+        return _report(error, as_json)
 
 
 if __name__ == "__main__":

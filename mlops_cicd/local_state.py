@@ -34,10 +34,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .commands.errors import UserError
+from .errors import UserError
 from .config import Config, ConfigError, LocalBackend, Problem
 from .locks import OWNER_FILE
 from .stacks.backends import LOCAL_STATE_DIR, local_state_path, previous_local_state_path
+from .synthesized import DEFAULT_OUTPUT
 
 STATE_SUFFIXES = (".tfstate", ".tfstate.backup")
 BACKUP_SUFFIX = ".backup"  # Terraform's backup of the previous state: `<path>.backup`, same secrets
@@ -240,7 +241,7 @@ def check_owners(config: Config, state_files: dict[str, Path]) -> None:
 
 def _generated_dir_holding(path: Path, outdir: Path, config_dir: Path) -> Path | None:
     """The generated directory (synth output, `make clean`'s cdktf.out and build) that `path` is in."""
-    for generated in (outdir, config_dir / "cdktf.out", config_dir / "build"):
+    for generated in (outdir, config_dir / DEFAULT_OUTPUT, config_dir / "build"):
         if path.is_relative_to(generated.resolve()):
             return generated
     return None

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .commands.errors import UserError
+from .errors import UserError
 from .config import Config
 
 OWNER_FILE = ".mlops-cicd-config"

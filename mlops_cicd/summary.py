@@ -1,39 +1,34 @@
-"""A short, human summary of what each synthesized stack will create."""
+"""A short, human summary of what each synthesized stack will create (formatting only: the stacks are read by
+`mlops_cicd.synthesized`)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
-
-def stack_files(outdir: Path) -> dict[str, Path]:
-    manifest = json.loads((outdir / "manifest.json").read_text())
-    return {name: outdir / stack["synthesizedStackPath"] for name, stack in manifest["stacks"].items()}
+from .synthesized import backend_kind, load_stacks, stack_files, variables
 
 
-def backend_kind(document: dict) -> str:
-    """The stack's state backend: `cloud` (HCP Terraform), the backend block's type, or Terraform's default `local`."""
-    terraform = document.get("terraform") or {}
-    if terraform.get("cloud"):
-        return "cloud"
-    return next(iter(terraform.get("backend") or {}), "local")
+def stack_summary(name: str, path: Path, document: dict) -> dict:
+    """What `synth --json` prints for one stack."""
+    counts = Counter({kind: len(items) for kind, items in document.get("resource", {}).items()})
+    return {"name": name, "path": str(path), "resources": sum(counts.values()), "by_type": dict(sorted(counts.items())),
+            "backend": backend_kind(document), "variables": [f"TF_VAR_{name}" for name in variables(document)]}
 
 
-def describe_stack(document: dict) -> list[str]:
-    resources = Counter({kind: len(items) for kind, items in document.get("resource", {}).items()})
-    lines = [f"    {count} x {kind}" for kind, count in sorted(resources.items())]
-    backend = backend_kind(document)
-    variables = ", ".join(f"TF_VAR_{name}" for name in document.get("variable", {}))
-    lines.append(f"    state backend: {backend}; secrets from: {variables or 'none'}")
-    return lines
+def summaries(output: Path) -> list[dict]:
+    paths, documents = stack_files(output), load_stacks(output)
+    return [stack_summary(name, paths[name], documents[name]) for name in paths]
 
 
-def summarize(outdir: Path) -> str:
+def render(stacks: list[dict]) -> str:
     lines = []
-    for name, path in stack_files(outdir).items():
-        document = json.loads(path.read_text())
-        total = sum(len(items) for items in document.get("resource", {}).values())
-        lines.append(f"stack {name}: {total} resources -> {path}")
-        lines.extend(describe_stack(document))
+    for stack in stacks:
+        lines.append(f"stack {stack['name']}: {stack['resources']} resources -> {stack['path']}")
+        lines.extend(f"    {count} x {kind}" for kind, count in stack["by_type"].items())
+        lines.append(f"    state backend: {stack['backend']}; secrets from: {', '.join(stack['variables']) or 'none'}")
     return "\n".join(lines)
+
+
+def summarize(output: Path) -> str:
+    return render(summaries(output))

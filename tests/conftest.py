@@ -43,7 +43,7 @@ def synthesize(raw: dict, outdir: Path) -> dict[str, dict]:
     """Validate `raw`, synthesize every stack into `outdir`, return each stack's cdk.tf.json by name."""
     from mlops_cicd.app import synth
     from mlops_cicd.config import parse_config
-    from mlops_cicd.summary import stack_files
+    from mlops_cicd.synthesized import stack_files
 
     synth(parse_config(copy.deepcopy(raw)), outdir)
     return {name: json.loads(path.read_text()) for name, path in stack_files(outdir).items()}

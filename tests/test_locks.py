@@ -13,7 +13,7 @@ import pytest
 
 from mlops_cicd.app import synth
 from mlops_cicd.cli import main
-from mlops_cicd.commands.errors import UserError
+from mlops_cicd.errors import UserError
 from mlops_cicd.config import load_config
 
 from conftest import ROOT
@@ -107,7 +107,7 @@ def test_a_second_rehearsal_fails_at_once_without_touching_anything(project, loc
     rehearsal, outdir = tmp_path / "rehearsal", tmp_path / "out"
     holder = lock_holder(rehearsal, "rehearse")
     code, _, err = run_cli(capsys, "rehearse", "--config", str(project / "mlops-cicd.toml"),
-                           "--rehearsal-dir", str(rehearsal), "--outdir", str(outdir))
+                           "--rehearsal-dir", str(rehearsal), "--output", str(outdir))
     assert code == EXIT_OPERATION_FAILED
     assert f"rehearse is already running on {rehearsal.resolve()} (pid {holder.pid})" in err
     assert f"remove {tmp_path / '.rehearsal.lock'} if no such process" in err
@@ -119,7 +119,7 @@ def test_rehearsing_another_configuration_does_not_replace_a_projects_stacks(pro
     before = (outdir / "stacks" / "staging" / "cdk.tf.json").read_text()
     rehearsal = tmp_path / "rehearsal"
     code, _, err = run_cli(capsys, "rehearse", "--config", str(other_project / "mlops-cicd.toml"),
-                           "--rehearsal-dir", str(rehearsal), "--outdir", str(outdir))
+                           "--rehearsal-dir", str(rehearsal), "--output", str(outdir))
     assert code == EXIT_OPERATION_FAILED
     assert f"holds the stacks of {(project / 'mlops-cicd.toml').resolve()}" in err
     assert (outdir / "stacks" / "staging" / "cdk.tf.json").read_text() == before
@@ -158,7 +158,7 @@ def test_status_of_a_rehearsal_refuses_while_a_rehearsal_runs(project, lock_hold
 def test_rotate_fails_at_once_while_a_synth_writes_the_output_directory(project, lock_holder, capsys, tmp_path):
     outdir = deployed(tmp_path / "out")
     holder = lock_holder(outdir, "synth")
-    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(project / "mlops-cicd.toml"), "--outdir", str(outdir))
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(project / "mlops-cicd.toml"), "--output", str(outdir))
     assert code == EXIT_OPERATION_FAILED
     assert f"synth is already running on {outdir.resolve()} (pid {holder.pid}); rotate did nothing" in err
     assert (outdir / "stacks" / "staging" / "cdk.tf.json").read_text() == '{"deployed": "before"}'

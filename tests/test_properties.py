@@ -48,7 +48,7 @@ from config_strategies import (
 )
 from conftest import default_raw_config
 from mlops_cicd.cli import main
-from mlops_cicd.commands.errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK
+from mlops_cicd.errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK
 from mlops_cicd.config import ConfigError, parse_config
 
 settings.register_profile(

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from mlops_cicd.app import synth
-from mlops_cicd.commands.errors import UserError
+from mlops_cicd.errors import UserError
 from mlops_cicd.config import ConfigError, load_config
 
 from conftest import ROOT

@@ -7,9 +7,10 @@ import shlex
 from datetime import datetime, timezone
 from pathlib import Path
 
-from mlops_cicd.commands.credential_state import StackState
-from mlops_cicd.commands.status import as_json, render_table
-from mlops_cicd.commands.unrecorded import unrecorded
+from mlops_cicd.operations.credential_state import StackState
+from mlops_cicd.commands.status import render_table
+from mlops_cicd.operations.status import as_json
+from mlops_cicd.operations.unrecorded import unrecorded
 
 from conftest import resources
 

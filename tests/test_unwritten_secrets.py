@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mlops_cicd.commands.credential_state import StackState
-from mlops_cicd.commands.unwritten_secrets import parse_go_time, unwritten_secrets
+from mlops_cicd.operations.credential_state import StackState
+from mlops_cicd.operations.unwritten_secrets import parse_go_time, unwritten_secrets
 
 TOKEN = "databricks_obo_token.workspace_token"
 SECRET = "github_actions_secret.github_secret_staging_workspace_token"

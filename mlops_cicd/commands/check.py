@@ -1,31 +1,50 @@
-"""`mlops-cicd check`: the synth-time checks only, for people (text) or machines (--json)."""
+"""`mlops-cicd check`: the synth-time checks only, for people (text) or machines (--json).
+
+Without --output the stacks of the configuration are synthesized aside (nothing written); with --output, the
+stacks already synthesized there are checked, whoever wrote them (`cdktf synth` of a user's own app included),
+against the configuration when there is one."""
 
 from __future__ import annotations
 
 import argparse
-import json
+from pathlib import Path
 
-from .common import add_config_option, config_of, config_path, synthesized_documents
-from .errors import EXIT_CHECKS_FAILED, EXIT_OK
+from ..errors import EXIT_CHECKS_FAILED, EXIT_OK
+from ..operations.synthesis import existing_output, synthesized_aside
+from ..synthesized import load_stacks
+from .options import add_config_option, add_json_option, config_given, config_of, config_path
+from .printing import print_json
 
 
-def _list_checks() -> int:
+def _list_checks(args: argparse.Namespace) -> int:
     from ..checks import CHECKS
 
-    for check in CHECKS:
-        print(f"{check.id}  {check.severity:<7}  {check.title}")
+    if args.json:
+        print_json({"checks": [{"id": c.id, "severity": c.severity, "title": c.title} for c in CHECKS]})
+    else:
+        for check in CHECKS:
+            print(f"{check.id}  {check.severity:<7}  {check.title}")
     return EXIT_OK
+
+
+def _documents(args: argparse.Namespace):
+    """(configuration or None, stacks by name) to check."""
+    if args.output is None:
+        config = config_of(args)
+        return config, synthesized_aside(config, config_path(args))
+    output: Path = existing_output(args.output)
+    return (config_of(args) if config_given(args) else None), load_stacks(output)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.list:
-        return _list_checks()
+        return _list_checks(args)
     from ..checks import as_json, render_text, run_checks
 
-    config = config_of(args)
-    report = run_checks(config, synthesized_documents(config, config_path(args)))
+    config, documents = _documents(args)
+    report = run_checks(config, documents)
     if args.json:
-        print(json.dumps(as_json(report), indent=2))
+        print_json(as_json(report))
     else:
         print(render_text(report))
     return EXIT_OK if report.ok else EXIT_CHECKS_FAILED
@@ -34,10 +53,13 @@ def run(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "check", help="run the synth-time checks without writing anything",
-        description="Synthesize in a scratch directory and run every check. Exit 0: no error; 1: an error "
-                    "that is not suppressed; 2: invalid configuration.",
+        description="Run every check: on the configuration's stacks, synthesized in a scratch directory, or with "
+                    "--output on the stacks synthesized there (any cdktf app's). Exit 0: no error; 1: an error that "
+                    "is not suppressed; 2: a wrong command line; 4: invalid configuration.",
     )
     add_config_option(parser)
-    parser.add_argument("--json", action="store_true", help="print the report as JSON (for machines)")
+    parser.add_argument("--output", metavar="DIR", help="check the stacks already synthesized in DIR (its manifest.json) "
+                        "instead of synthesizing the configuration; the configuration is used when there is one")
+    add_json_option(parser, "the report (with --list: the checks)")
     parser.add_argument("--list", action="store_true", help="list the checks (id, severity, what they guard) and exit")
     parser.set_defaults(handler=run)

@@ -1,35 +1,23 @@
-"""`mlops-cicd synth`: validate, synthesize, run the checks, and only then write cdktf.out."""
+"""`mlops-cicd synth`: validate, synthesize, run the checks, and only then write the output directory."""
 
 from __future__ import annotations
 
 import argparse
-import os
-from pathlib import Path
 
-from ..config import Config
-from .common import DEFAULT_OUTDIR, add_config_option, building, config_of, config_path, writable_directory
-from .errors import EXIT_OK, UserError
-from .progress import step
-
-
-def synthesize(config: Config, source: str, output: str | None, option: str) -> Path:
-    """Synthesize every stack, checks enforced, into `output` (default $CDKTF_OUTDIR, else cdktf.out), given
-    as `option`: checked first, so a bad one fails before any work; on any failure nothing is written."""
-    from ..app import synth  # cdktf start-up is slow; only pay it when synthesizing
-
-    target = writable_directory(output or os.environ.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR, option)
-    with step(f"synthesizing {len(config.environments)} stack(s) and running the checks"), building(source):
-        try:
-            return synth(config, target)
-        except OSError as error:
-            raise UserError(f"cannot write {error.filename or target}: {error.strerror or error}",
-                            f"free space or fix the permissions there, or choose another {option}") from None
+from ..errors import EXIT_OK
+from ..operations.synthesis import synthesize
+from ..summary import render, summaries
+from .options import add_config_option, add_json_option, add_output_option, config_of, config_path
+from .printing import print_json
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..summary import summarize
-
-    print(summarize(synthesize(config_of(args), config_path(args), args.output, "--output")))
+    output = synthesize(config_of(args), config_path(args), args.output)
+    stacks = summaries(output)
+    if args.json:
+        print_json({"ok": True, "output": str(output), "stacks": stacks})
+    else:
+        print(render(stacks))
     return EXIT_OK
 
 
@@ -39,5 +27,6 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Synthesize every stack. The checks run first: an error exits 1 and writes nothing.",
     )
     add_config_option(parser)
-    parser.add_argument("--output", help="output directory (default: $CDKTF_OUTDIR or cdktf.out)")
+    add_output_option(parser, "output directory")
+    add_json_option(parser, "each stack's path, resources by type, backend and variables")
     parser.set_defaults(handler=run)

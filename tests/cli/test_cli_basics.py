@@ -41,5 +41,5 @@ def test_help_on_every_command(capsys, command):
 
 def test_missing_config_is_one_line_with_the_fix_and_no_traceback(capsys, tmp_path):
     code, _, err = run_cli(capsys, "check", "--config", str(tmp_path / "missing.toml"))
-    assert code == 2
+    assert code == 4
     assert "missing.toml" in err and "--config" in err and "Traceback" not in err

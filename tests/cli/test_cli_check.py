@@ -25,10 +25,10 @@ def test_suppressed_with_reason_exits_0_and_prints_the_reason(capsys, tmp_path):
     assert f"suppressed: MLOPS004 in prod: 1 finding; reason: {REASON}" in out
 
 
-def test_suppression_without_reason_exits_2(capsys, tmp_path):
+def test_suppression_without_reason_is_a_configuration_error(capsys, tmp_path):
     config = write_config(tmp_path, reviewers=False, extra=suppression("MLOPS004", reason=None))
     code, _, err = run_cli(capsys, "check", "--config", str(config))
-    assert code == 2
+    assert code == 4
     assert "checks.suppress[1].reason: required field is missing" in err
 
 
@@ -44,7 +44,7 @@ def test_json_report_shape(capsys, tmp_path):
     (suppressed,) = report["suppressed"]
     assert suppressed["id"] == "MLOPS009" and suppressed["reason"].startswith("seed example")
     assert report["suppressions"] == [
-        {"id": "MLOPS009", "environment": "prod", "reason": suppressed["reason"], "matched": 1}
+        {"id": "MLOPS009", "environment": "prod", "resource": None, "reason": suppressed["reason"], "matched": 1}
     ]
 
 

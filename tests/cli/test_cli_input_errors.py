@@ -1,5 +1,5 @@
-"""Bad input on the command line or in the file: exit 2, one error naming the input and its fix, no
-traceback, nothing written. (Each of these used to end as exit 3 "unexpected ... report it".)"""
+"""Bad input, on the command line (exit 2) or in the configuration file (exit 4): one error naming the input and
+its fix, no traceback, nothing written. (Each of these used to end as exit 3 "unexpected ... report it".)"""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from mlops_cicd.commands.common import building
-from mlops_cicd.commands.errors import UserError
+from mlops_cicd.operations.synthesis import building
+from mlops_cicd.errors import EXIT_CONFIG_ERROR, EXIT_USAGE, UserError
 
 from .cli_helpers import REVIEWERS_BLOCK, SHIPPED_CONFIG, run_cli, show_json, write_config
 
 
-def input_error(capsys, *argv: str) -> str:
-    """stderr of a command that must fail as bad input: exit 2, no traceback, not an 'unexpected' error."""
-    code, out, err = run_cli(capsys, *argv)
-    assert code == 2, err
+def input_error(capsys, *argv: str, code: int = EXIT_USAGE) -> str:
+    """stderr of a command that must fail as bad input (`code`), no traceback, not an 'unexpected' error."""
+    exited, out, err = run_cli(capsys, *argv)
+    assert exited == code, err
     assert "Traceback" not in err and "unexpected" not in err and "report it" not in err
     return err
 
@@ -32,14 +32,14 @@ def test_non_utf8_config_file(capsys, tmp_path):
     config = tmp_path / "latin1.toml"
     config.write_bytes(SHIPPED_CONFIG.read_bytes() + "# r\u00e9sum\u00e9\n".encode("latin-1"))
     out = tmp_path / "out"
-    err = input_error(capsys, "--config", str(config), "synth", "--output", str(out))
+    err = input_error(capsys, "--config", str(config), "synth", "--output", str(out), code=EXIT_CONFIG_ERROR)
     assert f"{config}: 1 problem; nothing was synthesized:" in err
     assert "(file): is not UTF-8 text (byte 0xe9 at offset" in err and "save it as UTF-8" in err
     assert not out.exists()
 
 
 def test_config_naming_a_directory(capsys, tmp_path):
-    err = input_error(capsys, "check", "--config", str(tmp_path))
+    err = input_error(capsys, "check", "--config", str(tmp_path), code=EXIT_CONFIG_ERROR)
     assert f"(file): is a directory; pass the configuration file itself, e.g. --config {tmp_path / 'mlops-cicd.toml'}" in err
 
 
@@ -71,7 +71,7 @@ def test_output_in_an_unwritable_place(capsys, tmp_path):
 def test_rehearsal_dir_naming_a_file_fails_before_synthesizing(capsys, tmp_path):
     (tmp_path / "rehearsal").write_text("x")
     out = tmp_path / "out"
-    err = input_error(capsys, "rehearse", "--config", str(write_config(tmp_path)), "--outdir", str(out),
+    err = input_error(capsys, "rehearse", "--config", str(write_config(tmp_path)), "--output", str(out),
                       "--rehearsal-dir", str(tmp_path / "rehearsal"))
     assert f"--rehearsal-dir {tmp_path / 'rehearsal'} is a file, not a directory" in err
     assert not out.exists() and "synthesizing" not in err
@@ -87,7 +87,7 @@ def test_reviewer_list_is_refused_before_the_build(capsys, tmp_path, users, fiel
     config = write_config(tmp_path)
     config.write_text(config.read_text().replace(REVIEWERS_BLOCK, f"[environments.github_environment.reviewers]\nusers = {users}\n"))
     out = tmp_path / "out"
-    err = input_error(capsys, "synth", "--config", str(config), "--output", str(out))
+    err = input_error(capsys, "synth", "--config", str(config), "--output", str(out), code=EXIT_CONFIG_ERROR)
     assert f"  - {field}: " in err and words in err
     assert not out.exists()
 
@@ -97,10 +97,10 @@ def test_a_construct_refusing_a_value_becomes_a_configuration_error():
         raise ValueError("GitHubDeploymentEnvironment: reviewer_users has 7 entries")
     assert (str(caught.value), caught.value.fix, caught.value.exit_code) == (
         "my.toml: the stacks cannot be built: GitHubDeploymentEnvironment: reviewer_users has 7 entries",
-        "correct the setting it names in my.toml", 2)
+        "correct the setting it names in my.toml", EXIT_CONFIG_ERROR)
     with pytest.raises(UserError) as caught, building("my.toml"):
         raise RuntimeError("There is already a Construct with name 'reviewer_user_a_b' in GitHubDeploymentEnvironment")
-    assert "two settings give one Terraform address" in str(caught.value) and caught.value.exit_code == 2
+    assert "two settings give one Terraform address" in str(caught.value) and caught.value.exit_code == EXIT_CONFIG_ERROR
     with pytest.raises(RuntimeError), building("my.toml"):
         raise RuntimeError("node crashed")  # not the configuration's fault: stays unexpected
 
@@ -108,7 +108,7 @@ def test_a_construct_refusing_a_value_becomes_a_configuration_error():
 # --- status arguments -----------------------------------------------------------------------------------
 
 def _status(tmp_path, *extra: str) -> list[str]:
-    return ["status", "--config", str(write_config(tmp_path)), "--outdir", str(tmp_path / "none"), *extra]
+    return ["status", "--config", str(write_config(tmp_path)), "--output", str(tmp_path / "none"), *extra]
 
 
 def _saved(tmp_path, name: str, content) -> Path:
@@ -143,7 +143,7 @@ def test_status_from_json_that_is_not_a_state(capsys, tmp_path, content, words):
         return
     err = input_error(capsys, *args)
     assert f"mlops-cicd: error: --from-json staging={state}: {state} {words}" in err
-    assert "fix: save it with `terraform -chdir=cdktf.out/stacks/<stack> show -json > <stack>-state.json`" in err
+    assert "fix: save it with `terraform -chdir=<output>/stacks/<stack> show -json > <stack>-state.json`" in err
 
 
 def test_status_from_json_naming_a_directory_or_nothing(capsys, tmp_path):
@@ -160,14 +160,15 @@ def test_status_from_json_stacks_must_be_configured_once(capsys, tmp_path):
     err = input_error(capsys, *_status(tmp_path, "--from-json", f"staging={state}", "--from-json", f"staging={state}"))
     assert "staging is given twice" in err
     err = input_error(capsys, *_status(tmp_path, "prod", "--from-json", f"staging={state}"))
-    assert "STACK arguments (prod) and the --from-json stacks differ" in err
+    assert "ENV arguments (prod) and the --from-json environments differ" in err
     assert run_cli(capsys, *_status(tmp_path, "staging", "--from-json", f"staging={state}"))[0] == 0
 
 
-def test_status_outdir_naming_a_file(capsys, tmp_path):
-    outdir = _saved(tmp_path, "cdktf.out", "x")
-    err = input_error(capsys, "status", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(outdir))
-    assert f"--outdir {outdir} is a file, not a directory" in err
+@pytest.mark.parametrize("command", [["status", "staging"], ["rotate", "staging"], ["check"]])
+def test_output_to_read_naming_a_file(capsys, tmp_path, command):
+    output = _saved(tmp_path, "cdktf.out", "x")
+    err = input_error(capsys, *command, "--config", str(write_config(tmp_path)), "--output", str(output))
+    assert f"--output {output} is a file, not a directory" in err
 
 
 # --- no secret in any error ----------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from mlops_cicd.checks.model import Synthesis
-from mlops_cicd.commands.credential_state import StackState
-from mlops_cicd.commands.terraform import failure_summary
+from mlops_cicd.operations.credential_state import StackState
+from mlops_cicd.operations.terraform import failure_summary
 
 from .cli_helpers import show_json
 

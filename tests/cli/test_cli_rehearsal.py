@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from mlops_cicd.cli import main
-from mlops_cicd.commands.rehearsal import RehearsedStack
+from mlops_cicd.operations.rehearsal import RehearsedStack
 from mlops_cicd_offline.world.base import digest
 from mlops_cicd_offline.harness.terraform import Harness
 from mlops_cicd_offline.harness.world import World
@@ -33,7 +33,7 @@ def rehearsed(tmp_path_factory):
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["rehearse", "--json", "--config", str(config), "--rehearsal-dir", str(directory),
-                     "--outdir", str(root / "cdktf.out")])
+                     "--output", str(root / "cdktf.out")])
     assert code == 0, err.getvalue()
     return json.loads(out.getvalue()), config, directory
 
@@ -108,7 +108,7 @@ def test_status_of_deployed_stacks_runs_terraform_show_in_each_stack_dir(capsys,
     (tmp_path / "out" / "stacks").symlink_to(directory / "work")
     for name, value in Harness(directory / "work", directory / "state").base_env().items():
         monkeypatch.setenv(name, value)
-    code, report = run_json(capsys, "status", "--json", "--config", str(config), "--outdir", str(tmp_path / "out"))
+    code, report = run_json(capsys, "status", "--json", "--config", str(config), "--output", str(tmp_path / "out"))
     assert code == 0 and report["clock"] == "system"
     for stack in ("staging", "prod"):
         token = _credential(report, stack, "databricks_obo_token")
@@ -166,7 +166,7 @@ def test_rotate_in_oauth_mode(capsys, tmp_path):
     text = write_config(tmp_path).read_text().replace('credential_mode = "pat"', 'credential_mode = "oauth"', 1)
     (tmp_path / "mlops-cicd.toml").write_text(text)
     on = ["--config", str(tmp_path / "mlops-cicd.toml"), "--rehearsal-dir", str(tmp_path / "rehearsal")]
-    code, _, err = run_cli(capsys, "rehearse", "staging", *on, "--outdir", str(tmp_path / "out"))
+    code, _, err = run_cli(capsys, "rehearse", "staging", *on, "--output", str(tmp_path / "out"))
     assert code == 0, err
     world = World(tmp_path / "rehearsal" / "state")
     old = world.reveal_secret(REPO, "STAGING_DATABRICKS_CLIENT_SECRET")
@@ -195,7 +195,7 @@ def test_failed_rehearsal_exits_1_and_shows_the_failing_step(capsys, tmp_path):
         'secret_placement = "repository"', 'secret_placement = "repository"\n[environments.token_usage]\ngroup = "no-such-group"', 1)
     (tmp_path / "mlops-cicd.toml").write_text(broken)
     code, out, _ = run_cli(capsys, "rehearse", "staging", "--config", str(tmp_path / "mlops-cicd.toml"),
-                           "--rehearsal-dir", str(tmp_path / "rehearsal"), "--outdir", str(tmp_path / "out"))
+                           "--rehearsal-dir", str(tmp_path / "rehearsal"), "--output", str(tmp_path / "out"))
     assert code == 1
     assert "[staging] FAILED at" in out and "no-such-group" in out
 
@@ -220,6 +220,6 @@ def test_another_configuration_cannot_rehearse_over_this_rehearsal(rehearsal, ca
     other.write_text(config.read_text())
     world = (directory / "state" / "world.json").read_bytes()
     code, _, err = run_cli(capsys, "rehearse", "--config", str(other), "--rehearsal-dir", str(directory),
-                           "--outdir", str(tmp_path / "out"))
+                           "--output", str(tmp_path / "out"))
     assert code == 3 and f"holds the rehearsal of {config.resolve()}" in err
     assert (directory / "state" / "world.json").read_bytes() == world and not (tmp_path / "out").exists()

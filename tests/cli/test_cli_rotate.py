@@ -19,7 +19,7 @@ def _files(directory) -> dict[str, bytes]:
 
 def test_rotate_of_a_never_deployed_stack_is_one_line_with_the_fix_and_writes_nothing(capsys, tmp_path):
     out = tmp_path / "out"
-    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(out))
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--output", str(out))
     assert code == 3
     assert "has not been initialized" in err and "fix: deploy it first (`cdktf deploy staging`)" in err
     assert "Traceback" not in err
@@ -38,10 +38,10 @@ def test_rotate_in_oidc_mode_has_nothing_to_rotate(capsys, tmp_path):
     config = tmp_path / "mlops-cicd.toml"
     config.write_text(text)
     out = tmp_path / "out"
-    code, stdout, err = run_cli(capsys, "rotate", "staging", "--config", str(config), "--outdir", str(out))
+    code, stdout, err = run_cli(capsys, "rotate", "staging", "--config", str(config), "--output", str(out))
     assert code == 0, err
     assert stdout.startswith("nothing to rotate in staging:") and "oidc" in stdout
-    code, report = run_json(capsys, "rotate", "staging", "--json", "--config", str(config), "--outdir", str(out))
+    code, report = run_json(capsys, "rotate", "staging", "--json", "--config", str(config), "--output", str(out))
     assert code == 0 and report["rotated"] is False and report["changes"] == []
     assert not out.exists()
 
@@ -59,7 +59,7 @@ def test_rotate_without_the_deploy_variables_writes_nothing(capsys, tmp_path, de
     monkeypatch.delenv("TF_VAR_git_read_token", raising=False)
     monkeypatch.delenv("TF_VAR_trigger_workflows_github_token", raising=False)
     before = _files(deployed_dir)
-    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(deployed_dir))
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--output", str(deployed_dir))
     assert code == 3 and "TF_VAR_git_read_token" in err and "not set" in err
     assert _files(deployed_dir) == before
 
@@ -69,7 +69,7 @@ def test_a_failing_terraform_leaves_the_output_directory_as_it_was(capsys, tmp_p
     monkeypatch.setenv("TF_VAR_trigger_workflows_github_token", "offline-dummy-write")
     monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(tmp_path / "no-such-terraformrc"))
     before = _files(deployed_dir)
-    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(deployed_dir))
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--output", str(deployed_dir))
     assert code == 3 and "terraform plan in" in err and "failed" in err  # no providers installed there
     assert _files(deployed_dir) == before
 
@@ -93,14 +93,14 @@ def _document(mode: str = "pat") -> dict:
 @pytest.mark.parametrize("mode, credential", [("pat", "databricks_obo_token.tok"),
                                               ("oauth", "databricks_service_principal_secret.sec")])
 def test_rotation_replaces_each_credential_and_its_schedule(mode, credential):
-    from mlops_cicd.commands.rotation import rotation_targets
+    from mlops_cicd.operations.rotation import rotation_targets
 
     # the schedule too: a new period renews the stamp the credential carries, and status dates it right
     assert rotation_targets(_document(mode)) == [credential, "time_rotating.sched"]
 
 
 def test_a_stack_without_a_rotating_credential_has_no_targets():
-    from mlops_cicd.commands.rotation import rotation_targets
+    from mlops_cicd.operations.rotation import rotation_targets
 
     document = _document()
     del document["resource"]["databricks_obo_token"]
@@ -108,7 +108,7 @@ def test_a_stack_without_a_rotating_credential_has_no_targets():
 
 
 def test_rotate_plans_the_replacement_and_applies_that_plan_once(tmp_path):
-    from mlops_cicd.commands.rotation import PLAN_FILE, rotate
+    from mlops_cicd.operations.rotation import PLAN_FILE, rotate
 
     calls: list[list[str]] = []
     plan = {"resource_changes": [
@@ -138,7 +138,7 @@ def test_rotate_plans_the_replacement_and_applies_that_plan_once(tmp_path):
 def test_rotate_refuses_the_stacks_of_another_configuration_file(capsys, tmp_path, deployed_dir):
     (deployed_dir / ".mlops-cicd-config").write_text(f"{tmp_path / 'other' / 'mlops-cicd.toml'}\n")
     before = _files(deployed_dir)
-    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(deployed_dir))
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--output", str(deployed_dir))
     assert code == 3 and f"holds the stacks of {tmp_path / 'other' / 'mlops-cicd.toml'}" in err
     assert _files(deployed_dir) == before
 
@@ -155,7 +155,7 @@ def test_rotate_refuses_a_state_recorded_as_another_configuration_files(capsys, 
     state.with_name("staging.tfstate.owner.json").write_text(json.dumps({"project": "mlops-demo-classifier",
                                                                            "config": str(other)}))
     before = _files(deployed_dir)
-    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(deployed_dir))
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--output", str(deployed_dir))
     assert code == 3 and f"belongs to {other}" in err and str(tmp_path / "mlops-cicd.toml") in err
     assert _files(deployed_dir) == before
 
@@ -163,6 +163,6 @@ def test_rotate_refuses_a_state_recorded_as_another_configuration_files(capsys, 
 def test_rotate_refuses_while_the_state_is_still_at_its_old_place(capsys, tmp_path, deployed_dir):
     old = deployed_dir / "stacks" / "staging" / "terraform.staging.tfstate"
     old.write_text('{"version": 4, "serial": 3, "lineage": "l", "resources": []}')
-    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--outdir", str(deployed_dir))
+    code, _, err = run_cli(capsys, "rotate", "staging", "--config", str(write_config(tmp_path)), "--output", str(deployed_dir))
     assert code == 3 and f"still at {old}" in err and "mlops-cicd synth" in err
     assert old.exists() and not _state(tmp_path).exists()

@@ -3,8 +3,8 @@ lets it) is not offered for revocation, and the message never claims a credentia
 
 from __future__ import annotations
 
-from mlops_cicd.commands.credential_state import StackState
-from mlops_cicd.commands.untracked_credentials import untracked_credentials
+from mlops_cicd.operations.credential_state import StackState
+from mlops_cicd.operations.untracked_credentials import untracked_credentials
 
 SP_ID = "1001"
 COMMENT = "mlops-demo-classifier staging CI/CD (mlops-cicd)"

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from mlops_cicd.commands.workspace_api import HttpWorkspaceApi
+from mlops_cicd.operations.workspace_api import HttpWorkspaceApi
 
 
 class _Recorder(BaseHTTPRequestHandler):

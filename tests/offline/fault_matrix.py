@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from mlops_cicd.commands.credential_state import StackState
-from mlops_cicd.commands.status import as_json, render_table
-from mlops_cicd.commands.unrecorded import unrecorded
-from mlops_cicd.commands.untracked_credentials import untracked_credentials
-from mlops_cicd.commands.unwritten_secrets import unwritten_secrets
+from mlops_cicd.operations.credential_state import StackState
+from mlops_cicd.commands.status import render_table
+from mlops_cicd.operations.status import as_json
+from mlops_cicd.operations.unrecorded import unrecorded
+from mlops_cicd.operations.untracked_credentials import untracked_credentials
+from mlops_cicd.operations.unwritten_secrets import unwritten_secrets
 from mlops_cicd.config import parse_config
 from mlops_cicd_offline.world import events, invariants, store
 from mlops_cicd_offline.build.build_dir import ensure_build

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from mlops_cicd.commands.credential_health import assess
-from mlops_cicd.commands.credential_state import credentials_in_state
+from mlops_cicd.operations.credential_health import assess
+from mlops_cicd.operations.credential_state import credentials_in_state
 from mlops_cicd_offline.world import store
 from mlops_cicd_offline.world.databricks.auth import DEPLOYER, DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET
 from mlops_cicd_offline.world.base import digest

@@ -15,9 +15,9 @@ import shlex
 
 import pytest
 
-from mlops_cicd.commands.credential_state import StackState
-from mlops_cicd.commands.untracked_credentials import untracked_credentials
-from mlops_cicd.commands.unwritten_secrets import unwritten_secrets
+from mlops_cicd.operations.credential_state import StackState
+from mlops_cicd.operations.untracked_credentials import untracked_credentials
+from mlops_cicd.operations.unwritten_secrets import unwritten_secrets
 from mlops_cicd_offline.world import store
 from mlops_cicd_offline.world.databricks.workspace_api import EmulatedWorkspaceApi
 from mlops_cicd_offline.world.base import digest

@@ -8,10 +8,10 @@ import shlex
 
 import pytest
 
-from mlops_cicd.commands.credential_state import StackState
-from mlops_cicd.commands.errors import UserError
-from mlops_cicd.commands.untracked_credentials import untracked_credentials
-from mlops_cicd.commands.workspace_api import CREDENTIALS_FIX, HttpWorkspaceApi
+from mlops_cicd.operations.credential_state import StackState
+from mlops_cicd.errors import UserError
+from mlops_cicd.operations.untracked_credentials import untracked_credentials
+from mlops_cicd.operations.workspace_api import CREDENTIALS_FIX, HttpWorkspaceApi
 from mlops_cicd_offline.world.databricks.auth import DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET, DEPLOYER_TOKEN
 from mlops_cicd_offline.world.databricks.workspace_api import EmulatedWorkspaceApi, run_cli, served
 

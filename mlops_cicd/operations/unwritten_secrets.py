@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..rotation_stamp import STAMPED_ARGUMENTS, stamp_of
+from ..synthesized import resource
 from ..units import CLOCK_SKEW_HOURS
 from .credential_state import StackState, parse_iso, parse_time, state_resources
 
@@ -64,18 +65,17 @@ def parse_go_time(value: object) -> datetime | None:
 def unwritten_secrets(state: StackState, directory: Path) -> list[UnwrittenSecret]:
     """The credential secrets of `state` (their values referencing a stamped credential, per `state.document`)
     that GitHub last wrote before that credential's period; `directory` is where terraform runs for the stack."""
-    resources = {resource["address"]: resource for resource in state_resources(state.show)}
-    configured = (state.document or {}).get("resource", {})
+    recorded = {item["address"]: item for item in state_resources(state.show)}
     found = []
-    for address, resource in sorted(resources.items()):
-        tf_type, _, name = address.partition(".")
-        if tf_type not in SECRET_TYPES:
+    for address, secret in sorted(recorded.items()):
+        if secret["type"] not in SECRET_TYPES:
             continue
-        reference = _CREDENTIAL_REFERENCE.search(str(((configured.get(tf_type) or {}).get(name) or {}).get("plaintext_value")))
-        credential = resources.get(f"{reference.group(1)}.{reference.group(2)}") if reference else None
+        configured = resource(state.document, address) or {}
+        reference = _CREDENTIAL_REFERENCE.search(str(configured.get("plaintext_value")))
+        credential = recorded.get(f"{reference.group(1)}.{reference.group(2)}") if reference else None
         if credential is None:
             continue
-        values = resource.get("values") or {}
+        values = secret.get("values") or {}
         period_start = parse_time(stamp_of((credential.get("values") or {}).get(STAMPED_ARGUMENTS[credential["type"]])))
         written = parse_go_time(values.get("updated_at"))
         if period_start is not None and (written is None or written < period_start - CLOCK_SKEW):

@@ -1,14 +1,18 @@
-"""Running the terraform binary, with its failures turned into one line plus a fix."""
+"""Running the terraform binary, with its failures turned into one line plus a fix.
+
+Terraform runs with CHECKPOINT_DISABLE=1: its version check (HashiCorp checkpoint) calls out to the network,
+which fails offline and leaks which version runs where."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Sequence
 
-from .errors import UserError
+from ..errors import UserError
 
 
 def first_error_line(output: str) -> str | None:
@@ -25,21 +29,31 @@ def failure_summary(output: str, exit_code: int) -> str:
     return first_error_line(output) or f"terraform exited {exit_code}; run it by hand to see why"
 
 
+def terraform_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment terraform (and cdktf) run in: this process's, without the checkpoint call."""
+    return {**(os.environ if environ is None else environ), "CHECKPOINT_DISABLE": "1"}
+
+
 def terraform(directory: Path, args: Sequence[str], *, fix: str) -> str:
     """Run `terraform -chdir=<directory> <args>`; return stdout; on failure raise UserError(fix)."""
     binary = shutil.which("terraform")
     if binary is None:
         raise UserError("terraform is not on PATH", "install Terraform 1.11 (https://developer.hashicorp.com/terraform/install)")
     result = subprocess.run([binary, f"-chdir={directory}", *args], text=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, env=terraform_environment())
     if result.returncode != 0:
         raise UserError(f"terraform {args[0]} in {directory} failed: {failure_summary(result.stderr, result.returncode)}", fix)
     return result.stdout or ""
 
 
+def initialized(directory: Path) -> bool:
+    """Whether `terraform init` ran in `directory` (a stack never deployed from here has not)."""
+    return (directory / ".terraform").is_dir()
+
+
 def show_state(directory: Path) -> dict:
     """`terraform show -json` of the state of the stack in `directory`."""
-    if not (directory / ".terraform").is_dir():
+    if not initialized(directory):
         raise UserError(f"{directory} has not been initialized, so its state cannot be read",
                         f"deploy it first (`cdktf deploy {directory.name}`), or run `terraform -chdir={directory} init`")
     output = terraform(directory, ["show", "-json", "-no-color"],

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ..rotation_stamp import unstamped
+from ..synthesized import has_resources
+from ..synthesized import resources as configured_resources
 from .credential_state import StackState, state_resources
 from .workspace_api import WorkspaceApi
 
@@ -48,7 +50,7 @@ class UntrackedCredential:
 def _configured(state: StackState, resources: list[dict], tf_type: str) -> bool:
     """Whether the stack has credentials of `tf_type`: its configuration says so, or (without it) its state."""
     if state.document is not None:
-        return bool(state.document.get("resource", {}).get(tf_type))
+        return has_resources(state.document, tf_type)
     return any(r["type"] == tf_type for r in resources)
 
 
@@ -56,7 +58,7 @@ def _token_comments(state: StackState, resources: list[dict]) -> set[str]:
     """What this stack's tokens' comments start with (WorkspaceToken: `<comment> rotation <stamp>`), as configured
     and as deployed (a changed comment not deployed yet): tokens the SP minted itself (pat mode grants it token
     use) carry other comments and are none of this stack's. Empty when neither says (then every token counts)."""
-    configured = (state.document or {}).get("resource", {}).get(TOKEN_TYPE, {}).values()
+    configured = [body for _, body in configured_resources(state.document or {}, TOKEN_TYPE)]
     recorded = [(r.get("values") or {}) for r in resources if r["type"] == TOKEN_TYPE]
     return {text for values in [*configured, *recorded] if (text := unstamped(values.get("comment"))) is not None}
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..checks.schedules import credentials
+from ..synthesized import credentials
 from .progress import step
 
 PLAN_FILE = "mlops-cicd-rotate.tfplan"

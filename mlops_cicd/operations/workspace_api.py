@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from typing import Mapping, Protocol
 
-from .errors import UserError
+from ..errors import UserError
 
 CREDENTIALS_FIX = ("set the deployer's credentials: DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and "
                    "DATABRICKS_CLIENT_SECRET (as for `cdktf deploy`)")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
-from ..checks.schedules import binding
+from ..synthesized import binding, resource
 from ..rotation_stamp import STAMPED_ARGUMENTS, stamp_of
 
 CREDENTIAL_KINDS = {
@@ -89,8 +89,7 @@ def state_resources(show: dict, deposed: bool = False) -> Iterator[dict]:
 def _rotation_for(address: str, kind: str, document: dict | None, schedules: dict[str, dict]) -> tuple[str | None, bool]:
     """(the schedule that replaces a credential, whether it is bound to it by an argument): from the
     synthesized stack, else the stack's only schedule (binding unknown)."""
-    type_, _, name = address.partition(".")
-    body = ((document or {}).get("resource", {}).get(type_) or {}).get(name)
+    body = resource(document, address)
     bound = binding(document, kind, body) if body else None
     if bound and bound.schedules:
         schedule = sorted(bound.schedules)[0]

@@ -15,6 +15,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..synthesized import resources
 from .credential_state import StackState, state_resources
 
 IMPORT_ID_BY_NAME = {"databricks_secret_scope": "name"}
@@ -51,8 +52,8 @@ def unrecorded(state: StackState, directory: Path) -> list[Unrecorded]:
         return []
     found = []
     for tf_type, argument in IMPORT_ID_BY_NAME.items():
-        for name, body in sorted((state.document.get("resource", {}).get(tf_type) or {}).items()):
-            address, import_id = f"{tf_type}.{name}", body.get(argument)
+        for address, body in sorted(resources(state.document, tf_type)):
+            import_id = body.get(argument)
             if address in recorded or not isinstance(import_id, str) or "${" in import_id:
                 continue
             fix = f"terraform -chdir={shlex.quote(str(directory))} import {address} {shlex.quote(import_id)}"
