@@ -15,7 +15,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Callable, Literal, Mapping, Union
+from typing import Annotated, Callable, Literal, Mapping, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, ValidationError
 
@@ -251,6 +251,26 @@ class EnvironmentConfig(_Model):
         return self.github_environment.name or self.name
 
 
+# A Terraform address as the checks show it (`type.name`, `data.type.name`, `output.name`, `terraform.backend`),
+# with fnmatch's wildcards `*`, `?` and `[...]`.
+_ADDRESS_GLOB = re.compile(r"[A-Za-z0-9_*?!\[\]-]+(?:\.[A-Za-z0-9_*?!\[\]-]+)+")
+_ADDRESS_EXAMPLE = "e.g. \"databricks_obo_token.*\" or \"github_repository_environment.prod_environment\""
+
+
+def _address_glob_problem(glob: str) -> str | None:
+    """Why `glob` cannot name the Terraform address of a finding (None: it can)."""
+    if glob.startswith("resource.") and _ADDRESS_GLOB.fullmatch(glob):
+        return (f"{shown(glob)} is a path in cdk.tf.json, not an address: write "
+                f"{shown(glob.removeprefix('resource.'))} (the address a finding shows after `at:`)")
+    if _ADDRESS_GLOB.fullmatch(glob) and glob.count("[") == glob.count("]"):
+        return None
+    if re.fullmatch(r"[A-Za-z0-9_]+", glob):
+        return (f"{shown(glob)} is a resource type, not an address: write {shown(glob + '.*')} for every "
+                "resource of that type")
+    return (f"{shown(glob)} is not a Terraform address glob: write the address a finding shows after `at:` "
+            f"(type.name), with *, ? or [...] as wildcards and no spaces, braces or unclosed '[' ({_ADDRESS_EXAMPLE})")
+
+
 class Suppression(_Model):
     """Silence one synth-time check, with a written reason that is printed on every run."""
 
@@ -258,6 +278,9 @@ class Suppression(_Model):
     reason: Annotated[str, Field(min_length=10)]
     environment: str | None = None
     """Only in this environment's stack; default: every stack."""
+    resource: Annotated[str, _rule(_address_glob_problem)] | None = None
+    """Only findings about a Terraform address matching this glob (`fnmatch`, case-sensitive), e.g.
+    `databricks_obo_token.*`; default: any. Each finding shows its address (`at:`)."""
 
 
 class ChecksConfig(_Model):
@@ -477,6 +500,8 @@ def _pydantic_problems(error: ValidationError, raw: dict) -> list[Problem]:
             message = "required field is missing; add it"
         elif kind == "extra_forbidden":
             message = "unknown field; remove it or fix its spelling"
+            if (known := _fields_at(item["loc"][:-1])) is not None:
+                message += f" (the fields here: {', '.join(known)})"
             if _SECRET_LIKE.search(leaf):
                 message += " (secrets never live in this file: set them through TF_VAR_* variables, see README)"
         elif kind == "literal_error":
@@ -488,6 +513,29 @@ def _pydantic_problems(error: ValidationError, raw: dict) -> list[Problem]:
             message = item["msg"].removeprefix("Value error, ")
         problems.append(Problem(field, message))
     return problems
+
+
+def _fields_at(loc: tuple) -> list[str] | None:
+    """The fields of the one model expected at `loc` (a path of field names and list positions), None when
+    several (a backend) or none are."""
+    model: type[BaseModel] = Config
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        field = model.model_fields.get(str(step))
+        found = _model_in(field.annotation) if field is not None else None
+        if found is None:
+            return None
+        model = found
+    return list(model.model_fields)
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    """The one model class an annotation holds (itself, or inside list[...], Optional, Annotated), else None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    models = {model for argument in get_args(annotation) if (model := _model_in(argument)) is not None}
+    return models.pop() if len(models) == 1 else None
 
 
 def _field_path(loc: tuple, raw: dict) -> str:
