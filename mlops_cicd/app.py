@@ -27,7 +27,7 @@ def synth_into(config: Config, directory: str | Path, *, enforce_checks: bool) -
     app = build_app(config, directory)
     app.synth()
     if enforce_checks:
-        # Guard rails (design.md section 5): the report goes to stderr, an error raises here.
+        # Guard rails (README, "Checks at every synth"): the report goes to stderr, an error raises here.
         enforce(config, Path(directory))
 
 

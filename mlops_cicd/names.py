@@ -99,7 +99,7 @@ _SECRET_SCOPE = re.compile(r"[\w.@/-]{1,128}", re.ASCII)
 
 
 def cd_credentials_scope_name(environment: str, project: str) -> str:
-    """The secret scope holding what a Databricks job needs to trigger the CD workflow (design.md, row 7)."""
+    """The secret scope holding what a Databricks job needs to trigger the CD workflow (README: "CD trigger scope")."""
     return f"{environment}-{project}-cd-credentials"
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .model import Issue, Synthesis
-from .terraform_json import resources
+from .model import Issue, Stack
+from ..synthesized import resources
 
 _USER_DATA_SOURCE = re.compile(r"^\$\{data\.github_user\.([\w-]+)\.id\}$")
 
@@ -27,22 +27,21 @@ def reviewer_identity(document: dict, entry: object) -> str:
     return "id " + str(entry).strip()
 
 
-def approval_deadlock(synthesis: Synthesis) -> Iterator[Issue]:
-    for stack in synthesis.stacks:
-        for address, body in resources(stack.document, "github_repository_environment"):
-            if body.get("prevent_self_review") is not True:
-                continue
-            blocks = body.get("reviewers") or []
-            teams = [team for block in blocks for team in block.get("teams") or []]
-            users = {reviewer_identity(stack.document, user) for block in blocks for user in block.get("users") or []}
-            # No reviewer at all requires no approval (MLOPS004 asks production for reviewers).
-            if teams or len(users) != 1:
-                continue
-            yield Issue(
-                stack.name,
-                f"GitHub environment {body.get('environment', '?')!r} ({address}) prevents self review but has "
-                "one reviewer: when that reviewer starts a deployment, nobody can approve it",
-                "list a second person in [environments.github_environment.reviewers] users, or a team "
-                f"(teams = [\"<team slug>\"]), for environment {stack.name}",
-                address,
-            )
+def approval_deadlock(stack: Stack) -> Iterator[Issue]:
+    for address, body in resources(stack.document, "github_repository_environment"):
+        if body.get("prevent_self_review") is not True:
+            continue
+        blocks = body.get("reviewers") or []
+        teams = [team for block in blocks for team in block.get("teams") or []]
+        users = {reviewer_identity(stack.document, user) for block in blocks for user in block.get("users") or []}
+        # No reviewer at all requires no approval (MLOPS004 asks production for reviewers).
+        if teams or len(users) != 1:
+            continue
+        yield Issue(
+            stack.name,
+            f"GitHub environment {body.get('environment', '?')!r} ({address}) prevents self review but has "
+            "one reviewer: when that reviewer starts a deployment, nobody can approve it",
+            "list a second person in [environments.github_environment.reviewers] users, or a team "
+            f"(teams = [\"<team slug>\"]), for environment {stack.name}",
+            address,
+        )

@@ -8,7 +8,8 @@ from typing import Iterator
 
 from .identities import github_environment_key
 from .model import Issue, Stack, Synthesis
-from .terraform_json import literal, references, resources
+from ..synthesized import references, resources
+from .terraform_json import literal
 
 # A branch pattern made of wildcards and separators only (`*`, `**`, `*/**`) admits every branch name of
 # that shape: GitHub matches deployment branch patterns with Ruby's File.fnmatch, where `*` is any run of

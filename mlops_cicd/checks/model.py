@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Literal, Mapping
+from typing import Callable, Iterable, Iterator, Literal, Mapping
 
 from ..config import Config, EnvironmentConfig
 from ..secret_patterns import redact
@@ -11,13 +11,24 @@ from ..secret_patterns import redact
 Severity = Literal["error", "warning"]
 
 
+def passed_in(environ: Mapping[str, str]) -> dict[str, str]:
+    """The TF_VAR_* values of an environment: what a deploy passes in, so what must never appear in plain text."""
+    return {key: value for key, value in environ.items() if key.startswith("TF_VAR_")}
+
+
 @dataclass(frozen=True)
 class Stack:
-    """One synthesized stack: its name, its cdk.tf.json document and its environment's config (if any)."""
+    """One synthesized stack: its name, its cdk.tf.json document, its environment's config (None for a stack
+    composed in code without one) and the TF_VAR_* values of the deploy environment (to look for in plain text;
+    whatever else is given is dropped, and none is part of the repr)."""
 
     name: str
     document: dict
     env: EnvironmentConfig | None = None
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "environ", passed_in(self.environ))
 
     @property
     def is_production(self) -> bool:
@@ -26,15 +37,16 @@ class Stack:
 
 @dataclass(frozen=True)
 class Synthesis:
-    """Everything a check may look at. `environ` supplies TF_VAR_* values for literal-secret detection:
-    only those are kept (whatever else is given is dropped), and they are never part of the repr."""
+    """Every stack, for the checks that compare stacks. `config`: what the stacks were built from (None for stacks
+    composed in code). `environ` supplies TF_VAR_* values to keep out of messages: only those are kept (whatever
+    else is given is dropped), and they are never part of the repr."""
 
-    config: Config
+    config: Config | None
     stacks: tuple[Stack, ...]
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "environ", {k: v for k, v in self.environ.items() if k.startswith("TF_VAR_")})
+        object.__setattr__(self, "environ", passed_in(self.environ))
 
     def redact(self, text: str) -> str:
         """`text` without credential-shaped runs or TF_VAR_* values: what a finding may show."""
@@ -51,7 +63,8 @@ class Finding:
     message: str
     fix: str
     address: str = ""
-    """The Terraform address or JSON path it is about, when there is one."""
+    """The Terraform address it is about (`type.name`, `data.type.name`, `output.name`, `terraform.backend`),
+    when there is one: what a suppression's `resource` glob is matched against."""
 
     def as_dict(self) -> dict:
         return {
@@ -73,12 +86,20 @@ class Issue:
     None: the check's own severity."""
 
 
+StackRule = Callable[[Stack], Iterable[Issue]]
+"""A check of one stack at a time."""
+ComparingRule = Callable[[Synthesis], Iterable[Issue]]
+"""A check that compares stacks (shared state, names, workspaces): it sees them all at once."""
+
+
 @dataclass(frozen=True)
 class Check:
     id: str
     severity: Severity
     title: str
-    run: Callable[[Synthesis], Iterable[Issue]]
+    run: ComparingRule
+    compares_stacks: bool
+    """False: built from a StackRule by `one_stack`, which hands it each stack in turn; True: `comparing_stacks`."""
 
     def findings(self, synthesis: Synthesis) -> list[Finding]:
         # Messages and addresses quote names from the stacks (logins, paths, resource names): whatever a
@@ -89,3 +110,18 @@ class Check:
                     hide(issue.address))
             for issue in self.run(synthesis)
         ]
+
+
+def one_stack(id: str, severity: Severity, title: str, rule: StackRule) -> Check:
+    """A check that looks at each stack by itself: `rule` is called once per stack."""
+
+    def each_stack(synthesis: Synthesis) -> Iterator[Issue]:
+        for stack in synthesis.stacks:
+            yield from rule(stack)
+
+    return Check(id, severity, title, each_stack, compares_stacks=False)
+
+
+def comparing_stacks(id: str, severity: Severity, title: str, rule: ComparingRule) -> Check:
+    """A check that compares stacks: `rule` is called once, with all of them."""
+    return Check(id, severity, title, rule, compares_stacks=True)

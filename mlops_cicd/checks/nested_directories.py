@@ -13,12 +13,14 @@ from typing import Iterator
 
 from .identities import lies_within, workspace_host, workspace_path
 from .model import Issue, Stack, Synthesis
-from .terraform_json import literal, resources
+from ..synthesized import resources
+from .terraform_json import literal
 
 
 @dataclass(frozen=True)
 class _Directory:
     stack: Stack
+    address: str
     host: str
     path: str
     """As written (for messages)."""
@@ -29,10 +31,10 @@ class _Directory:
 def _directories(synthesis: Synthesis) -> list[_Directory]:
     found = []
     for stack in synthesis.stacks:
-        for _, body in resources(stack.document, "databricks_directory"):
+        for address, body in resources(stack.document, "databricks_directory"):
             path, host = literal(body.get("path")), workspace_host(stack.document, body)
             if path is not None and host is not None:
-                found.append(_Directory(stack, host, path, workspace_path(path)))
+                found.append(_Directory(stack, address, host, path, workspace_path(path)))
     return found
 
 
@@ -51,5 +53,5 @@ def nested_directories(synthesis: Synthesis) -> Iterator[Issue]:
             fix = (f"give {inner.stack.name} and {outer.stack.name} sibling directories (e.g. "
                    f"/Shared/<project>/{outer.stack.name} and /Shared/<project>/{inner.stack.name}), neither "
                    "inside the other: project_directory in [[environments]]")
-            for stack in (outer.stack, inner.stack):  # each stack can suppress its side
-                yield Issue(stack.name, harm, fix, f"project_directory {inner.path} in {outer.path}", severity)
+            for side in (outer, inner):  # each stack can suppress its side
+                yield Issue(side.stack.name, harm, fix, side.address, severity)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from .model import Issue, Synthesis
-from ..summary import backend_kind
+from .model import Issue, Stack, Synthesis
+from ..synthesized import backend_kind
 from .state_keys import state_location
-from .terraform_json import references
+from ..synthesized import references
 
 # Attributes that hold a secret, whichever resource they belong to.
 SENSITIVE_ATTRIBUTES = frozenset({
@@ -32,33 +32,31 @@ def _is_sensitive(reference: str, sensitive_variables: set[str]) -> bool:
     return (len(parts) > 2 and parts[2] in SENSITIVE_ATTRIBUTES) or (len(parts) == 2 and parts[0] in SECRET_HOLDING_TYPES)
 
 
-def sensitive_outputs(synthesis: Synthesis) -> Iterator[Issue]:
-    for stack in synthesis.stacks:
-        document = stack.document
-        sensitive_variables = {n for n, v in (document.get("variable") or {}).items() if v.get("sensitive")}
-        for name, output in (document.get("output") or {}).items():
-            leaked = sorted(r for r in references(output.get("value")) if _is_sensitive(r, sensitive_variables))
-            if leaked and output.get("sensitive") is not True:
-                yield Issue(
-                    stack.name,
-                    f"output {name} exposes {', '.join(leaked)} but is not sensitive: `terraform output` and "
-                    "CI logs print it",
-                    "declare it TerraformOutput(..., sensitive=True), or do not output the secret",
-                    f"output.{name}",
-                )
-
-
-def production_local_backend(synthesis: Synthesis) -> Iterator[Issue]:
-    for stack in synthesis.stacks:
-        if stack.is_production and backend_kind(stack.document) == "local":
+def sensitive_outputs(stack: Stack) -> Iterator[Issue]:
+    document = stack.document
+    sensitive_variables = {n for n, v in (document.get("variable") or {}).items() if v.get("sensitive")}
+    for name, output in (document.get("output") or {}).items():
+        leaked = sorted(r for r in references(output.get("value")) if _is_sensitive(r, sensitive_variables))
+        if leaked and output.get("sensitive") is not True:
             yield Issue(
                 stack.name,
-                f"production stack {stack.name} keeps its state (which holds the tokens) in a local file: "
-                "no locking, no backup, readable by whoever has the disk",
-                f"set [environments.backend] type = \"s3\" / \"azurerm\" / \"gcs\" / \"pg\" / \"cloud\" for "
-                f"{stack.name}; or, while trying things out, suppress MLOPS009 with a reason",
-                "terraform.backend",
+                f"output {name} exposes {', '.join(leaked)} but is not sensitive: `terraform output` and "
+                "CI logs print it",
+                "declare it TerraformOutput(..., sensitive=True), or do not output the secret",
+                f"output.{name}",
             )
+
+
+def production_local_backend(stack: Stack) -> Iterator[Issue]:
+    if stack.is_production and backend_kind(stack.document) == "local":
+        yield Issue(
+            stack.name,
+            f"production stack {stack.name} keeps its state (which holds the tokens) in a local file: "
+            "no locking, no backup, readable by whoever has the disk",
+            f"set [environments.backend] type = \"s3\" / \"azurerm\" / \"gcs\" / \"pg\" / \"cloud\" for "
+            f"{stack.name}; or, while trying things out, suppress MLOPS009 with a reason",
+            "terraform.backend",
+        )
 
 
 def state_keys(synthesis: Synthesis) -> Iterator[Issue]:

@@ -13,7 +13,8 @@ from typing import Callable, Iterator
 
 from .identities import github_repository, workspace_host, workspace_path
 from .model import Issue, Synthesis
-from .terraform_json import literal, resources
+from ..synthesized import resources
+from .terraform_json import literal
 
 
 Place = tuple[str, str]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .model import Issue, Synthesis
+from .model import Issue, Stack
 
 # prod, production, prd, live as a whole word of the name: `prod`, `prod-eu`, `eu-live`, `prd2`; not `product`.
 _PRODUCTION_LIKE = re.compile(r"(?:^|[-_.])(?:prod|production|prd|live)(?:[0-9]*)(?:$|[-_.])")
@@ -20,17 +20,16 @@ def looks_like_production(name: str) -> bool:
     return _PRODUCTION_LIKE.search(name.lower()) is not None
 
 
-def production_like_names(synthesis: Synthesis) -> Iterator[Issue]:
-    for stack in synthesis.stacks:
-        env = stack.env
-        if env is None or env.is_production or not looks_like_production(env.name):
-            continue
-        setting = "production = false is set" if env.production is False else "production is not set"
-        yield Issue(
-            stack.name,
-            f"environment {env.name!r} is named like production but is not production ({setting}): it gets no "
-            "reviewers, allows self review and admin bypass, deploys from any branch, and keeps its workspace "
-            "credential in a repository secret readable by every workflow run with write access",
-            f"set production = true in [[environments]] {env.name} (then give it reviewers); or, if it really is "
-            f"not production, rename it or suppress MLOPS016 for {env.name} with the reason",
-        )
+def production_like_names(stack: Stack) -> Iterator[Issue]:
+    env = stack.env
+    if env is None or env.is_production or not looks_like_production(env.name):
+        return
+    setting = "production = false is set" if env.production is False else "production is not set"
+    yield Issue(
+        stack.name,
+        f"environment {env.name!r} is named like production but is not production ({setting}): it gets no "
+        "reviewers, allows self review and admin bypass, deploys from any branch, and keeps its workspace "
+        "credential in a repository secret readable by every workflow run with write access",
+        f"set production = true in [[environments]] {env.name} (then give it reviewers); or, if it really is "
+        f"not production, rename it or suppress MLOPS016 for {env.name} with the reason",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from ..config import Suppression
 from .model import Finding
@@ -37,7 +38,11 @@ class Report:
 
 
 def _matches(suppression: Suppression, finding: Finding) -> bool:
-    return suppression.id == finding.check_id and suppression.environment in (None, finding.stack)
+    """Same check, same stack (or every stack) and, when the suppression names a resource, a finding about an
+    address that its glob matches (a finding about no address never does)."""
+    return (suppression.id == finding.check_id and suppression.environment in (None, finding.stack)
+            and (suppression.resource is None or (bool(finding.address)
+                                                  and fnmatchcase(finding.address, suppression.resource))))
 
 
 def apply_suppressions(findings: list[Finding], suppressions: list[Suppression], known_ids: frozenset[str]) -> Report:
@@ -55,7 +60,8 @@ def apply_suppressions(findings: list[Finding], suppressions: list[Suppression],
 
 
 def _scope(suppression: Suppression) -> str:
-    return f"in {suppression.environment}" if suppression.environment else "in every environment"
+    where = f"in {suppression.environment}" if suppression.environment else "in every environment"
+    return where + (f" on {suppression.resource}" if suppression.resource else "")
 
 
 def render_text(report: Report) -> str:
@@ -63,6 +69,8 @@ def render_text(report: Report) -> str:
     for finding in report.findings:
         lines.append(f"{finding.severity}: {finding.check_id} [{finding.stack}] {finding.message}")
         lines.append(f"  fix: {finding.fix}")
+        if finding.address:  # what a suppression's `resource` glob is matched against
+            lines.append(f"  at: {finding.address}")
     # Every suppression is printed on every run, with its reason, so none is forgotten.
     for suppression, count in report.suppressions:
         what = f"{count} finding" + ("s" if count != 1 else "") if count else "nothing (stale? remove it)"
@@ -83,7 +91,7 @@ def as_json(report: Report) -> dict:
         "findings": [f.as_dict() for f in report.findings],
         "suppressed": [dict(s.finding.as_dict(), reason=s.reason) for s in report.suppressed],
         "suppressions": [
-            {"id": s.id, "environment": s.environment, "reason": s.reason, "matched": count}
+            {"id": s.id, "environment": s.environment, "resource": s.resource, "reason": s.reason, "matched": count}
             for s, count in report.suppressions
         ],
         "unknown_suppression_ids": list(report.unknown_ids),

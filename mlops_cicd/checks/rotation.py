@@ -8,9 +8,9 @@ import re
 from typing import Iterator
 
 from ..units import SECONDS_PER_DAY
-from .model import Issue, Stack, Synthesis
-from .schedules import Binding, credentials
-from .terraform_json import all_resources, resources
+from .model import Issue, Stack
+from ..synthesized import Binding, credentials
+from ..synthesized import all_resources, resources
 
 # Upper bounds, so a rotation period is never judged shorter than it can be.
 _ROTATION_UNITS = {
@@ -54,7 +54,7 @@ def _credential_issues(stack: Stack, kind: str, address: str, body: dict, bound:
     if (body.get("lifecycle") or {}).get("create_before_destroy") is not True:
         yield issue("is not create_before_destroy: on rotation the old credential is deleted before the new "
                     "one is stored, and CI breaks in between",
-                    "set lifecycle create_before_destroy = true (rotation_lifecycle() does)")
+                    "set lifecycle create_before_destroy = true (RotationSchedule.lifecycle does)")
     rotations = bound.schedules
     if not rotations:
         yield issue("is not tied to a time_rotating schedule, so it is only recreated after it has expired",
@@ -75,41 +75,38 @@ def _credential_issues(stack: Stack, kind: str, address: str, body: dict, bound:
                         "make rotation_days shorter than token_lifetime_days (e.g. two thirds of it)")
 
 
-def token_rotation(synthesis: Synthesis) -> Iterator[Issue]:
-    for stack in synthesis.stacks:
-        for kind, address, body, bound in credentials(stack.document):
-            yield from _credential_issues(stack, kind, address, body, bound)
+def token_rotation(stack: Stack) -> Iterator[Issue]:
+    for kind, address, body, bound in credentials(stack.document):
+        yield from _credential_issues(stack, kind, address, body, bound)
 
 
-def bare_replace_triggers(synthesis: Synthesis) -> Iterator[Issue]:
-    for stack in synthesis.stacks:
-        for address, body in all_resources(stack.document):
-            for entry in (body.get("lifecycle") or {}).get("replace_triggered_by") or []:
-                if "${" in str(entry):
-                    bare = str(entry).removeprefix("${").removesuffix("}")
-                    yield Issue(
-                        stack.name,
-                        f"{address} has replace_triggered_by entry {entry!r}: Terraform rejects an "
-                        "interpolation there (\"Invalid expression\")",
-                        f"give the bare address {bare!r} (mlops_cicd.constructs.rotation.resource_address() "
-                        "builds it), not the resource object",
-                        address,
-                    )
-
-
-def schedule_reaches_credential(synthesis: Synthesis) -> Iterator[Issue]:
-    """A credential bound to its schedule only weakly (see schedules.py) is replaced only once expired."""
-    for stack in synthesis.stacks:
-        for _, address, _, bound in credentials(stack.document):
-            if bound.schedules and not bound.effective:
-                schedule = sorted(bound.schedules)[0]
+def bare_replace_triggers(stack: Stack) -> Iterator[Issue]:
+    for address, body in all_resources(stack.document):
+        for entry in (body.get("lifecycle") or {}).get("replace_triggered_by") or []:
+            if "${" in str(entry):
+                bare = str(entry).removeprefix("${").removesuffix("}")
                 yield Issue(
                     stack.name,
-                    f"{address} is tied to {schedule} only through replace_triggered_by, which does not fire "
-                    "when the schedule comes due (the expired time_rotating is dropped from state and "
-                    "planned as a create): the credential is replaced only after it has expired",
-                    f"point replace_triggered_by at a time_static whose rfc3339 copies {schedule}.rfc3339 "
-                    "(RotationSchedule does), or reference the schedule in an argument that forces a new "
-                    f"credential; until then `mlops-cicd rotate {stack.name}` replaces it on demand",
+                    f"{address} has replace_triggered_by entry {entry!r}: Terraform rejects an "
+                    "interpolation there (\"Invalid expression\")",
+                    f"give the bare address {bare!r} (mlops_cicd.constructs.rotation.resource_address() "
+                    "builds it), not the resource object",
                     address,
                 )
+
+
+def schedule_reaches_credential(stack: Stack) -> Iterator[Issue]:
+    """A credential bound to its schedule only weakly (see schedules.py) is replaced only once expired."""
+    for _, address, _, bound in credentials(stack.document):
+        if bound.schedules and not bound.effective:
+            schedule = sorted(bound.schedules)[0]
+            yield Issue(
+                stack.name,
+                f"{address} is tied to {schedule} only through replace_triggered_by, which does not fire "
+                "when the schedule comes due (the expired time_rotating is dropped from state and "
+                "planned as a create): the credential is replaced only after it has expired",
+                f"point replace_triggered_by at a time_static whose rfc3339 copies {schedule}.rfc3339 "
+                "(RotationSchedule does), or reference the schedule in an argument that forces a new "
+                f"credential; until then `mlops-cicd rotate {stack.name}` replaces it on demand",
+                address,
+            )

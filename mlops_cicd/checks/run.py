@@ -1,18 +1,21 @@
-"""Run every check over synthesized stacks: from documents (tests) or from a cdktf output directory (synth)."""
+"""Run every check over synthesized stacks: from documents (tests), from a cdktf output directory (synth), or from
+an app a user composed in their own code (`check_synthesized`)."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Mapping, TextIO
+from typing import TYPE_CHECKING, Iterable, Mapping, TextIO
 
-from ..config import Config
-from ..summary import stack_files
+from ..config import Config, Suppression
+from ..synthesized import load_stacks
 from .model import Stack, Synthesis
 from .registry import CHECK_IDS, CHECKS
 from .report import Report, apply_suppressions, render_text
+
+if TYPE_CHECKING:
+    from cdktf import App  # imported by the caller that passes one; the checks themselves never load cdktf
 
 
 class ChecksFailed(Exception):
@@ -24,25 +27,47 @@ class ChecksFailed(Exception):
         super().__init__(f"{len(report.errors)} check error(s) ({ids}); nothing was written")
 
 
-def run_checks(config: Config, documents: Mapping[str, dict], environ: Mapping[str, str] | None = None) -> Report:
-    """Check the stacks `documents` (cdk.tf.json by stack name) against `config`.
+def run_checks(config: Config | None, documents: Mapping[str, dict], environ: Mapping[str, str] | None = None, *,
+               suppressions: Iterable[Suppression] = ()) -> Report:
+    """Check the stacks `documents` (cdk.tf.json by stack name) against `config`; None: stacks composed without a
+    configuration file (a stack named `prod` is production).
 
     `environ` (default: the process environment) supplies TF_VAR_* values to look for in plain text.
+    `suppressions` apply after the configuration's own `[[checks.suppress]]`.
     """
-    envs = {env.name: env for env in config.environments}
-    stacks = tuple(Stack(name, document, envs.get(name)) for name, document in documents.items())
-    synthesis = Synthesis(config, stacks, dict(os.environ if environ is None else environ))
+    envs = {env.name: env for env in config.environments} if config is not None else {}
+    environ = dict(os.environ if environ is None else environ)
+    stacks = tuple(Stack(name, document, envs.get(name), environ) for name, document in documents.items())
+    synthesis = Synthesis(config, stacks, environ)
     findings = [finding for check in CHECKS for finding in check.findings(synthesis)]
-    return apply_suppressions(findings, list(config.checks.suppress), CHECK_IDS)
+    configured = list(config.checks.suppress) if config is not None else []
+    return apply_suppressions(findings, configured + list(suppressions), CHECK_IDS)
 
 
-def load_documents(outdir: Path) -> dict[str, dict]:
-    return {name: json.loads(path.read_text()) for name, path in stack_files(outdir).items()}
+def check_synthesized(synthesized: App | str | os.PathLike[str], config: Config | None = None, *,
+                      suppressions: Iterable[Suppression] = (), environ: Mapping[str, str] | None = None) -> Report:
+    """Run every check over stacks you composed in your own code, and return the report (nothing is printed or
+    raised: `report.ok`, `report.errors`, `render_text(report)`).
+
+    `synthesized`: a cdktf `App` (synthesized here, `app.synth()`, into its `outdir`), or the directory an app
+    was synthesized into (holding cdktf's `manifest.json`).
+    `config`: the configuration the stacks were built from, if any: the environment named like a stack gives it
+    its settings (production, token usage, directory grants) and its `[[checks.suppress]]` apply. Without one,
+    a stack named `prod` is production.
+    `suppressions`: more, e.g. `Suppression(id="MLOPS009", reason="...", resource="terraform.backend")`.
+    `environ` (default: this process's): the TF_VAR_* values to look for in plain text.
+    """
+    if isinstance(synthesized, (str, os.PathLike)):
+        outdir = Path(synthesized)
+    else:
+        synthesized.synth()
+        outdir = Path(synthesized.outdir)
+    return run_checks(config, load_stacks(outdir), environ, suppressions=suppressions)
 
 
 def enforce(config: Config, outdir: Path, stream: TextIO | None = None) -> Report:
     """Check a synthesized directory; print the report; raise ChecksFailed on any error."""
-    report = run_checks(config, load_documents(outdir))
+    report = run_checks(config, load_stacks(outdir))
     print(render_text(report), file=sys.stderr if stream is None else stream)
     if not report.ok:
         raise ChecksFailed(report)

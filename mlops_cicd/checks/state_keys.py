@@ -10,7 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from ..summary import backend_kind
+from ..synthesized import DEFAULT_OUTPUT, backend_kind
 
 # AWS "Naming Amazon S3 objects": a key is at most 1,024 bytes of UTF-8. Terraform's S3 lock file is the
 # key plus `.tflock` (use_lockfile). terraform v1.11.4 internal/backend/remote-state/s3/backend.go
@@ -38,7 +38,7 @@ HCP_DEFAULT_HOSTNAME = "app.terraform.io"
 # cdktf's local default; a relative path is resolved in the stack's directory under the cdktf output
 # (cdktf.out/stacks/<stack>), which `make clean` and every `cdktf synth` replace.
 LOCAL_DEFAULT_PATH = "terraform.tfstate"
-GENERATED_STACK_DIR = "cdktf.out/stacks"
+GENERATED_STACK_DIR = f"{DEFAULT_OUTPUT}/stacks"
 
 
 @dataclass(frozen=True)

@@ -1,49 +1,9 @@
-"""Reading synthesized Terraform JSON: resources, references inside `${...}`, providers, strings."""
+"""What only the checks read in synthesized Terraform JSON: object keys, providers, literals. Resources, references
+and strings come from the one reader, `mlops_cicd.synthesized`."""
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
-
-_INTERPOLATION = re.compile(r"\$\{(.*?)\}", re.S)
-_REFERENCE = re.compile(r"(?<![\w.\"])([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)")
-
-
-def resources(document: dict, kind: str) -> Iterator[tuple[str, dict]]:
-    """(address, body) of every managed resource of `kind`."""
-    for name, body in (document.get("resource", {}).get(kind) or {}).items():
-        yield f"{kind}.{name}", body
-
-
-def all_resources(document: dict) -> Iterator[tuple[str, dict]]:
-    for kind in document.get("resource", {}) or {}:
-        yield from resources(document, kind)
-
-
-def references(value: object) -> set[str]:
-    """Dotted names referenced inside `${...}` anywhere in `value`: `var.x`, `type.name.attr`, ..."""
-    found: set[str] = set()
-    for text in strings(value):
-        for expression in _INTERPOLATION.findall(text):
-            found.update(_REFERENCE.findall(expression))
-    return found
-
-
-def strings(value: object, path: str = "") -> Iterator[str]:
-    for _, text in strings_with_paths(value, path):
-        yield text
-
-
-def strings_with_paths(value: object, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every string leaf of a JSON value with its dotted path (list items as `[i]`)."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings_with_paths(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from strings_with_paths(item, f"{path}[{index}]")
 
 
 def keys_with_paths(value: object, path: str = "") -> Iterator[tuple[str, str]]:
@@ -77,3 +37,24 @@ def workspace_of(document: dict, body: dict) -> str | None:
     """The host of the Databricks provider a resource uses (`provider = "databricks.<alias>"`)."""
     host = (provider_config(document, body, "databricks") or {}).get("host")
     return host.rstrip("/") if isinstance(host, str) else None
+
+
+_NAMED_BY_ONE_STEP = ("output", "variable", "provider", "module", "terraform")
+
+
+def block_address(path: str) -> str:
+    """The Terraform address of the block a JSON path (`strings_with_paths`, `keys_with_paths`) lies in, as
+    findings name it: `resource.t.n.attr` -> `t.n`, `data.t.n.attr` -> `data.t.n`, `output.o.value` -> `output.o`,
+    `provider.databricks[0].host` -> `provider.databricks`, `terraform.backend.s3.key` -> `terraform.backend`,
+    `locals.x` -> `local.x`; any other path as it is. Block types and names hold no `.`."""
+    parts = path.split(".")
+    kind = parts[0]
+    if kind == "resource" and len(parts) >= 3:
+        return ".".join(parts[1:3])
+    if kind == "data" and len(parts) >= 3:
+        return ".".join(parts[:3])
+    if kind in _NAMED_BY_ONE_STEP and len(parts) >= 2:
+        return f"{kind}.{parts[1].partition('[')[0]}"
+    if kind == "locals" and len(parts) >= 2:
+        return f"local.{parts[1]}"
+    return path

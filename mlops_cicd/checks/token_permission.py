@@ -13,7 +13,8 @@ from typing import Iterator
 
 from .identities import host_of, workspace_host
 from .model import Issue, Stack, Synthesis
-from .terraform_json import literal, resources, workspace_of
+from ..synthesized import resources
+from .terraform_json import literal, workspace_of
 
 
 def token_permission(synthesis: Synthesis) -> Iterator[Issue]:

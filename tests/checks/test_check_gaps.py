@@ -72,4 +72,6 @@ def test_secret_findings_point_at_the_place_and_say_what_to_do(docs, findings):
     (credential,) = docs["staging"]["resource"]["databricks_git_credential"]
     assert by_id["MLOPS002"].address == f"databricks_git_credential.{credential}"
     assert "TF_VAR_git_read_token" in by_id["MLOPS002"].fix
-    assert by_id["MLOPS001"].address.startswith("resource.databricks_secret.") and "TF_VAR_" in by_id["MLOPS001"].fix
+    (secret,) = [name for name, body in docs["prod"]["resource"]["databricks_secret"].items() if body["string_value"].startswith("dapi")]
+    assert by_id["MLOPS001"].address == f"databricks_secret.{secret}" and "TF_VAR_" in by_id["MLOPS001"].fix
+    assert f"resource.databricks_secret.{secret}.string_value" in by_id["MLOPS001"].message
