@@ -7,18 +7,22 @@ NODE22_BIN := $(CURDIR)/node_modules/node/bin
 # jsii runs on the Node 22 shipped by the npm package `node`, not the machine's end-of-life Node 20.
 export JSII_NODE := $(NODE22_BIN)/node
 export PATH := $(NODE22_BIN):$(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+# cdktf and terraform call HashiCorp's checkpoint service on every run; offline it fails and prints an error.
+export CHECKPOINT_DISABLE := 1
 
 .PHONY: setup synth test rehearse bench mutation clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.txt pyproject.toml
+	@echo "setup: creating $(VENV) and installing the pinned Python packages (requirements.txt; a minute or two the first time)..."
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "setup: installing cdktf-cli and Node 22 from npm into node_modules (npm ci; a minute or two the first time)..."
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -10,7 +10,6 @@ import json
 import os
 import sys
 from importlib import metadata
-from pathlib import Path
 from typing import Iterator
 
 from .commands import check, preflight, rehearse, rotate, status, synth
@@ -111,13 +110,6 @@ def _progress_routed() -> Iterator[None]:
         yield
 
 
-def _prefer_project_node() -> None:
-    """jsii prints an end-of-life banner on the machine's Node 20; use the project's Node 22 if installed."""
-    node = Path("node_modules/node/bin/node")
-    if "JSII_NODE" not in os.environ and node.is_file():
-        os.environ["JSII_NODE"] = str(node.resolve())
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     as_json = "--json" in argv
@@ -126,13 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except UserError as error:
         return _report(error, as_json)
-    _prefer_project_node()
     try:
         with _progress_routed():
             try:
                 return args.handler(args)
             finally:
-                progress.finished(f"mlops-cicd {args.command}")
+                progress.finished(args.command)
     except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - the last resort: a line, not a traceback
         if os.environ.get("MLOPS_CICD_DEBUG") and _unexpected(error):
             raise

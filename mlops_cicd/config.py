@@ -376,6 +376,28 @@ def consistency_problems(config: Config) -> list[Problem]:
     return problems
 
 
+def _consistency_of_valid_parts(raw: object) -> list[Problem]:
+    """`consistency_problems` of a structurally invalid file, over its parts that are valid on their own: project
+    and github, and each environment that validates alone (so one round reports both kinds of problem)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("environments"), list):
+        return []
+    try:
+        project, github = ProjectConfig.model_validate(raw.get("project")), GitHubConfig.model_validate(raw.get("github"))
+    except ValidationError:
+        return []  # the names these rules check derive from both
+    environments = []
+    for item in raw["environments"]:
+        try:
+            environments.append(EnvironmentConfig.model_validate(item))
+        except ValidationError:
+            continue
+    problems = consistency_problems(Config.model_construct(project=project, github=github, environments=environments))
+    if len(environments) < len(raw["environments"]):
+        # shared_secrets_stack may name an environment left out here
+        problems = [p for p in problems if p.field != "github.shared_secrets_stack"]
+    return problems
+
+
 def _name_problems(config: Config, env: EnvironmentConfig, where: str) -> list[Problem]:
     """Names GitHub and Databricks derive from this environment, and lists they limit."""
     problems = []
@@ -587,7 +609,8 @@ def parse_config(raw: dict, source: str = DEFAULT_CONFIG_FILE, environ: Mapping[
     """Validate `raw` (a parsed mlops-cicd.toml, e.g. `tomllib.loads(text)`) and return the `Config`.
 
     Raises `ConfigError` listing every problem at once, each naming its field and the fix: first secrets and
-    structure (missing or unknown fields, types, single-field rules), then the rules that span fields. `source`
+    structure (missing or unknown fields, types, single-field rules), and the rules that span fields (over the
+    parts that are valid on their own when the structure is not). `source`
     names the file in messages. `environ` (default: this process's) supplies the TF_VAR_* values that must
     appear in no field and no message. Relative paths in a configuration built this way are relative to the
     current directory.
@@ -604,7 +627,12 @@ def parse_config(raw: dict, source: str = DEFAULT_CONFIG_FILE, environ: Mapping[
         config = Config.model_validate(raw)
     except ValidationError as error:
         leaking = {p.field for p in leaks}
-        raise fail(leaks + [p for p in _pydantic_problems(error, raw) if p.field not in leaking]) from None
+        structural = [p for p in _pydantic_problems(error, raw) if p.field not in leaking]
+        reported = {p.field for p in structural}
+        # In the same round, the rules spanning fields over the parts that are valid on their own (not when a
+        # secret was pasted: that is fixed first, as below).
+        spanning = [] if leaks else [p for p in _consistency_of_valid_parts(raw) if p.field not in reported]
+        raise fail(leaks + structural + spanning) from None
     problems = leaks or consistency_problems(config)
     if problems:
         raise fail(problems)

@@ -31,6 +31,8 @@ if _owner != str(os.getpid()):
     _CHILD_TEMP = tempfile.mkdtemp(prefix="mlops-cicd-tests-")
     os.environ["MLOPS_CICD_TESTS_TEMP"] = f"{os.getpid()}:{_CHILD_TEMP}"
 os.environ["TMPDIR"] = _CHILD_TEMP
+# cdktf and terraform call HashiCorp's checkpoint service on every run; offline it fails and prints an error.
+os.environ["CHECKPOINT_DISABLE"] = "1"
 # Hypothesis keeps a cache of constants under ./.hypothesis even without an example database: not in the repo.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(_CHILD_TEMP, "hypothesis"))
 

@@ -142,3 +142,58 @@ def test_live_needs_the_deployers_databricks_credentials(capsys, tmp_path, monke
     code, _, err = run_cli(capsys, *_status(tmp_path, "--live"))
     assert code == 3
     assert "no Databricks credentials to list what https://" in err and "DATABRICKS_TOKEN" in err
+
+
+# --- on a terminal: a `rich` table; piped or --json: plain text ------------------------------------------------
+
+def _in_terminal(argv: list[str]) -> str:
+    """What a user sees running `mlops-cicd argv` in a terminal (stdout and stderr on a pseudo-terminal)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen([sys.executable, "-m", "mlops_cicd.cli", *argv], stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(timeout=120) == 0
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
+def test_table_is_rendered_for_a_terminal_and_plain_when_piped(tmp_path):
+    import subprocess
+    import sys
+
+    argv = _status(tmp_path, "--now", "2026-01-11T00:00:00Z")
+    shown = _in_terminal(argv)
+    assert "\x1b[" in shown and "CREDENTIAL" in shown and TOKEN in shown  # styled by rich
+    piped = subprocess.run([sys.executable, "-m", "mlops_cicd.cli", *argv], capture_output=True, text=True)
+    assert piped.returncode == 0 and "\x1b[" not in piped.stdout + piped.stderr
+    assert piped.stdout.splitlines()[0].split() == ["ENV", "CREDENTIAL", "ADDRESS", "CREATED", "EXPIRES", "NEXT", "ROTATION", "DAYS", "LEFT"]
+
+
+def test_json_on_a_terminal_is_plain_json(tmp_path):
+    shown = _in_terminal(_status(tmp_path, "--json", "--now", "2026-01-11T00:00:00Z"))
+    assert "\x1b[" not in shown
+    assert json.loads(shown.replace("\r\n", "\n"))["warnings"] == 0
+
+
+def test_reading_many_states_shows_a_progress_bar_on_a_terminal_and_plain_lines_with_json(tmp_path):
+    argv = ["status", "--config", str(write_config(tmp_path)), "--output", str(tmp_path / "never-deployed")]
+    shown = _in_terminal(argv)
+    assert "reading the state (terraform show -json)" in shown and "2/2" in shown and "\x1b[" in shown
+    plain = _in_terminal([*argv, "--json"])
+    assert "\x1b[" not in plain
+    assert "mlops-cicd: reading the state (terraform show -json) (1/2: staging)..." in plain
