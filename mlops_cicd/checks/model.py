@@ -6,21 +6,17 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Literal, Mapping
 
 from ..config import Config, EnvironmentConfig
+from ..passed_in import passed_in_values
 from ..secret_patterns import redact
 
 Severity = Literal["error", "warning"]
 
 
-def passed_in(environ: Mapping[str, str]) -> dict[str, str]:
-    """The TF_VAR_* values of an environment: what a deploy passes in, so what must never appear in plain text."""
-    return {key: value for key, value in environ.items() if key.startswith("TF_VAR_")}
-
-
 @dataclass(frozen=True)
 class Stack:
     """One synthesized stack: its name, its cdk.tf.json document, its environment's config (None for a stack
-    composed in code without one) and the TF_VAR_* values of the deploy environment (to look for in plain text;
-    whatever else is given is dropped, and none is part of the repr)."""
+    composed in code without one) and the TF_VAR_* values of the deploy environment (`passed_in_values`: to look
+    for in plain text; whatever else is given is dropped, and none is part of the repr)."""
 
     name: str
     document: dict
@@ -28,7 +24,7 @@ class Stack:
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "environ", passed_in(self.environ))
+        object.__setattr__(self, "environ", passed_in_values(self.environ))
 
     @property
     def is_production(self) -> bool:
@@ -46,7 +42,7 @@ class Synthesis:
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "environ", passed_in(self.environ))
+        object.__setattr__(self, "environ", passed_in_values(self.environ))
 
     def redact(self, text: str) -> str:
         """`text` without credential-shaped runs or TF_VAR_* values: what a finding may show."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..secret_patterns import MIN_SECRET_VALUE_LENGTH, secret_kinds
+from ..secret_patterns import secret_kinds
 from .model import Issue, Stack
 from ..synthesized import references, resources, strings_with_paths
 from .terraform_json import block_address, keys_with_paths
@@ -19,7 +19,7 @@ def literal_secrets(stack: Stack) -> Iterator[Issue]:
     passed_in = {
         f"the value of TF_VAR_{name}": stack.environ[f"TF_VAR_{name}"]
         for name in stack.document.get("variable", {}) or {}
-        if len(stack.environ.get(f"TF_VAR_{name}", "")) >= MIN_SECRET_VALUE_LENGTH
+        if f"TF_VAR_{name}" in stack.environ  # those long enough to look for (passed_in_values)
     }
     # Values and keys: a block's name is its Terraform address, shown in plans, logs and state.
     for path, text in (*strings_with_paths(stack.document), *keys_with_paths(stack.document)):
