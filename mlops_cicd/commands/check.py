@@ -7,11 +7,9 @@ against the configuration when there is one."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..errors import EXIT_CHECKS_FAILED, EXIT_OK
 from ..operations.synthesis import existing_output, synthesized_aside
-from ..synthesized import load_stacks
 from .options import add_config_option, add_json_option, config_given, config_of, config_path
 from .printing import print_json
 
@@ -27,22 +25,22 @@ def _list_checks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _documents(args: argparse.Namespace):
-    """(configuration or None, stacks by name) to check."""
+def _report(args: argparse.Namespace):
+    from ..checks import check_synthesized, run_checks
+
     if args.output is None:
         config = config_of(args)
-        return config, synthesized_aside(config, config_path(args))
-    output: Path = existing_output(args.output)
-    return (config_of(args) if config_given(args) else None), load_stacks(output)
+        return run_checks(config, synthesized_aside(config, config_path(args)))
+    output = existing_output(args.output)
+    return check_synthesized(output, config_of(args) if config_given(args) else None)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.list:
         return _list_checks(args)
-    from ..checks import as_json, render_text, run_checks
+    from ..checks import as_json, render_text
 
-    config, documents = _documents(args)
-    report = run_checks(config, documents)
+    report = _report(args)
     if args.json:
         print_json(as_json(report))
     else:

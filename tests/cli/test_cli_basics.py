@@ -43,3 +43,13 @@ def test_missing_config_is_one_line_with_the_fix_and_no_traceback(capsys, tmp_pa
     code, _, err = run_cli(capsys, "check", "--config", str(tmp_path / "missing.toml"))
     assert code == 4
     assert "missing.toml" in err and "--config" in err and "Traceback" not in err
+
+
+def test_readme_documents_every_command_and_every_exit_code():
+    from mlops_cicd import errors
+
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## Operating it"):text.index("## Rehearsing a deploy offline")]
+    assert [name for name in _command_names() if f"| `mlops-cicd {name}" not in section] == []
+    codes = {value for name, value in vars(errors).items() if name.startswith("EXIT_")}
+    assert codes == {int(line.split("|")[1]) for line in section.splitlines() if line[:4] in {f"| {c} " for c in range(10)}}
