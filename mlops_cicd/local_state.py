@@ -45,7 +45,7 @@ BACKUP_SUFFIX = ".backup"  # Terraform's backup of the previous state: `<path>.b
 OWNER_SUFFIX = ".owner.json"
 # What a stack directory holds after synth (cdk.tf.json), `terraform init` (.terraform, its lock file) and
 # a plan: cdktf's `-out plan` (@cdktf/cli-core 0.21.0, src/lib/models/terraform-cli.js, plan()) and
-# `mlops-cicd rotate`'s (commands/rotation.py PLAN_FILE). Anything else may be the user's: never deleted.
+# `mlops-cicd rotate`'s (operations/rotation.py PLAN_FILE). Anything else may be the user's: never deleted.
 GENERATED_IN_STACK = frozenset({"cdk.tf.json", ".terraform", ".terraform.lock.hcl", "plan", "mlops-cicd-rotate.tfplan"})
 
 

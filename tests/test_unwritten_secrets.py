@@ -1,6 +1,6 @@
 """`mlops-cicd status` names a credential secret GitHub did not write in its credential's rotation period
 (a failed write the github provider recorded anyway), with the `terraform state rm` that lets the next deploy
-write it again (commands/unwritten_secrets.py)."""
+write it again (operations/unwritten_secrets.py)."""
 
 from __future__ import annotations
 

@@ -96,7 +96,8 @@ def bare_replace_triggers(stack: Stack) -> Iterator[Issue]:
 
 
 def schedule_reaches_credential(stack: Stack) -> Iterator[Issue]:
-    """A credential bound to its schedule only weakly (see schedules.py) is replaced only once expired."""
+    """A credential bound to its schedule only weakly (mlops_cicd/synthesized.py, "rotation schedules") is
+    replaced only once expired."""
     for _, address, _, bound in credentials(stack.document):
         if bound.schedules and not bound.effective:
             schedule = sorted(bound.schedules)[0]
