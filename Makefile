@@ -32,9 +32,10 @@ synth: setup
 test: setup
 	$(PY) -m pytest -q
 
-# Offline rehearsal: real terraform against the stand-in providers (mlops_cicd/offline), no credentials.
+# Offline rehearsal: real terraform against the stand-in providers (mlops_cicd_offline), no credentials.
 rehearse: setup
-	$(PY) -m mlops_cicd.cli rehearse  # synthesizes (checks included) and holds the rehearsal's lock
+	$(VENV)/bin/mlops-cicd rehearse  # synthesizes (checks included) and holds the rehearsal's lock
+	$(VENV)/bin/mlops-cicd status --rehearsal  # what was deployed: every credential, its dates and days left
 
 bench: setup
 	$(PY) bench/offline_terraform.py
