@@ -93,6 +93,15 @@ def test_synth_json_describes_each_stack(capsys, tmp_path):
     assert "TF_VAR_git_read_token" in staging["variables"]
 
 
+def test_synth_json_when_a_check_fails_lists_the_findings_as_problems(capsys, tmp_path):
+    out = tmp_path / "out"
+    code, report = run_json(capsys, "synth", "--json", "--config", str(write_config(tmp_path, reviewers=False)),
+                            "--output", str(out))
+    assert code == 1 and report["ok"] is False and report["exit_code"] == 1 and not out.exists()
+    assert [(p["id"], p["stack"]) for p in report["problems"]] == [("MLOPS004", "prod")]
+    assert all(p["fix"] for p in report["problems"])
+
+
 def test_check_json_when_a_check_fails_is_the_report(capsys, tmp_path):
     code, report = run_json(capsys, "check", "--json", "--config", str(write_config(tmp_path, reviewers=False)))
     assert code == 1 and report["ok"] is False and report["errors"] == 1
