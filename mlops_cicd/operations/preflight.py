@@ -6,6 +6,8 @@ What each side reads (so what may be set instead of what):
 - Databricks (databricks-sdk-go v0.139.0, config/config.go `env:` tags, which provider 1.116.0 builds on):
   `DATABRICKS_TOKEN`, or `DATABRICKS_CLIENT_ID` + `DATABRICKS_CLIENT_SECRET`, or a profile of the CLI's config
   file (`DATABRICKS_CONFIG_PROFILE`, `DATABRICKS_CONFIG_FILE`, default ~/.databrickscfg);
+  a stack with an account-level provider (oidc, service principal roles) gets a warning without OAuth
+  credentials (`DATABRICKS_CLIENT_ID` + `DATABRICKS_CLIENT_SECRET`) or a profile: account APIs take no workspace token;
 - GitHub (integrations/terraform-provider-github v6.11.0, github/provider.go): `GITHUB_TOKEN`, or the app
   (`GITHUB_APP_ID`, `GITHUB_APP_INSTALLATION_ID`, `GITHUB_APP_PEM_FILE`), else it asks `gh auth token`;
 - the state backend (terraform v1.11.4, internal/backend/remote-state/<type>/backend.go, and
@@ -72,9 +74,21 @@ DATABRICKS = (("DATABRICKS_TOKEN",), ("DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT
 GITHUB = (("GITHUB_TOKEN",), ("GITHUB_APP_ID", "GITHUB_APP_INSTALLATION_ID", "GITHUB_APP_PEM_FILE"))
 
 
-def _deployer(environ: Mapping[str, str], home: Path) -> list[Requirement]:
+def _account_level(document: dict) -> bool:
+    """Whether the stack has an account-level Databricks provider (oidc federation, service principal roles)."""
+    configs = (document.get("provider") or {}).get("databricks") or []
+    return any(isinstance(c, dict) and c.get("account_id") for c in (configs if isinstance(configs, list) else [configs]))
+
+
+def _deployer(document: dict, environ: Mapping[str, str], home: Path) -> list[Requirement]:
     found = []
     config_file = Path(environ.get("DATABRICKS_CONFIG_FILE") or home / ".databrickscfg")
+    if _account_level(document) and not _any_set(environ, DATABRICKS[1:]):
+        found.append(Requirement("Databricks account", "warning", "the stack manages account-level objects, and "
+                                 "neither DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET nor DATABRICKS_CONFIG_PROFILE is "
+                                 "set: account APIs take OAuth credentials of an account admin, not a workspace token",
+                                 "export DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET of an account admin service "
+                                 "principal"))
     if _any_set(environ, DATABRICKS):
         found.append(Requirement("Databricks deployer", "ok", "credentials set"))
     elif config_file.is_file():
@@ -166,5 +180,5 @@ def preflight(document: dict, environ: Mapping[str, str] | None = None, *, home:
     """Everything a deploy of the stack `document` needs from this environment, each with what to do."""
     environ = os.environ if environ is None else environ
     home = Path.home() if home is None else home
-    return [*_variables(document, environ), *_deployer(environ, home), *_backend(document, environ, home),
+    return [*_variables(document, environ), *_deployer(document, environ, home), *_backend(document, environ, home),
             registry_requirement(environ, registry_url)]

@@ -96,3 +96,20 @@ def test_hcp_terraform_token_variable_is_derived_from_the_host():
 def test_unknown_environment_is_a_usage_error(capsys, tmp_path):
     code, _, err = run_cli(capsys, "preflight", "qa", "--config", str(write_config(tmp_path)))
     assert code == 2 and "unknown environment(s): qa" in err
+
+
+def test_an_account_level_stack_warns_when_only_a_workspace_token_is_set(capsys, tmp_path, bare, reachable_registry):
+    from .test_cli_rotate import OIDC_ACCOUNT
+
+    text = write_config(tmp_path).read_text().replace('credential_mode = "pat"', 'credential_mode = "oidc"', 1).replace(
+        'secret_placement = "repository"', 'secret_placement = "environment"\n' + OIDC_ACCOUNT, 1).replace(
+        'server_url = "https://github.com"', 'server_url = "https://github.com"\noidc_subject = "names"', 1)
+    config = tmp_path / "oidc.toml"
+    config.write_text(text)
+    for name in (*DEPLOY_VARIABLES, "DATABRICKS_TOKEN", "GITHUB_TOKEN"):
+        bare.setenv(name, SECRET)
+    code, report = run_json(capsys, "preflight", "staging", "--json", "--config", str(config))
+    warnings = {r["what"]: r for r in report["requirements"] if r["severity"] == "warning"}
+    assert code == 0 and "DATABRICKS_CLIENT_ID" in warnings["Databricks account"]["message"]
+    code, report = run_json(capsys, "preflight", "prod", "--json", "--config", str(config))  # prod stays pat
+    assert code == 0 and "Databricks account" not in {r["what"] for r in report["requirements"]}
