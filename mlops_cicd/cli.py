@@ -75,13 +75,10 @@ def _report(error: BaseException, as_json: bool) -> int:
         code, text = error.exit_code, f"mlops-cicd: error: {error}\n  fix: {error.fix}"
         problems = [{"message": str(error), "fix": error.fix}]
     elif isinstance(error, KeyboardInterrupt):
-        code, text = EXIT_OPERATION_FAILED, "mlops-cicd: error: interrupted\n  fix: run the command again"
-        problems = [{"message": "interrupted", "fix": "run the command again"}]
+        return _report(UserError("interrupted", "run the command again", EXIT_OPERATION_FAILED), as_json)
     else:
-        fix = "rerun with MLOPS_CICD_DEBUG=1 for the traceback and report it"
-        message = f"unexpected {type(error).__name__}: {error}"
-        code, text = EXIT_OPERATION_FAILED, f"mlops-cicd: error: {message}\n  fix: {fix}"
-        problems = [{"message": message, "fix": fix}]
+        return _report(UserError(f"unexpected {type(error).__name__}: {error}",
+                                 "rerun with MLOPS_CICD_DEBUG=1 for the traceback and report it"), as_json)
     print(_hide(text), file=sys.stderr)
     if as_json:
         print(_hide(json.dumps({"ok": False, "exit_code": code, "problems": problems}, indent=2)))
