@@ -15,18 +15,21 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from mlops_cicd_offline.build import mirror, protocol, schema, tls
-from mlops_cicd_offline.build.schema import ProviderSchemas
+from mlops_cicd_offline.server.schemas import ProviderSchemas
 from mlops_cicd_offline.build.versions import PROVIDERS, package_archive
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_BUILD_DIR = REPO_ROOT / "build" / "offline"
-_INPUTS = ("tfplugin6.proto", "schema_extract.py", "schema.py", "overrides.py", "releases.py", "build_dir.py", "tls.py",
-           "mirror.py", "launcher.py")
+BUILD_DIR_ENV = "MLOPS_OFFLINE_BUILD_DIR"
+DEFAULT_BUILD_DIR = Path("build", "offline")
+"""Relative to the working directory (an installed package's own directory may not be writable)."""
+_INPUTS = ("build/tfplugin6.proto", "build/schema_extract.py", "build/schema.py", "build/overrides.py", "build/releases.py",
+           "build/build_dir.py", "build/tls.py", "build/mirror.py", "build/launcher.py", "server/schemas.py")
+"""What the build is made from, relative to the package (with the Python and the bindings' archives)."""
 
 
 @dataclass(frozen=True)
@@ -55,17 +58,23 @@ class Build:
 
 def _fingerprint() -> str:
     h = hashlib.sha256(sys.executable.encode())
-    here = Path(__file__).parent
+    package = Path(__file__).parents[1]
     for name in _INPUTS:
-        h.update((here / name).read_bytes())
+        h.update((package / name).read_bytes())
     for name in PROVIDERS:
         stat = package_archive(name).stat()
         h.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return h.hexdigest()
 
 
+def resolve_root(root: Path | str | None = None) -> Path:
+    """`root`, else $MLOPS_OFFLINE_BUILD_DIR, else build/offline in the working directory (absolute)."""
+    return Path(root or os.environ.get(BUILD_DIR_ENV) or DEFAULT_BUILD_DIR).resolve()
+
+
 def ensure_build(root: Path | None = None) -> Build:
-    root = Path(root or DEFAULT_BUILD_DIR).resolve()
+    """The build in `root` (see resolve_root), built or rebuilt if its inputs changed."""
+    root = resolve_root(root)
     root.mkdir(parents=True, exist_ok=True)
     with open(root / "build.lock", "a+") as lock:  # test sessions and CLI runs may build concurrently
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -16,7 +16,7 @@ How the sources say it:
 - github (SDKv2): `ForceNew`, `Sensitive`, `Default`, `ConflictsWith`.
 - time (plugin framework): `RequiresReplace` plan modifiers.
 Conditional replacement written as code upstream (a CustomizeDiff, a RequiresReplaceIf) is behaviour, emulated
-next to the type in emulation/ and cited there: time_rotating.rotation_rfc3339 (ReplaceIfOutdated) and
+next to the type in world/ and cited there: time_rotating.rotation_rfc3339 (ReplaceIfOutdated) and
 github_repository_environment_deployment_policy's branch_pattern/tag_pattern (customDeploymentPolicyDiffFunction).
 Not emulated: AtLeastOneOf validators (time_rotating's rotation arguments; databricks_service_principal's
 application_id/display_name) and nested-block sensitivity (github provider `app_auth.pem_file`).
@@ -124,7 +124,7 @@ RESOURCES: dict[str, dict] = {
     },
     "github_repository_environment_deployment_policy": {
         "source": "github/resource_github_repository_environment_deployment_policy.go",
-        "force_new": {"repository", "environment"},  # + presence change of a pattern: emulation/github_environments
+        "force_new": {"repository", "environment"},  # + presence change of a pattern: world/github/environments.py
         "conflicts": [("branch_pattern", "tag_pattern")],
     },
     "github_actions_secret": {
@@ -151,7 +151,7 @@ RESOURCES: dict[str, dict] = {
     # ---- time 0.13.1 -------------------------------------------------------------------------------------
     "time_rotating": {
         # rotation_days/hours/minutes/months/years have no plan modifier: a change is an in-place update that
-        # recomputes rotation_rfc3339 (ModifyPlan/Update); see emulation/time_rotating.py
+        # recomputes rotation_rfc3339 (ModifyPlan/Update); see world/time/rotating.py
         "source": "internal/provider/resource_time_rotating.go",
         "force_new": {"rfc3339", "triggers"},
     },

@@ -33,7 +33,7 @@ class Release:
     provider: str
     version: str
     added: dict[str, dict[str, dict]] = field(default_factory=dict)
-    """type -> attribute -> schema attribute (schema.py's shape) the release adds."""
+    """type -> attribute -> schema attribute (server/schemas.py's shape) the release adds."""
     no_longer_force_new: dict[str, frozenset[str]] = field(default_factory=dict)
     sensitive: dict[str, frozenset[str]] = field(default_factory=dict)
     """type -> attributes the release marks sensitive."""

@@ -1,8 +1,5 @@
-"""Provider schemas: build them once into the build dir, load one type at a time in the plugin.
-
-Block shape (JSON): {"attributes": {name: Attr}, "blocks": {name: {"nesting", "block", "min", "max"}}}
-Attr: {"type": cty-json | "nested": {"nesting", "attributes", "blocks"}, "required", "optional",
-"computed", "sensitive"?, "force_new"?, "default"?}
+"""Provider schemas: built once into the build dir (block shape and layout: server/schemas.py, which loads
+them one type at a time in the plugin).
 
 Layout under <build>/schema/<provider>/<version>/: provider.json, resource/<type>.json, data/<type>.json
 and schema.pb (the serialized GetProviderSchema response, so start-up does not rebuild it). One version is
@@ -13,11 +10,10 @@ from __future__ import annotations
 
 import copy
 import json
-from functools import lru_cache
 from pathlib import Path
 
 from mlops_cicd_offline.build import overrides, releases
-from mlops_cicd_offline.build.schema_extract import extract_provider, implied_type
+from mlops_cicd_offline.build.schema_extract import extract_provider
 from mlops_cicd_offline.build.versions import PROVIDERS, package_archive
 
 
@@ -34,15 +30,6 @@ def _apply_overrides(block: dict, facts: dict) -> dict:
         attrs[name].update(default=value, computed=True, optional=True, required=False)
     block["conflicts"] = [list(pair) for pair in facts.get("conflicts", ())]
     return block
-
-
-def block_type(block: dict):
-    """Implied cty object type of a block."""
-    fields = {name: implied_type(a) for name, a in block["attributes"].items()}
-    for name, nb in block["blocks"].items():
-        inner = block_type(nb["block"])
-        fields[name] = inner if nb["nesting"] == "single" else [nb["nesting"], inner]
-    return ["object", fields]
 
 
 def _attr_proto(pb, name: str, attr: dict):
@@ -112,22 +99,3 @@ def build(build_dir: Path, pb) -> dict[str, list[str]]:
                 _apply_release(schema, release)
             _write_version(build_dir / "schema" / name / version, pb, schema)
     return served
-
-
-class ProviderSchemas:
-    """Lazy per-type access to one provider's built schema (what the plugin uses)."""
-
-    def __init__(self, build_dir: Path, provider: str, version: str):
-        self.root = build_dir / "schema" / provider / version
-
-    def response_bytes(self) -> bytes:
-        return (self.root / "schema.pb").read_bytes()
-
-    @lru_cache(maxsize=None)
-    def provider(self) -> dict:
-        return json.loads((self.root / "provider.json").read_text())
-
-    @lru_cache(maxsize=None)
-    def get(self, kind: str, tf_type: str) -> dict | None:
-        path = self.root / kind / f"{tf_type}.json"
-        return json.loads(path.read_text()) if path.exists() else None

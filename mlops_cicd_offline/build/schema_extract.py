@@ -5,7 +5,7 @@ source in an inline source map. From it we read, per class:
   * a comment per attribute: `// name - computed: X, optional: Y, required: Z`
   * `synthesizeHclAttributes` / `<struct>ToHclTerraform`: whether an argument is a block and its type
   * typed getters (`getStringAttribute`, `new FooList(...)`) for computed-only attributes.
-The result is a plain dict (see `Block` shape in schema.py) written once as JSON into the build dir.
+The result is a plain dict (see the block shape in server/schemas.py) written once as JSON into the build dir.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import re
 import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from mlops_cicd_offline.server.schemas import implied_type
 
 _SOURCE_MAP = re.compile(r"sourceMappingURL=data:application/json;base64,(\S+)")
 _ATTR_COMMENT = re.compile(r"^  // (\w+) - computed: (\w+), optional: (\w+), required: (\w+)$", re.M)
@@ -170,15 +172,6 @@ class _Extractor:
         if "Fn.tolist(" in code and isinstance(cty, list) and cty[0] == "list":
             cty = ["set", cty[1]]
         block["attributes"][name] = {"type": cty, **flags}
-
-
-def implied_type(attr: dict):
-    """cty type (JSON form) of an attribute of our schema dict."""
-    if "type" in attr:
-        return attr["type"]
-    nested = attr["nested"]
-    obj = ["object", {k: implied_type(v) for k, v in nested["attributes"].items()}]
-    return obj if nested["nesting"] == "single" else [nested["nesting"], obj]
 
 
 def extract_provider(archive: Path) -> dict:

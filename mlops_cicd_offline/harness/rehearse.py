@@ -1,7 +1,9 @@
 """Rehearse a full deploy offline: for each synthesized stack, terraform init, validate, plan, apply
 against fresh emulated workspaces, then plan again and require "No changes".
 
-    python -m mlops_cicd_offline.harness.rehearse [--stacks cdktf.out/stacks] [--out build/rehearsal] [env ...]
+    python -m mlops_cicd_offline.harness.rehearse [--stacks cdktf.out/stacks] [--out build/rehearsal] [--build-dir DIR] [env ...]
+
+Paths are relative to the working directory; the build dir defaults to $MLOPS_OFFLINE_BUILD_DIR, else build/offline.
 
 The last rehearsal is kept under <out> (default build/rehearsal) for later inspection
 (e.g. `mlops-cicd status --rehearsal`):
@@ -20,11 +22,11 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from mlops_cicd_offline.build.build_dir import REPO_ROOT
 from mlops_cicd_offline.harness.terraform import Harness, Stack, StepResult
 
-DEFAULT_STACKS = REPO_ROOT / "cdktf.out" / "stacks"
-DEFAULT_OUT = REPO_ROOT / "build" / "rehearsal"
+DEFAULT_STACKS = Path("cdktf.out", "stacks")
+DEFAULT_OUT = Path("build", "rehearsal")
+"""Both relative to the working directory, like the build dir (build_dir.py)."""
 _STEPS = ("init", "validate", "plan", "apply", "replan")
 
 
@@ -79,7 +81,7 @@ def rehearse_stack(harness: Harness, name: str, stacks_dir: Path) -> StackReport
 
 
 def rehearse(stacks_dir: Path = DEFAULT_STACKS, out_dir: Path = DEFAULT_OUT, envs: list[str] | None = None,
-             echo=print) -> list[StackReport]:
+             echo=print, build_dir: Path | None = None) -> list[StackReport]:
     """Run the rehearsal; returns one report per stack (all share one fresh emulated world)."""
     stacks_dir, out_dir = Path(stacks_dir), Path(out_dir)
     names = discover(stacks_dir, envs)
@@ -87,7 +89,7 @@ def rehearse(stacks_dir: Path = DEFAULT_STACKS, out_dir: Path = DEFAULT_OUT, env
         raise SystemExit(f"no synthesized stacks under {stacks_dir} (run make synth)")
     for sub in ("work", "state"):
         shutil.rmtree(out_dir / sub, ignore_errors=True)
-    harness = Harness(out_dir / "work", out_dir / "state")
+    harness = Harness(out_dir / "work", out_dir / "state", build_dir)
     reports = []
     for name in names:
         report = rehearse_stack(harness, name, stacks_dir)
@@ -117,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("envs", nargs="*", help="stacks to rehearse (default: every stack under --stacks)")
     parser.add_argument("--stacks", type=Path, default=DEFAULT_STACKS)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--build-dir", type=Path, help="the stand-in providers' build (default: $MLOPS_OFFLINE_BUILD_DIR or build/offline)")
     args = parser.parse_args(argv)
-    reports = rehearse(args.stacks, args.out, args.envs or None)
+    reports = rehearse(args.stacks, args.out, args.envs or None, build_dir=args.build_dir)
     return 0 if all(r.ok for r in reports) else 1
 
 

@@ -1,6 +1,6 @@
 """Drive the real terraform binary against the stand-in providers, one work dir per stack.
 
-    h = Harness(work_root, state_dir)           # builds (or reuses) the mirror under build/offline
+    h = Harness(work_root, state_dir)           # builds (or reuses) the mirror: build_dir.ensure_build
     stack = h.prepare("staging", "cdktf.out/stacks/staging")
     stack.init(); stack.validate(); stack.plan(); stack.apply(); stack.show()
 

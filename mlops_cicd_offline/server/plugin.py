@@ -1,4 +1,4 @@
-"""A stand-in provider process (started through launch.py, or
+"""A stand-in provider process (started through build/launcher.py, or
 `python -m mlops_cicd_offline.server.plugin <provider> <build dir> <version>`).
 
 Speaks go-plugin's handshake (one stdout line announcing protocol 6 over gRPC with our TLS certificate)
@@ -17,7 +17,7 @@ import grpc
 
 from mlops_cicd_offline.build import protocol
 from mlops_cicd_offline.server.provider import RPC_NAMES, Provider
-from mlops_cicd_offline.build.schema import ProviderSchemas
+from mlops_cicd_offline.server.schemas import ProviderSchemas
 
 _MAGIC_ENV = "TF_PLUGIN_MAGIC_COOKIE"
 

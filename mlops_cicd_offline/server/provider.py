@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 
+from mlops_cicd_offline.errors import ProviderError
 from mlops_cicd_offline.server import planning, validation
 from mlops_cicd_offline.world import behaviours, events, invariants, store
 from mlops_cicd_offline.server.failed_update import state_after_failed_update
 from mlops_cicd_offline.world.databricks.auth import principal_for
-from mlops_cicd_offline.world.base import ApiError, Context
-from mlops_cicd_offline.build.schema import ProviderSchemas, block_type
+from mlops_cicd_offline.world.base import Context
+from mlops_cicd_offline.server.schemas import ProviderSchemas, block_type
 from mlops_cicd_offline.server.values import decode, decode_json, encode, has_unknown
 
 
@@ -38,7 +39,7 @@ class Provider:
     def _block(self, kind: str, tf_type: str) -> dict:
         block = self.schemas.get(kind, tf_type)
         if block is None:
-            raise ApiError(f"{self.name} provider has no {kind} type {tf_type}")
+            raise ProviderError(f"{self.name} provider has no {kind} type {tf_type}")
         return block
 
     def _dv(self, value, block) -> object:
@@ -51,7 +52,7 @@ class Provider:
         credential do not exist) plans with principal None; reads and applies raise the SDK's error."""
         try:
             principal = principal_for(self.name, self.config, world, os.environ)
-        except ApiError:
+        except ProviderError:
             if authenticate:
                 raise
             principal = None
@@ -62,7 +63,7 @@ class Provider:
         """Where this configuration's objects live, for the event log (None if it cannot authenticate)."""
         try:
             return events.scope_of(principal_for(self.name, self.config, world, os.environ))
-        except ApiError:
+        except ProviderError:
             return None
 
     # ---- schema and validation ---------------------------------------------------------------------
@@ -84,7 +85,7 @@ class Provider:
             config = decode(request.config.msgpack, block_type(block))
             for summary, detail, path in validation.problems(block, config):
                 response.diagnostics.append(self._diag(summary, detail, path))
-        except ApiError as exc:
+        except ProviderError as exc:
             response.diagnostics.append(self._diag(str(exc)))
         return response
 
@@ -123,7 +124,7 @@ class Provider:
                 try:
                     with store.savepoint(world):
                         state = behaviours.resource(request.type_name).read(self._context(world), state)
-                except ApiError as exc:
+                except ProviderError as exc:
                     outcome = "failed"
                     response.diagnostics.append(self._diag(f"cannot read {request.type_name}", str(exc)))
                 events.record(world, kind="resource", tf_type=request.type_name, operation="read", outcome=outcome,
@@ -144,7 +145,7 @@ class Provider:
                 with store.transaction() as world:
                     planned = behaviours.resource(request.type_name).plan(
                         self._context(world, authenticate=False), prior, planned, config, replace)
-            except ApiError as exc:
+            except ProviderError as exc:
                 response.diagnostics.append(self._diag(f"cannot plan {request.type_name}", str(exc)))
         for name in replace:
             response.requires_replace.add().steps.add(attribute_name=name)
@@ -171,7 +172,7 @@ class Provider:
                 try:
                     with store.savepoint(world):  # a refused call changes nothing
                         done = self._apply(behaviour, self._context(world), prior, planned, config)
-                except ApiError as exc:
+                except ProviderError as exc:
                     outcome, error = "failed", str(exc)
                 else:
                     object_id = events.identity(done) or object_id
@@ -204,7 +205,7 @@ class Provider:
         block = self._block("resource", request.type_name)
         try:
             state = behaviours.resource(request.type_name).import_state(request.id)
-        except ApiError as exc:
+        except ProviderError as exc:
             response.diagnostics.append(self._diag(f"cannot import {request.type_name}", str(exc)))
             return response
         imported = response.imported_resources.add(type_name=request.type_name)
@@ -223,7 +224,7 @@ class Provider:
                 with store.savepoint(world):
                     ctx = self._context(world)
                     state = planning.resolve_unknowns(behaviours.data_source(request.type_name).read(ctx, config))
-            except ApiError as exc:
+            except ProviderError as exc:
                 outcome = "failed"
                 response.diagnostics.append(self._diag(f"cannot read data source {request.type_name}", str(exc)))
             events.record(world, kind="data", tf_type=request.type_name, operation="read", outcome=outcome,

@@ -28,10 +28,6 @@ def parse_rfc3339(text: str) -> datetime.datetime:
     return datetime.datetime.strptime(text, RFC3339_FORMAT).replace(tzinfo=datetime.timezone.utc)
 
 
-class ApiError(Exception):
-    pass
-
-
 @dataclass
 class Context:
     world: dict

@@ -1,5 +1,5 @@
 """What must hold in the emulated world at every moment of a deploy, checked right after every mutating
-API call (provider.py, in the call's own transaction) and after every apply (harness.py):
+API call (server/provider.py, in the call's own transaction) and after every apply (harness/terraform.py):
 
   credential secret   a GitHub Actions secret that has held a live Databricks credential (a token or an
                       OAuth secret the emulator issued, recognised by its value unsealed with the repo's key)

@@ -23,7 +23,7 @@ def offline_build():
 
 @pytest.fixture
 def harness(offline_build, tmp_path) -> Harness:
-    """Strict: an apply that breaks an invariant of the emulated world (mlops_cicd/offline/invariants.py)
+    """Strict: an apply that breaks an invariant of the emulated world (mlops_cicd_offline/world/invariants.py)
     fails the test there, naming the API call that broke it. A test that shows such a break on purpose sets
     `harness.strict_invariants = False`, saying why, and asserts `world.violations()` itself."""
     return Harness(tmp_path / "work", tmp_path / "state", offline_build.root, strict_invariants=True)

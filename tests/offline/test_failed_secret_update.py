@@ -2,7 +2,7 @@
 leave GitHub holding a dead credential.
 
 The github provider (SDK v2) saves the planned new value in state although the write failed, and its Read never
-reads the value back (mlops_cicd/offline/failed_update.py): the next apply would plan nothing for the secret and
+reads the value back (mlops_cicd_offline/server/failed_update.py): the next apply would plan nothing for the secret and
 destroy the old credential GitHub still holds. The stacks refuse that apply before the old credential is
 destroyed, naming the secret and the fix (constructs/github_actions.py `written_since`); the fix converges.
 The strict harness checks after every API call that GitHub holds a live credential of the SP.

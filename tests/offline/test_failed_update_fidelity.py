@@ -1,5 +1,5 @@
 """The state a stand-in returns with a failed update follows the provider's plugin framework
-(mlops_cicd/offline/failed_update.py): SDK v2 types answer the planned values, plugin-framework types the prior
+(mlops_cicd_offline/server/failed_update.py): SDK v2 types answer the planned values, plugin-framework types the prior
 state. Terraform saves whichever it gets, so this decides whether the next plan retries the change."""
 
 from __future__ import annotations

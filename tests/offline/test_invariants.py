@@ -1,4 +1,4 @@
-"""The emulated world's event log and invariants (mlops_cicd/offline/events.py, invariants.py).
+"""The emulated world's event log and invariants (mlops_cicd_offline/world/events.py, invariants.py).
 
 The first part drives emulated API calls directly (no terraform, fast), as the stand-in provider does:
 each call, then its event, then the invariants' check, in one world transaction. The second part shows

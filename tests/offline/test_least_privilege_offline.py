@@ -1,7 +1,7 @@
 """Least privilege against the emulated workspace: a PAT needs token use, and only `pat` mode grants it.
 
 The emulator refuses a token for a principal without token use as the real API does (see
-emulation/databricks_tokens.py for the source of the wording).
+mlops_cicd_offline/world/databricks/tokens.py for the source of the wording).
 """
 
 from __future__ import annotations

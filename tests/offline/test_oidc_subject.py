@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlops_cicd_offline.world.base import ApiError
+from mlops_cicd_offline.errors import ApiError
 
 from .conftest import deployed, initialized
 

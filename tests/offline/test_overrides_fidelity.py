@@ -1,4 +1,4 @@
-"""The emulator's upstream facts (offline/overrides.py) against the installed bindings' schema, and the
+"""The emulator's upstream facts (mlops_cicd_offline/build/overrides.py) against the installed bindings' schema, and the
 time provider's handling of a changed rotation period as v0.13.1 implements it."""
 
 from __future__ import annotations

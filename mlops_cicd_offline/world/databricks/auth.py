@@ -19,7 +19,8 @@ GitHub: the configured owner (or GITHUB_OWNER). time: no authentication.
 
 from __future__ import annotations
 
-from mlops_cicd_offline.world.base import ApiError, digest
+from mlops_cicd_offline.errors import ApiError, ProviderError
+from mlops_cicd_offline.world.base import digest
 from mlops_cicd_offline.world.store import now
 from mlops_cicd_offline.world.databricks.models import normalize_host, token_is_live, workspace
 
@@ -45,20 +46,20 @@ def _databricks(config: dict, world: dict, env) -> dict:
     cfg = resolve(config, env)
     host = cfg["host"]
     if not host:
-        raise ApiError("default auth: cannot configure default credentials (no host)")
+        raise ProviderError("default auth: cannot configure default credentials (no host)")
     if "accounts." in host:
         if not cfg["account_id"]:
-            raise ApiError("account-level provider needs account_id")
+            raise ProviderError("account-level provider needs account_id")
         return {**DEPLOYER, "host": normalize_host(host), "account_id": cfg["account_id"]}
     ws = workspace(world, host)
     auth_type = cfg["auth_type"]
     if auth_type == "pat" and not cfg["token"]:
-        raise ApiError("validate: auth_type pat: token is not set (neither in the provider configuration, where it "
+        raise ProviderError("validate: auth_type pat: token is not set (neither in the provider configuration, where it "
                        "may still be unknown, nor in DATABRICKS_TOKEN). Config: host=" + host + ", auth_type=pat")
     if auth_type == "oauth-m2m":
         missing = [name for name in ("client_id", "client_secret") if not cfg[name]]
         if missing:
-            raise ApiError(f"validate: auth_type oauth-m2m: {' and '.join(missing)} not set (neither in the provider "
+            raise ProviderError(f"validate: auth_type oauth-m2m: {' and '.join(missing)} not set (neither in the provider "
                            f"configuration, where it may still be unknown, nor in "
                            f"{' / '.join(_ENV[m] for m in missing)}). Config: host={host}, auth_type=oauth-m2m")
     use_oauth = auth_type == "oauth-m2m" or (auth_type is None and cfg["client_id"] and cfg["client_secret"])
@@ -70,7 +71,7 @@ def _databricks(config: dict, world: dict, env) -> dict:
             if (secret["secret_hash"] == secret_hash and secret["application_id"] == cfg["client_id"]
                     and now(world) <= secret.get("expire_epoch", float("inf"))):
                 return _service_principal(ws, secret["application_id"], host)
-        raise ApiError(f"oauth-m2m auth: 401 invalid_client: Client authentication failed for client_id "
+        raise ApiError(status=401, code="invalid_client", message=f"Client authentication failed for client_id "
                        f"{cfg['client_id']} (the client secret is not a live OAuth secret of that service principal)")
     token = cfg["token"] if auth_type in (None, "pat") else None
     if token:
@@ -78,7 +79,7 @@ def _databricks(config: dict, world: dict, env) -> dict:
         if issued is not None:
             live = ws["tokens"].get(issued["token_id"])
             if live is None or not token_is_live(live, now(world)):
-                raise ApiError("403 Invalid access token (revoked, expired or its principal was deleted)")
+                raise ApiError(status=403, message="Invalid access token (revoked, expired or its principal was deleted)")
             return _service_principal(ws, live["application_id"], host)
     return {**DEPLOYER, "host": normalize_host(host)}
 
@@ -88,7 +89,7 @@ def _service_principal(ws: dict, application_id: str, host: str) -> dict:
         if sp["application_id"] == application_id:
             return {"kind": "service_principal", "name": application_id, "id": sp["id"], "admin": False,
                     "host": normalize_host(host)}
-    raise ApiError(f"401 service principal {application_id} does not exist")
+    raise ApiError(status=401, message=f"service principal {application_id} does not exist")
 
 
 def principal_for(provider: str, config: dict, world: dict, env) -> dict:
@@ -97,6 +98,6 @@ def principal_for(provider: str, config: dict, world: dict, env) -> dict:
     if provider == "github":
         owner = config.get("owner") or config.get("organization") or env.get("GITHUB_OWNER")
         if not owner:
-            raise ApiError("github: no owner configured")
+            raise ProviderError("github: no owner configured")
         return {"kind": "github", "owner": owner}
     return {"kind": "none"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 
-from mlops_cicd_offline.world.base import ApiError, Context, DataSource, Resource, digest, fill
+from mlops_cicd_offline.errors import ApiError, ProviderError
+from mlops_cicd_offline.world.base import Context, DataSource, Resource, digest, fill
 from mlops_cicd_offline.world.databricks import roles
 from mlops_cicd_offline.world.databricks.identity import _ws
 from mlops_cicd_offline.world.databricks.models import new_id
@@ -39,14 +40,14 @@ class GitCredential(Resource):
         ws = _ws(ctx)
         holder = self._holder(ctx, planned)
         if holder is None:
-            raise ApiError(f"404 service principal {planned.get('principal_id')} not found")
+            raise ApiError(status=404, message=f"service principal {planned.get('principal_id')} not found")
         if holder in ws["git_credentials"] and not planned.get("force"):
-            raise ApiError(f"400 RESOURCE_ALREADY_EXISTS: {holder} already has a git credential; "
+            raise ApiError(status=400, code="RESOURCE_ALREADY_EXISTS", message=f"{holder} already has a git credential; "
                            "only one git credential per user is supported")
         # like the real provider: without personal_access_token it silently uses the deployer's GITHUB_TOKEN
         token = planned.get("personal_access_token") or os.environ.get("GITHUB_TOKEN")
         if not token:
-            raise ApiError("personal_access_token is not set and GITHUB_TOKEN is not in the environment")
+            raise ProviderError("personal_access_token is not set and GITHUB_TOKEN is not in the environment")
         # force = true (upstream): on "already exists", list the holder's one credential and update it in
         # place, keeping its id
         existing = ws["git_credentials"].get(holder)
@@ -71,7 +72,7 @@ class GitCredential(Resource):
     def update(self, ctx, prior, planned, config):
         cred = self._own(ctx, {**planned, "id": prior["id"]})
         if cred is None:
-            raise ApiError(f"404 git credential {prior['id']} not found for {self._holder(ctx, planned)}")
+            raise ApiError(status=404, message=f"git credential {prior['id']} not found for {self._holder(ctx, planned)}")
         cred.update(git_provider=planned["git_provider"], git_username=planned.get("git_username"),
                     token_sha256=digest(planned.get("personal_access_token") or ""))
         return planned
@@ -84,7 +85,7 @@ class GitCredential(Resource):
 def _scope(ws: dict, name: str) -> dict:
     scope = ws["secret_scopes"].get(name)
     if scope is None:
-        raise ApiError(f"404 RESOURCE_DOES_NOT_EXIST: secret scope {name} does not exist")
+        raise ApiError(status=404, code="RESOURCE_DOES_NOT_EXIST", message=f"secret scope {name} does not exist")
     return scope
 
 
@@ -92,7 +93,7 @@ def _require_scope_permission(ctx: Context, scope: dict, levels: tuple[str, ...]
     if ctx.principal.get("admin"):
         return
     if scope["acls"].get(_owner(ctx)) not in levels:
-        raise ApiError(f"403 PERMISSION_DENIED: {_owner(ctx)} lacks {'/'.join(levels)} on scope {scope['name']}")
+        raise ApiError(status=403, code="PERMISSION_DENIED", message=f"{_owner(ctx)} lacks {'/'.join(levels)} on scope {scope['name']}")
 
 
 class SecretScope(Resource):
@@ -100,7 +101,7 @@ class SecretScope(Resource):
         ws = _ws(ctx)
         name = planned["name"]
         if name in ws["secret_scopes"]:
-            raise ApiError(f"400 RESOURCE_ALREADY_EXISTS: scope {name} already exists")
+            raise ApiError(status=400, code="RESOURCE_ALREADY_EXISTS", message=f"scope {name} already exists")
         acls = {_owner(ctx): "MANAGE"}
         if planned.get("initial_manage_principal"):
             acls[planned["initial_manage_principal"]] = "MANAGE"
@@ -175,7 +176,7 @@ class FederationPolicy(Resource):
 
     def _account(self, ctx) -> dict:
         if ctx.principal is None or "account_id" not in ctx.principal:
-            raise ApiError("databricks_service_principal_federation_policy needs an account-level provider "
+            raise ProviderError("databricks_service_principal_federation_policy needs an account-level provider "
                            "(host = https://accounts.cloud.databricks.com, account_id)")
         return ctx.world["accounts"].setdefault(ctx.principal["account_id"], {"federation_policies": {}, "next_id": 1})
 
@@ -196,7 +197,7 @@ class FederationPolicy(Resource):
         """`service_principal_id,policy_id` (ImportState, resource_service_principal_federation_policy.go v1.116.0)."""
         parts = import_id.split(",")
         if len(parts) != 2 or not parts[0].isdigit() or not parts[1]:
-            raise ApiError(f"Expected import identifier with format: service_principal_id,policy_id. Got: {import_id!r}")
+            raise ProviderError(f"Expected import identifier with format: service_principal_id,policy_id. Got: {import_id!r}")
         return {"service_principal_id": int(parts[0]), "policy_id": parts[1]}
 
     def read(self, ctx, state):

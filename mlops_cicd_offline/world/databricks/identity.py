@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import uuid
 
+from mlops_cicd_offline.errors import ApiError, ProviderError
 from mlops_cicd_offline.world.databricks import roles
-from mlops_cicd_offline.world.base import ApiError, Context, DataSource, Resource, fill
+from mlops_cicd_offline.world.base import Context, DataSource, Resource, fill
 from mlops_cicd_offline.world.databricks.models import new_id, revoke_tokens_without_permission, workspace
 
 
 def _ws(ctx: Context) -> dict:
     if ctx.principal is None or "account_id" in ctx.principal:
-        raise ApiError("this is a workspace-level API: configure the provider with a workspace host")
+        raise ProviderError("this is a workspace-level API: configure the provider with a workspace host")
     return workspace(ctx.world, ctx.principal["host"])
 
 
 def _require_admin(ctx: Context, what: str) -> None:
     if not ctx.principal.get("admin"):
-        raise ApiError(f"403 {ctx.principal['name']} is not a workspace admin: cannot manage {what}")
+        raise ApiError(status=403, message=f"{ctx.principal['name']} is not a workspace admin: cannot manage {what}")
 
 
 class ServicePrincipal(Resource):
@@ -48,7 +49,7 @@ class ServicePrincipal(Resource):
     def update(self, ctx, prior, planned, config):
         sp = _ws(ctx)["service_principals"].get(prior["id"])
         if sp is None:
-            raise ApiError(f"404 service principal {prior['id']} not found")
+            raise ApiError(status=404, message=f"service principal {prior['id']} not found")
         sp.update({k: planned.get(k) for k in self._FIELDS})
         return planned
 
@@ -98,7 +99,7 @@ class GroupData(DataSource):
                 return fill(config, id=group["id"], acl_principal_id=f"groups/{group['display_name']}",
                             members=members, service_principals=sps, users=[], child_groups=[], groups=[],
                             instance_profiles=[], external_id="")
-        raise ApiError(f"Group named {config['display_name']!r} not found in {ctx.principal['host']}")
+        raise ProviderError(f"Group named {config['display_name']!r} not found in {ctx.principal['host']}")
 
 
 class GroupMember(Resource):
@@ -107,7 +108,7 @@ class GroupMember(Resource):
         _require_admin(ctx, "group membership")
         group = ws["groups"].get(planned["group_id"])
         if group is None:
-            raise ApiError(f"404 group {planned['group_id']} not found")
+            raise ApiError(status=404, message=f"group {planned['group_id']} not found")
         if planned["member_id"] not in group["members"]:
             group["members"].append(planned["member_id"])
         return fill(planned, id=f"{planned['group_id']}|{planned['member_id']}")
@@ -141,7 +142,7 @@ class Permissions(Resource):
         path = planned.get("directory_path")
         if path:
             if path not in ws["directories"]:
-                raise ApiError(f"404 directory {path} does not exist")
+                raise ApiError(status=404, message=f"directory {path} does not exist")
             ws["directory_acls"][path] = _acl(planned)
             return f"/directories/{ws['directories'][path]['object_id']}"
         return f"/objects/{new_id(ws)}"  # other object types: accepted, not emulated further

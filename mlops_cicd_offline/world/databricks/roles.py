@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 
-from mlops_cicd_offline.world.base import ApiError, Context, Resource, fill
+from mlops_cicd_offline.errors import ApiError
+from mlops_cicd_offline.world.base import Context, Resource, fill
 from mlops_cicd_offline.world.databricks import identity
 
 MANAGER = "roles/servicePrincipal.manager"
@@ -50,7 +51,7 @@ def is_manager(ws: dict, sp: dict, principal: dict) -> bool:
 
 def require_manager(ctx: Context, sp: dict, what: str) -> None:
     if not is_manager(identity._ws(ctx), sp, ctx.principal):
-        raise ApiError(f"403 PERMISSION_DENIED: {ctx.principal['name']} does not have {MANAGER} on service principal "
+        raise ApiError(status=403, code="PERMISSION_DENIED", message=f"{ctx.principal['name']} does not have {MANAGER} on service principal "
                        f"{sp['application_id']}, which {what} needs (its managers: its creator, principals granted "
                        f"the role in its rule set, account admins)")
 
@@ -67,14 +68,14 @@ class ServicePrincipalRuleSet(Resource):
     def _service_principal(self, ctx: Context, name: str) -> dict | None:
         match = _SP_RULE_SET.fullmatch(name)
         if match is None:
-            raise ApiError(f"400 INVALID_PARAMETER_VALUE: only service principal rule sets are emulated, not {name}")
+            raise ApiError(status=400, code="INVALID_PARAMETER_VALUE", message=f"only service principal rule sets are emulated, not {name}")
         found = [sp for sp in identity._ws(ctx)["service_principals"].values() if sp["application_id"] == match["application_id"]]
         return found[0] if found else None
 
     def _write(self, ctx: Context, planned: dict) -> None:
         sp = self._service_principal(ctx, planned["name"])
         if sp is None:
-            raise ApiError(f"404 RESOURCE_DOES_NOT_EXIST: {planned['name']}")
+            raise ApiError(status=404, code="RESOURCE_DOES_NOT_EXIST", message=planned["name"])
         require_manager(ctx, sp, "changing its rule set")
         sp["grant_rules"] = _rules(planned)
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import secrets as random
 
+from mlops_cicd_offline.errors import ApiError
 from mlops_cicd_offline.units import SECONDS_PER_DAY
-from mlops_cicd_offline.world.base import ApiError, Resource, digest, fill, format_rfc3339
+from mlops_cicd_offline.world.base import Resource, digest, fill, format_rfc3339
 from mlops_cicd_offline.world.databricks.identity import _require_admin, _ws
 from mlops_cicd_offline.world.databricks.models import can_use_tokens, new_id, token_is_live
 
@@ -26,7 +27,7 @@ def _sp_by_application_id(ws: dict, application_id: str) -> dict:
     for sp in ws["service_principals"].values():
         if sp["application_id"] == application_id:
             return sp
-    raise ApiError(f"404 service principal with application id {application_id} not found")
+    raise ApiError(status=404, message=f"service principal with application id {application_id} not found")
 
 
 class OboToken(Resource):
@@ -35,7 +36,7 @@ class OboToken(Resource):
         _require_admin(ctx, "tokens on behalf of service principals")
         sp = _sp_by_application_id(ws, planned["application_id"])
         if not can_use_tokens(ws, sp):
-            raise ApiError(f"cannot create obo token: {NO_TOKEN_USE}")
+            raise ApiError(status=403, code="PERMISSION_DENIED", message=NO_TOKEN_USE, during="cannot create obo token")
         token_id, value = _issue(ctx, ws, sp["application_id"], planned)
         return fill(planned, id=token_id, token_value=value)
 
@@ -62,7 +63,7 @@ class Token(Resource):
         principal = ctx.principal
         if principal["kind"] == "service_principal":
             if not can_use_tokens(ws, _sp_by_application_id(ws, principal["name"])):
-                raise ApiError(f"cannot create token: {NO_TOKEN_USE}")
+                raise ApiError(status=403, code="PERMISSION_DENIED", message=NO_TOKEN_USE, during="cannot create token")
             token_id, value = _issue(ctx, ws, principal["name"], planned)
         else:
             token_id, value = random.token_hex(32), "dapi" + random.token_hex(16)
@@ -88,7 +89,7 @@ def _issue(ctx, ws: dict, application_id: str, planned: dict) -> tuple[str, str]
     """Record a new token of a service principal; return (token id, value)."""
     lifetime = planned.get("lifetime_seconds")
     if lifetime and lifetime > MAX_TOKEN_LIFETIME_DAYS * SECONDS_PER_DAY:
-        raise ApiError(f"400 INVALID_PARAMETER_VALUE: lifetime_seconds {lifetime} exceeds the workspace's "
+        raise ApiError(status=400, code="INVALID_PARAMETER_VALUE", message=f"lifetime_seconds {lifetime} exceeds the workspace's "
                        f"maximum token lifetime of {MAX_TOKEN_LIFETIME_DAYS} days (maxTokenLifetimeDays)")
     value = "dapi" + random.token_hex(16)
     token_id = random.token_hex(32)
@@ -106,7 +107,7 @@ class ServicePrincipalSecret(Resource):
         _require_admin(ctx, "service principal secrets")
         sp = ws["service_principals"].get(str(planned["service_principal_id"]))
         if sp is None:
-            raise ApiError(f"404 service principal {planned['service_principal_id']} not found")
+            raise ApiError(status=404, message=f"service principal {planned['service_principal_id']} not found")
         lifetime = planned.get("lifetime") or "63072000s"  # API default: two years
         seconds = float(lifetime.rstrip("s"))
         value = "dose" + random.token_hex(16)

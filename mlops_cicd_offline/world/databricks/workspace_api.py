@@ -25,6 +25,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from mlops_cicd_offline.errors import ApiError
 from mlops_cicd_offline.world import store
 from mlops_cicd_offline.world.databricks.auth import DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET, DEPLOYER_TOKEN
 from mlops_cicd_offline.world.databricks.models import normalize_host, token_is_live
@@ -33,8 +34,8 @@ _TOKENS = re.compile(r"^/api/2\.0/token-management/tokens(?:/(?P<token_id>[^/]+)
 _SECRETS = re.compile(r"^/api/2\.0/accounts/servicePrincipals/(?P<sp_id>[^/]+)/credentials/secrets(?:/(?P<secret_id>[^/]+))?$")
 
 
-class ApiNotFound(Exception):
-    pass
+def _not_found(message: str) -> ApiError:
+    return ApiError(status=404, code="NOT_FOUND", message=message)
 
 
 class EmulatedWorkspaceApi:
@@ -53,19 +54,19 @@ class EmulatedWorkspaceApi:
         with store.transaction(self.state_dir) as world:
             ws = world["workspaces"].get(self.host)
             if ws is None:
-                raise ApiNotFound(f"no workspace {self.host}")
+                raise _not_found(f"no workspace {self.host}")
             now = store.now(world)
             if match := _TOKENS.match(path):
                 return self._tokens(ws, now, method, match["token_id"])
             if match := _SECRETS.match(path):
                 return self._secrets(ws, now, method, match["sp_id"], match["secret_id"])
-        raise ApiNotFound(f"{method} {path} is not emulated")
+        raise _not_found(f"{method} {path} is not emulated")
 
     @staticmethod
     def _tokens(ws: dict, now: float, method: str, token_id: str | None) -> dict:
         if method == "DELETE" and token_id:
             if ws["tokens"].pop(token_id, None) is None:
-                raise ApiNotFound(f"token {token_id} does not exist")
+                raise _not_found(f"token {token_id} does not exist")
             return {}
         owners = {sp["application_id"]: int(sp["id"]) for sp in ws["service_principals"].values()}
         return {"token_infos": [
@@ -79,7 +80,7 @@ class EmulatedWorkspaceApi:
         if method == "DELETE" and secret_id:
             record = ws["sp_secrets"].get(secret_id)
             if record is None or record["sp_id"] != sp_id:
-                raise ApiNotFound(f"secret {secret_id} of service principal {sp_id} does not exist")
+                raise _not_found(f"secret {secret_id} of service principal {sp_id} does not exist")
             del ws["sp_secrets"][secret_id]
             return {}
         return {"secrets": [
@@ -98,7 +99,7 @@ CLI_COMMANDS = {
 def run_cli(argv: list[str], api: EmulatedWorkspaceApi) -> None:
     """Run one of the Databricks CLI commands above (`databricks <group> <verb> ARGS...`) on the emulated world."""
     if argv[:1] != ["databricks"] or tuple(argv[1:3]) not in CLI_COMMANDS:
-        raise ApiNotFound(f"not an emulated Databricks CLI command: {' '.join(argv)}")
+        raise _not_found(f"not an emulated Databricks CLI command: {' '.join(argv)}")
     api.delete(CLI_COMMANDS[tuple(argv[1:3])](argv[3:]))
 
 
@@ -127,8 +128,8 @@ def served(api: EmulatedWorkspaceApi):
                 return self._answer(401, {"error_code": "UNAUTHENTICATED", "message": "invalid token"})
             try:
                 self._answer(200, api.get(self.path.split("?", 1)[0]))
-            except ApiNotFound as missing:
-                self._answer(404, {"error_code": "NOT_FOUND", "message": str(missing)})
+            except ApiError as refused:
+                self._answer(refused.status, {"error_code": refused.code, "message": refused.message})
 
         def _answer(self, status: int, body: dict) -> None:
             data = json.dumps(body).encode()

@@ -11,9 +11,10 @@ depends on the release served (releases.py):
 
 from __future__ import annotations
 
+from mlops_cicd_offline.errors import ProviderError
 from mlops_cicd_offline.build.releases import at_least
 from mlops_cicd_offline.server.values import UNKNOWN
-from mlops_cicd_offline.world.base import ApiError, Context, Resource, fill
+from mlops_cicd_offline.world.base import Context, Resource, fill
 from mlops_cicd_offline.world.github.models import environment, go_time, repo, seal, timestamp
 
 IN_PLACE_SECRETS = "6.11.0"
@@ -60,7 +61,7 @@ class ActionsSecret(Resource):
     def read(self, ctx, state):
         try:
             remote = _container(ctx, state, "secrets").get(state["secret_name"])
-        except ApiError:
+        except ProviderError:
             return None  # its environment is gone
         if remote is None:
             return None
@@ -77,7 +78,7 @@ class ActionsSecret(Resource):
     def delete(self, ctx, state):
         try:
             _container(ctx, state, "secrets").pop(state["secret_name"], None)
-        except ApiError:
+        except ProviderError:
             pass
 
 
@@ -105,14 +106,14 @@ class ActionsVariable(Resource):
     def read(self, ctx, state):
         try:
             remote = _container(ctx, state, "variables").get(state["variable_name"])
-        except ApiError:
+        except ProviderError:
             return None
         return None if remote is None else {**state, "value": remote["value"]}
 
     def delete(self, ctx, state):
         try:
             _container(ctx, state, "variables").pop(state["variable_name"], None)
-        except ApiError:
+        except ProviderError:
             pass
 
 

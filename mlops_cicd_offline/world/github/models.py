@@ -7,7 +7,8 @@ import zlib
 
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
-from mlops_cicd_offline.world.base import ApiError, Context, format_rfc3339, parse_rfc3339
+from mlops_cicd_offline.errors import ApiError, ProviderError
+from mlops_cicd_offline.world.base import Context, format_rfc3339, parse_rfc3339
 
 
 def timestamp(ctx: Context) -> str:
@@ -25,7 +26,7 @@ def go_time(rfc3339: str) -> str:
 
 def repo(ctx: Context, name: str) -> dict:
     if ctx.principal is None:
-        raise ApiError("github provider configuration is not known")
+        raise ProviderError("github provider configuration is not known")
     full = name if "/" in name else f"{ctx.principal['owner']}/{name}"
     return ensure_repository(ctx.world, full)
 
@@ -52,7 +53,7 @@ def account_id(login: str) -> int:
 def environment(ctx: Context, repository: str, name: str) -> dict:
     env = repo(ctx, repository)["environments"].get(name)
     if env is None:
-        raise ApiError(f"404 Not Found: environment {name} does not exist in {repository}")
+        raise ApiError(status=404, message=f"Not Found: environment {name} does not exist in {repository}")
     return env
 
 

@@ -16,7 +16,7 @@ claim named by `subject_claim` (default `sub`), and one of its `audiences` equal
 
 from __future__ import annotations
 
-from mlops_cicd_offline.world.base import ApiError
+from mlops_cicd_offline.errors import ApiError
 from mlops_cicd_offline.world.github.models import ensure_repository
 
 GITHUB_COM_ISSUER = "https://token.actions.githubusercontent.com"
@@ -41,5 +41,5 @@ def exchange(world: dict, account_id: str, claims: dict) -> str:
         claim = claims.get(oidc.get("subject_claim") or "sub")
         if oidc.get("issuer") == claims["iss"] and oidc.get("subject") == claim and claims["aud"] in (oidc.get("audiences") or ()):
             return str(int(policy["service_principal_id"]))
-    raise ApiError(f"400 invalid_request: no federation policy of account {account_id} matches the token "
+    raise ApiError(status=400, code="invalid_request", message=f"no federation policy of account {account_id} matches the token "
                    f"(iss {claims['iss']}, sub {claims['sub']}, aud {claims['aud']})")

@@ -10,7 +10,8 @@ Times are go-github `Timestamp.String()` (github_repo.go_time), as the resources
 
 from __future__ import annotations
 
-from mlops_cicd_offline.world.base import ApiError, DataSource, fill
+from mlops_cicd_offline.errors import ProviderError
+from mlops_cicd_offline.world.base import DataSource, fill
 from mlops_cicd_offline.world.github.models import environment, go_time, repo
 
 
@@ -19,7 +20,7 @@ def _repository(ctx, config: dict) -> str:
         return config["full_name"]
     if config.get("name"):
         return config["name"]
-    raise ApiError('one of "full_name" or "name" has to be provided')
+    raise ProviderError('one of "full_name" or "name" has to be provided')
 
 
 def _listed(holder: dict) -> list[dict]:

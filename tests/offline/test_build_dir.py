@@ -1,0 +1,28 @@
+"""Where the emulator writes: its build and rehearsals are relative to the working directory (an installed
+package's directory is site-packages), the build overridable by $MLOPS_OFFLINE_BUILD_DIR or an explicit path."""
+
+from __future__ import annotations
+
+from mlops_cicd.operations.rehearsal import REHEARSAL_DIR_ENV, rehearsal_dir
+from mlops_cicd_offline.build.build_dir import BUILD_DIR_ENV, resolve_root
+from mlops_cicd_offline.harness import rehearse
+
+
+def test_the_build_defaults_to_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv(BUILD_DIR_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert resolve_root() == tmp_path / "build" / "offline"
+
+
+def test_the_build_dir_is_overridden_by_the_environment_then_an_explicit_path(tmp_path, monkeypatch):
+    monkeypatch.setenv(BUILD_DIR_ENV, str(tmp_path / "from-env"))
+    assert resolve_root() == tmp_path / "from-env"
+    assert resolve_root(tmp_path / "explicit") == tmp_path / "explicit"
+
+
+def test_rehearsals_default_to_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv(REHEARSAL_DIR_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert rehearsal_dir().resolve() == tmp_path / "build" / "rehearsal"
+    assert rehearse.DEFAULT_OUT.resolve() == tmp_path / "build" / "rehearsal"
+    assert rehearse.DEFAULT_STACKS.resolve() == tmp_path / "cdktf.out" / "stacks"
