@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import default_raw_config, env_of, shared, synthesize
+from helpers import shipped_raw, env_of, shared, synthesize
 
 SERVICE_PRINCIPAL = {
     "databricks_service_principal.cicd_service_principal_AC465DD2",
@@ -43,7 +43,7 @@ def addresses(stack: dict) -> set[str]:
 @pytest.fixture(scope=shared("module"))
 def mode_stacks(tmp_path_factory) -> dict[str, dict]:
     """staging in oauth mode (repository placement), prod in oidc mode with a branch pattern."""
-    raw = default_raw_config()
+    raw = shipped_raw()
     staging, prod = env_of(raw, "staging"), env_of(raw, "prod")
     staging["credential_mode"] = "oauth"
     raw["github"]["oidc_subject"] = "names"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mlops_cicd.constructs.adoption import REQUIRED_TERRAFORM, hcl_string
 
-from conftest import env_of, resources
+from helpers import env_of, resources
 
 
 def _imports_to(stack: dict, tf_type: str) -> list[dict]:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from mlops_cicd.config import ConfigError, parse_config
 from mlops_cicd.stacks.backends import gcs_prefix, hcp_workspace_name, local_state_path, object_key, pg_schema_name
 
-from conftest import env_of
+from helpers import env_of
 
 PG_MAX_BYTES = 63  # NAMEDATALEN - 1
 PG_UNQUOTED = re.compile(r"[a-z_][a-z0-9_]*")

@@ -15,7 +15,7 @@ from cdktf import TerraformStack
 from cdktf import Testing as CdktfTesting  # aliased: pytest would try to collect `Testing`
 from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
 
-from conftest import env_of, only
+from helpers import env_of, only
 from mlops_cicd.config import ConfigError, parse_config
 from mlops_cicd.constructs import CicdServicePrincipal, OAuthSecret, WorkspaceToken
 

@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from conftest import DEFAULT_CONFIG, env_of
+from helpers import SHIPPED_CONFIG, env_of
 from mlops_cicd.cli import EXIT_CONFIG_ERROR, main
 from mlops_cicd.config import ConfigError, load_config, parse_config
 
@@ -19,7 +19,7 @@ def problems_of(raw: dict) -> dict[str, str]:
 
 
 def test_shipped_configuration_is_the_seed_project():
-    config = load_config(DEFAULT_CONFIG)
+    config = load_config(SHIPPED_CONFIG)
     assert config.project.name == "mlops-demo-classifier"
     assert (config.github.owner, config.github.repository) == ("ryuta-databricks", "mlops-demo-classifier")
     assert [e.name for e in config.environments] == ["staging", "prod"]
@@ -113,7 +113,7 @@ def test_shared_secrets_stack_must_be_an_environment(raw_config):
 
 
 def test_bad_config_exits_non_zero_and_writes_nothing(tmp_path, capsys):
-    text = DEFAULT_CONFIG.read_text().replace("rotation_days = 60", "rotation_days = 120", 1)
+    text = SHIPPED_CONFIG.read_text().replace("rotation_days = 60", "rotation_days = 120", 1)
     bad = tmp_path / "bad.toml"
     bad.write_text(text)
     tomllib.loads(text)  # still valid TOML: the error is the configuration's, not the parser's
@@ -286,7 +286,7 @@ def test_github_server_is_the_server_root(raw_config, server, words):
 # --- git_provider (databricks provider 1.99.0 docs/resources/git_credential.md) ----------------------------
 
 def test_git_provider_defaults_to_the_repository_server(raw_config):
-    assert {parse_config(raw_config, environ={}).git_provider_of(e) for e in load_config(DEFAULT_CONFIG).environments} == {"gitHub"}
+    assert {parse_config(raw_config, environ={}).git_provider_of(e) for e in load_config(SHIPPED_CONFIG).environments} == {"gitHub"}
     raw_config["github"]["server_url"] = "https://GHE.example.com/"
     config = parse_config(raw_config, environ={})
     assert config.github.server_url == "https://ghe.example.com"
@@ -403,7 +403,7 @@ def test_keep_can_use_entry_that_looks_like_a_token_is_not_echoed(raw_config):
 
 def test_non_utf8_file_is_named_with_the_fix(tmp_path):
     path = tmp_path / "latin1.toml"
-    path.write_bytes(DEFAULT_CONFIG.read_bytes().replace(b"# mlops-cicd", "# mlops-cicd caf\u00e9".encode("latin-1"), 1))
+    path.write_bytes(SHIPPED_CONFIG.read_bytes().replace(b"# mlops-cicd", "# mlops-cicd caf\u00e9".encode("latin-1"), 1))
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert str(caught.value).endswith("(file): is not UTF-8 text (byte 0xe9 at offset 16); save it as UTF-8")

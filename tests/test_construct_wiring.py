@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
 
-from conftest import only
+from helpers import only
 from mlops_cicd.constructs import (
     CicdServicePrincipal,
     GitHubOidcFederation,

@@ -9,7 +9,7 @@ from cdktf import TerraformStack, TerraformVariable
 from cdktf import Testing as CdktfTesting  # aliased: pytest would try to collect `Testing`
 from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
 
-from conftest import only, resources
+from helpers import only, resources
 from mlops_cicd.constructs import (
     CdTriggerCredentials,
     CicdServicePrincipal,

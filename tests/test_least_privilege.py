@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import env_of, only, resources
+from helpers import env_of, only, resources
 from mlops_cicd.config import ConfigError, parse_config
 from mlops_cicd.constructs import CicdServicePrincipal
 

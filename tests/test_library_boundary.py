@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import SHIPPED_CONFIG
 from mlops_cicd import emulator
 from mlops_cicd.errors import EXIT_OPERATION_FAILED
 
@@ -106,7 +107,7 @@ def test_without_the_extra_the_emulator_module_names_the_install_command(monkeyp
 def test_rehearse_without_the_extra_says_which_pip_install_fixes_it(tmp_path):
     """The whole CLI, in a process where the extra's gRPC tools cannot be imported: one clear error, exit 3,
     nothing synthesized or rehearsed."""
-    config = Path(__file__).resolve().parents[1] / "mlops-cicd.toml"
+    config = SHIPPED_CONFIG
     probe = ("import sys; sys.modules['grpc_tools'] = None\n"
              "from mlops_cicd.cli import main\n"
              f"sys.exit(main(['rehearse', '--config', {str(config)!r}, '--rehearsal-dir', 'rehearsal', "

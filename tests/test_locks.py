@@ -16,7 +16,7 @@ from mlops_cicd.cli import main
 from mlops_cicd.errors import UserError
 from mlops_cicd.config import load_config
 
-from conftest import ROOT
+from helpers import ROOT
 
 EXIT_OPERATION_FAILED = 3
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-from conftest import ROOT
+from helpers import ROOT
 
 _spec = importlib.util.spec_from_file_location("mutation_report", ROOT / "mutation" / "report.py")
 report = importlib.util.module_from_spec(_spec)

@@ -33,7 +33,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 
-from config_strategies import (
+from helpers.config_strategies import (
     CONFLICTS,
     MUTATION_KINDS,
     PG_IDENTIFIER_BYTES,
@@ -46,7 +46,7 @@ from config_strategies import (
     to_toml,
     valid_configs,
 )
-from conftest import default_raw_config
+from helpers import shipped_raw
 from mlops_cicd.cli import main
 from mlops_cicd.errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OK
 from mlops_cicd.config import ConfigError, parse_config
@@ -326,7 +326,7 @@ def test_branch_patterns_that_differ_only_in_punctuation_are_refused_cleanly(ste
     """Found by the valid-configuration property: such patterns get one construct id
     (`branch_<pattern with punctuation as _>`), and the build crashed (exit 3, "unexpected RuntimeError").
     They must be synthesized, or refused as a configuration error that says what to change."""
-    raw = default_raw_config()
+    raw = shipped_raw()
     prod = next(env for env in raw["environments"] if env["name"] == "prod")
     prod["github_environment"].update(branch_policy="patterns", branch_patterns=[f"{stem}{s}*" for s in separators])
     work = tmp_path_factory.mktemp("patterns")

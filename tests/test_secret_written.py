@@ -7,7 +7,7 @@ import pytest
 
 from mlops_cicd.constructs.secret_written import CLOCK_SKEW
 
-from conftest import resources
+from helpers import resources
 
 
 def _checks(stack: dict) -> dict[str, dict]:

@@ -7,7 +7,7 @@ import pytest
 
 from mlops_cicd.config import ConfigError, parse_config
 
-from conftest import env_of, only
+from helpers import env_of, only
 
 ACCOUNT = {"host": "https://accounts.cloud.databricks.com", "account_id": "0d26daa6-5e44-4c97-a497-ef015f91254a"}
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import env_of, only, resources
+from helpers import env_of, only, resources
 
 PROJECT = "mlops-demo-classifier"
 

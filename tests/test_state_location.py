@@ -20,7 +20,7 @@ from mlops_cicd.app import synth
 from mlops_cicd.errors import UserError
 from mlops_cicd.config import ConfigError, load_config
 
-from conftest import ROOT
+from helpers import ROOT
 
 STAGING_HOST = "https://mlops-demo-staging.cloud.databricks.com"
 PROJECT = "mlops-demo-classifier"  # the shipped configuration's project

@@ -7,9 +7,9 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT
+
 
 
 def test_the_wheel_ships_py_typed_and_requires_a_supported_node(tmp_path):

@@ -12,7 +12,7 @@ from mlops_cicd.commands.status import render_table
 from mlops_cicd.operations.status import as_json
 from mlops_cicd.operations.unrecorded import unrecorded
 
-from conftest import resources
+from helpers import resources
 
 DIRECTORY = Path("/deploys/my stacks/staging")
 

@@ -4,19 +4,12 @@ changed copies of them (no synth needed for most cases)."""
 from __future__ import annotations
 
 import copy
-import tomllib
-from pathlib import Path
 
 import pytest
 
+from helpers import shipped_raw
 from mlops_cicd.checks import run_checks
 from mlops_cicd.config import parse_config
-
-SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "mlops-cicd.toml"
-
-
-def shipped_raw() -> dict:
-    return tomllib.loads(SHIPPED_CONFIG.read_text())
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from mlops_cicd.app import synth
 from mlops_cicd.checks import ChecksFailed
 from mlops_cicd.config import parse_config
 
-from .check_helpers import environment, first
+from helpers import env_of, first
 
 TOKEN_LIKE_LOGIN = "gho_" + "Ab1" * 12
 
@@ -76,7 +76,7 @@ def test_the_message_quotes_no_secret_looking_name(docs, findings):
 
 
 def test_a_config_with_one_prod_reviewer_does_not_synthesize(raw, tmp_path):
-    environment(raw, "prod")["github_environment"]["reviewers"]["users"] = ["ryuta-databricks"]
+    env_of(raw, "prod")["github_environment"]["reviewers"]["users"] = ["ryuta-databricks"]
     with pytest.raises(ChecksFailed) as failed:
         synth(parse_config(raw), tmp_path / "out")
     assert "MLOPS013" in str(failed.value)

@@ -10,14 +10,14 @@ from cdktf import Testing as CdktfTesting  # aliased: pytest would try to collec
 from cdktf import TerraformStack
 from pydantic import ValidationError
 
-from conftest import synthesize
+from helpers import synthesize
 from mlops_cicd.app import synth
 from mlops_cicd.checks import ChecksFailed
 from mlops_cicd.config import ConfigError, parse_config
 from mlops_cicd.constructs import CicdServicePrincipal
 from mlops_cicd.directory_grants import DirectoryGrant
 
-from .check_helpers import environment
+from helpers import env_of
 
 TOKEN_LIKE = "ghs_" + "k2M" * 12
 
@@ -65,7 +65,7 @@ def test_a_config_without_the_field_does_not_synthesize(raw, tmp_path):
 
 
 def test_each_listed_grant_reaches_the_permission_list(raw, synth_raw):
-    environment(raw, "staging")["project_directory_grants"] = [
+    env_of(raw, "staging")["project_directory_grants"] = [
         {"principal": "group:data-scientists", "level": "CAN_EDIT"},
         {"principal": "service_principal:6f0c8b44-0c39-4a51-9bb8-7d0c5a3f1e22", "level": "CAN_RUN"},
     ]
@@ -84,7 +84,7 @@ def test_each_listed_grant_reaches_the_permission_list(raw, synth_raw):
      "one principal twice"),
 ], ids=["no kind", "admins", "level of another object type", "unknown key", "principal twice"])
 def test_invalid_grants_are_config_errors_naming_the_field(raw, grants, field, expected):
-    environment(raw, "staging")["project_directory_grants"] = grants
+    env_of(raw, "staging")["project_directory_grants"] = grants
     with pytest.raises(ConfigError) as error:
         parse_config(raw)
     message = str(error.value)
@@ -92,7 +92,7 @@ def test_invalid_grants_are_config_errors_naming_the_field(raw, grants, field, e
 
 
 def test_a_token_pasted_as_principal_is_not_echoed(raw):
-    environment(raw, "staging")["project_directory_grants"] = [{"principal": TOKEN_LIKE, "level": "CAN_EDIT"}]
+    env_of(raw, "staging")["project_directory_grants"] = [{"principal": TOKEN_LIKE, "level": "CAN_EDIT"}]
     with pytest.raises(ConfigError) as error:
         parse_config(raw)
     assert TOKEN_LIKE not in str(error.value)
@@ -102,7 +102,7 @@ def test_the_message_quotes_no_tf_var_value(docs, findings, raw):
     """Config validation refuses secret-looking paths; a path equal to a TF_VAR_* value at check time is
     still not repeated."""
     _unset(raw)
-    path = environment(raw, "prod")["project_directory"]
+    path = env_of(raw, "prod")["project_directory"]
     active, report = findings(docs, raw, environ={"TF_VAR_git_read_token": path})
     assert ("MLOPS014", "prod") in active
     assert all(path not in f.message + f.fix + f.address for f in report.findings)

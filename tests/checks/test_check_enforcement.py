@@ -8,11 +8,11 @@ from mlops_cicd.app import synth
 from mlops_cicd.checks import ChecksFailed
 from mlops_cicd.config import parse_config
 
-from .check_helpers import environment
+from helpers import env_of
 
 
 def _without_prod_reviewers(raw: dict) -> dict:
-    del environment(raw, "prod")["github_environment"]["reviewers"]
+    del env_of(raw, "prod")["github_environment"]["reviewers"]
     return raw
 
 
@@ -35,6 +35,6 @@ def test_suppressed_error_lets_synth_write_and_prints_the_reason(raw, tmp_path, 
 
 
 def test_explicit_repository_placement_for_prod_synthesizes(raw, tmp_path):
-    environment(raw, "prod")["secret_placement"] = "repository"
+    env_of(raw, "prod")["secret_placement"] = "repository"
     outdir = synth(parse_config(raw), tmp_path / "cdktf.out")
     assert '"github_actions_secret"' in (outdir / "stacks" / "prod" / "cdk.tf.json").read_text()

@@ -7,17 +7,17 @@ import copy
 
 import pytest
 
-from conftest import shared, synthesize
+from helpers import shared, synthesize
 
-from .check_helpers import environment, first
-from .conftest import shipped_raw
+from helpers import env_of, first
+from helpers import shipped_raw
 
 
 @pytest.fixture(scope=shared("module"))
 def oauth_prod(tmp_path_factory) -> tuple[dict, dict[str, dict]]:
     """The shipped configuration with prod in oauth mode, and its synthesized stacks."""
     raw = shipped_raw()
-    environment(raw, "prod")["credential_mode"] = "oauth"
+    env_of(raw, "prod")["credential_mode"] = "oauth"
     return raw, synthesize(raw, tmp_path_factory.mktemp("oauth-prod"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .check_helpers import first
+from helpers import first
 
 
 def _no_reviewers(env):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
+from helpers import ROOT
 from mlops_cicd.checks import CHECKS
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = ROOT / "README.md"
 
 
 def test_every_check_is_in_the_readme_with_its_severity():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .check_helpers import environment
+from helpers import env_of
 
 
 def _token_address(stack: dict) -> str:
@@ -44,7 +44,7 @@ def test_local_state_for_prod_is_an_error_without_its_suppression(docs, findings
 
 def test_remote_state_for_prod_passes(docs, findings, raw):
     raw["checks"]["suppress"] = []
-    environment(raw, "prod")["backend"] = {"type": "pg"}
+    env_of(raw, "prod")["backend"] = {"type": "pg"}
     docs["prod"]["terraform"]["backend"] = {"pg": {"schema_name": "mlops_demo_classifier_prod"}}
     active, _ = findings(docs, raw)
     assert active == set()

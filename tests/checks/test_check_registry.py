@@ -5,7 +5,7 @@ from __future__ import annotations
 from mlops_cicd.checks import CHECKS
 from mlops_cicd.checks.model import Stack, Synthesis
 
-from .check_helpers import first
+from helpers import first
 
 
 def _findings(check, stacks):

@@ -10,7 +10,7 @@ import pytest
 
 from mlops_cicd.checks.production_names import looks_like_production
 
-from .check_helpers import environment, first
+from helpers import env_of, first
 
 PROD_DIRECTORY = "/Users/ryuta.yoshimatsu@databricks.com/mlops-demo-classifier"
 
@@ -62,7 +62,7 @@ def test_nested_folders_on_two_workspaces_or_as_siblings_are_fine(docs, findings
 def test_nested_folders_of_two_non_production_stacks_are_a_warning(docs, findings, raw):
     _same_workspace(docs)
     first(docs["staging"], "databricks_directory")["path"] = "/Users/ryuta.yoshimatsu@databricks.com"
-    environment(raw, "prod")["production"] = False
+    env_of(raw, "prod")["production"] = False
     _, report = findings(docs, raw)
     assert {f.stack for f in report.warnings if f.check_id == "MLOPS015"} == {"staging", "prod"}
     assert not [f for f in report.errors if f.check_id == "MLOPS015"]
@@ -71,7 +71,7 @@ def test_nested_folders_of_two_non_production_stacks_are_a_warning(docs, finding
 def _staging_manages_token_permission(docs: dict, raw: dict, keep: list[str]) -> None:
     """Staging (on prod's workspace) takes mode = "permission", keeping `keep`; prod stays in group mode."""
     _same_workspace(docs)
-    environment(raw, "staging")["token_usage"] = {"mode": "permission", "keep_can_use": keep}
+    env_of(raw, "staging")["token_usage"] = {"mode": "permission", "keep_can_use": keep}
     membership = first(docs["staging"], "databricks_permissions")
     permission = {"authorization": "tokens", "provider": membership.get("provider"), "access_control": [
         {"group_name": entry.partition(":")[2], "permission_level": "CAN_USE"} for entry in keep]}
@@ -125,7 +125,7 @@ def test_production_branch_patterns_naming_branches_pass(docs, findings):
 
 def _rename(docs: dict, raw: dict, old: str, new: str) -> None:
     docs[new] = docs.pop(old)
-    environment(raw, old)["name"] = new
+    env_of(raw, old)["name"] = new
     if raw["github"].get("shared_secrets_stack") == old:
         raw["github"]["shared_secrets_stack"] = new
 
@@ -137,14 +137,14 @@ def test_an_environment_named_like_production_but_not_production_is_a_warning(do
     assert active == {("MLOPS016", name)} and report.ok
     assert "production is not set" in report.warnings[0].message
     assert "production = true" in report.warnings[0].fix
-    environment(raw, name)["production"] = False  # explicitly not: still said, until suppressed with a reason
+    env_of(raw, name)["production"] = False  # explicitly not: still said, until suppressed with a reason
     assert "production = false is set" in findings(docs, raw)[1].warnings[0].message
     raw["checks"]["suppress"].append({"id": "MLOPS016", "environment": name, "reason": "a sandbox named after a TV show"})
     assert findings(docs, raw)[0] == set()
 
 
 def test_production_false_on_prod_is_a_warning(docs, findings, raw):
-    environment(raw, "prod")["production"] = False
+    env_of(raw, "prod")["production"] = False
     active, report = findings(docs, raw)
     assert ("MLOPS016", "prod") in active
     assert "production = false is set" in next(f for f in report.warnings if f.check_id == "MLOPS016").message

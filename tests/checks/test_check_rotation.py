@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .check_helpers import first
+from helpers import first
 
 
 def test_token_without_create_before_destroy_is_an_error(docs, findings):

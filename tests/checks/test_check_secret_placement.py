@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .check_helpers import environment
+from helpers import env_of
 
 ADDRESS = "github_actions_secret.github_secret_prod_workspace_token"
 EXPOSURE = (f"{ADDRESS} stores prod's workspace credential PROD_WORKSPACE_TOKEN as a repository secret, readable by "
@@ -33,7 +33,7 @@ def test_the_error_names_the_secret_who_can_read_it_and_both_fixes(docs, finding
 
 def test_the_warning_says_the_config_chose_it_and_how_to_undo_or_keep_it(docs, findings, raw):
     _repository_level(docs)
-    environment(raw, "prod")["secret_placement"] = "repository"
+    env_of(raw, "prod")["secret_placement"] = "repository"
     _, report = findings(docs, raw)
     assert "MLOPS003" not in {f.check_id for f in report.errors}
     (warning,) = [f for f in report.warnings if f.check_id == "MLOPS003"]

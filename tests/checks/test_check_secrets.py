@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .check_helpers import environment, first
+from helpers import env_of, first
 
 GITHUB_CLASSIC = "ghp_" + "a1B2" * 9
 SECRETS = {
@@ -69,7 +69,7 @@ def test_prod_workspace_token_as_repository_secret_is_an_error_by_default(docs, 
 def test_prod_workspace_token_repository_level_by_explicit_choice_is_a_warning_saying_what_it_exposes(docs, findings, raw):
     """Written in the config, it is allowed, but never silently: a warning on every run, until suppressed."""
     _make_prod_token_repository_level(docs)
-    environment(raw, "prod")["secret_placement"] = "repository"
+    env_of(raw, "prod")["secret_placement"] = "repository"
     active, report = findings(docs, raw)
     assert active == {("MLOPS003", "prod")} and report.ok
     warning = report.warnings[0]
@@ -85,6 +85,6 @@ def test_repository_secret_outside_production_is_fine(docs, findings, raw):
     production (here: marked so in the config), and an error while it is."""
     _make_prod_token_repository_level(docs)
     assert findings(docs)[0] == {("MLOPS003", "prod")}
-    environment(raw, "prod")["production"] = False
+    env_of(raw, "prod")["production"] = False
     active, _ = findings(docs, raw)
     assert ("MLOPS003", "prod") not in active

@@ -12,8 +12,8 @@ from mlops_cicd.checks import ChecksFailed, run_checks
 from mlops_cicd.checks.state_keys import pg_effective_name
 from mlops_cicd.config import parse_config
 
-from conftest import synthesize
-from .check_helpers import environment
+from helpers import synthesize
+from helpers import env_of
 
 TOKEN_LIKE = "dose" + "0123456789abcdef" * 2
 
@@ -139,7 +139,7 @@ def test_the_message_quotes_no_secret_looking_key(docs, findings):
 
 def test_one_local_state_file_configured_for_two_environments_does_not_synthesize(raw, tmp_path):
     for name in ("staging", "prod"):
-        environment(raw, name)["backend"] = {"type": "local", "path": str(tmp_path / "state" / "shared.tfstate")}
+        env_of(raw, name)["backend"] = {"type": "local", "path": str(tmp_path / "state" / "shared.tfstate")}
     with pytest.raises(ChecksFailed) as failed:
         synth(parse_config(raw), tmp_path / "out")
     assert "MLOPS011" in str(failed.value) and not (tmp_path / "out").exists()
@@ -155,8 +155,8 @@ def test_derived_keys_of_long_names_are_unique_and_within_limits(raw, tmp_path, 
     prefix, under a long project name, still get two states that fit."""
     raw["project"]["name"] = "a-long-project-name-for-the-machine-learning-platform-team"
     for name, env_name in (("staging", "staging-environment-number-one"), ("prod", "staging-environment-number-two")):
-        environment(raw, name)["name"] = env_name
-        environment(raw, env_name)["backend"] = backend
+        env_of(raw, name)["name"] = env_name
+        env_of(raw, env_name)["backend"] = backend
     raw["github"]["shared_secrets_stack"] = "staging-environment-number-one"
     raw["checks"]["suppress"] = []
     documents = synthesize(raw, tmp_path / "out")

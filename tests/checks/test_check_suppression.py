@@ -7,7 +7,7 @@ import pytest
 from mlops_cicd.checks import as_json, render_text
 from mlops_cicd.config import ConfigError, parse_config
 
-from .check_helpers import first
+from helpers import first
 
 REASON = "reviewers are enforced by the organization ruleset until Q3"
 

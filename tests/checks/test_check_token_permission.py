@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from .check_helpers import environment
+from helpers import env_of
 
 TOKEN_PERMISSION = {
     "authorization": "tokens",
@@ -13,7 +13,7 @@ TOKEN_PERMISSION = {
 
 
 def _ask_for_permission_mode(raw: dict, name: str) -> None:
-    environment(raw, name)["token_usage"] = {"mode": "permission", "keep_can_use": ["group:data-engineers"]}
+    env_of(raw, name)["token_usage"] = {"mode": "permission", "keep_can_use": ["group:data-engineers"]}
 
 
 def test_token_permission_nobody_asked_for_is_an_error(docs, findings):

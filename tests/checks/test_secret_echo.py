@@ -12,7 +12,7 @@ from cdktf import TerraformStack
 from mlops_cicd.constructs import GitHubDeploymentEnvironment
 from mlops_cicd.secret_patterns import REDACTED
 
-from .check_helpers import first
+from helpers import first
 
 LOOKS_LIKE_A_TOKEN = "ghp_" + "Zq9" * 12
 PASSED_IN = "correct-horse-battery-staple"

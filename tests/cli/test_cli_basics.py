@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import tomllib
 from importlib import import_module
-from pathlib import Path
 
 import pytest
 
 from mlops_cicd.cli import build_parser, main
 
-from .cli_helpers import run_cli
+from helpers import ROOT
+from helpers.cli import run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _command_names() -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cli_helpers import REASON, run_cli, run_json, suppression, write_config
+from helpers.cli import REASON, run_cli, run_json, suppression, write_config
 
 
 def test_shipped_config_passes(capsys, tmp_path):

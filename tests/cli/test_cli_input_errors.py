@@ -11,7 +11,8 @@ import pytest
 from mlops_cicd.operations.synthesis import building
 from mlops_cicd.errors import EXIT_CONFIG_ERROR, EXIT_USAGE, UserError
 
-from .cli_helpers import REVIEWERS_BLOCK, SHIPPED_CONFIG, run_cli, show_json, write_config
+from helpers import SHIPPED_CONFIG
+from helpers.cli import REVIEWERS_BLOCK, run_cli, show_json, write_config
 
 
 def input_error(capsys, *argv: str, code: int = EXIT_USAGE) -> str:

@@ -6,7 +6,7 @@ from mlops_cicd.checks.model import Synthesis
 from mlops_cicd.operations.credential_state import StackState
 from mlops_cicd.operations.terraform import failure_summary
 
-from .cli_helpers import show_json
+from helpers.cli import show_json
 
 
 def test_synthesis_keeps_only_tf_var_values_and_never_shows_them(monkeypatch):

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
 from setuptools import find_packages
 
-ROOT = Path(__file__).resolve().parents[2]
+from helpers import ROOT
+
 
 
 def test_every_directory_of_the_library_is_a_discovered_package():

@@ -9,7 +9,7 @@ import pytest
 
 from mlops_cicd.operations import preflight as checks_before_deploy
 
-from .cli_helpers import run_cli, run_json, write_config
+from helpers.cli import run_cli, run_json, write_config
 
 SECRET = "ghp_" + "a1B2c3D4e5F6g7H8i9J0" * 2
 DEPLOY_VARIABLES = ("TF_VAR_git_read_token", "TF_VAR_trigger_workflows_github_token")

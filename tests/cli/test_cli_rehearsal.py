@@ -18,7 +18,7 @@ from mlops_cicd_offline.world.base import digest
 from mlops_cicd_offline.harness.terraform import Harness
 from mlops_cicd_offline.harness.world import World
 
-from .cli_helpers import run_cli, run_json, write_config
+from helpers.cli import run_cli, run_json, write_config
 
 REPO = "ryuta-databricks/mlops-demo-classifier"
 STAGING_HOST = "https://mlops-demo-staging.cloud.databricks.com"
@@ -70,6 +70,7 @@ def _time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+@pytest.mark.terraform
 def test_rehearse_json_reports_each_stack_deployed_cleanly(rehearsal):
     report, _, directory = rehearsal
     assert report["ok"] is True and report["rehearsal_dir"] == str(directory)
@@ -83,6 +84,7 @@ def test_rehearse_json_reports_each_stack_deployed_cleanly(rehearsal):
         assert stack["resources_created"] == _declared_resources(rehearsal, name)
 
 
+@pytest.mark.terraform
 def test_status_after_rehearsal_lists_each_environments_credentials(capsys, rehearsal):
     code, out, _ = run_cli(capsys, *_on(rehearsal, "status", "--rehearsal"))
     assert code == 0
@@ -100,6 +102,7 @@ def test_status_after_rehearsal_lists_each_environments_credentials(capsys, rehe
         assert token["rotation"].startswith("time_rotating.") and token["warnings"] == []
 
 
+@pytest.mark.terraform
 def test_status_of_deployed_stacks_runs_terraform_show_in_each_stack_dir(capsys, rehearsal, monkeypatch, tmp_path):
     """The default source: `terraform show -json` in <outdir>/stacks/<env>, here the rehearsal's work dirs
     (initialized, local state) with the offline providers standing in for the real ones."""
@@ -115,6 +118,7 @@ def test_status_of_deployed_stacks_runs_terraform_show_in_each_stack_dir(capsys,
         assert token["created_estimated"] is False and token["rotation"].startswith("time_rotating.")
 
 
+@pytest.mark.terraform
 def test_status_after_moving_the_emulated_clock_warns(capsys, rehearsal):
     _, _, directory = rehearsal
     before = run_json(capsys, *_on(rehearsal, "status", "--rehearsal", "--json"))[1]
@@ -131,6 +135,7 @@ def test_status_after_moving_the_emulated_clock_warns(capsys, rehearsal):
     assert code == 1
 
 
+@pytest.mark.terraform
 def test_rotate_staging_yields_a_new_token_and_github_secret_and_leaves_prod(capsys, rehearsal):
     world = World(rehearsal[2] / "state")
     world.advance_clock(days=80)  # both stacks' tokens are close to expiry and their rotation is due
@@ -160,6 +165,7 @@ def test_rotate_staging_yields_a_new_token_and_github_secret_and_leaves_prod(cap
     assert _credential(report, "prod", "databricks_obo_token")["warnings"]  # prod was not rotated
 
 
+@pytest.mark.terraform
 def test_rotate_in_oauth_mode(capsys, tmp_path):
     """A due OAuth secret: the plain plan shows the rotation (nothing authenticates as the SP any more);
     `rotate` applies it in one apply."""
@@ -190,6 +196,7 @@ def test_rotate_in_oauth_mode(capsys, tmp_path):
     assert code == 0 and "rotated staging (offline rehearsal) in one apply:" in out and "databricks_service_principal_secret." in out
 
 
+@pytest.mark.terraform
 def test_failed_rehearsal_exits_1_and_shows_the_failing_step(capsys, tmp_path):
     broken = write_config(tmp_path).read_text().replace(  # staging's token group does not exist
         'secret_placement = "repository"', 'secret_placement = "repository"\n[environments.token_usage]\ngroup = "no-such-group"', 1)
@@ -213,6 +220,7 @@ def test_rehearse_unknown_environment_exits_2(capsys, tmp_path):
     assert code == 2 and "unknown environment(s): qa" in err
 
 
+@pytest.mark.terraform
 def test_another_configuration_cannot_rehearse_over_this_rehearsal(rehearsal, capsys, tmp_path):
     _, config, directory = rehearsal
     other = tmp_path / "other" / "mlops-cicd.toml"  # another project's file (here: the same settings)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from .cli_helpers import run_cli, run_json, write_config
+from helpers.cli import run_cli, run_json, write_config
 
 OIDC_ACCOUNT = '[environments.account]\nhost = "https://accounts.cloud.databricks.com"\n' \
                'account_id = "0d6a1b2c-1111-2222-3333-444455556666"\n'
@@ -64,6 +64,7 @@ def test_rotate_without_the_deploy_variables_writes_nothing(capsys, tmp_path, de
     assert _files(deployed_dir) == before
 
 
+@pytest.mark.terraform
 def test_a_failing_terraform_leaves_the_output_directory_as_it_was(capsys, tmp_path, deployed_dir, monkeypatch):
     monkeypatch.setenv("TF_VAR_git_read_token", "offline-dummy-read")
     monkeypatch.setenv("TF_VAR_trigger_workflows_github_token", "offline-dummy-write")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .cli_helpers import run_cli, run_json, show_json, write_config
+from helpers.cli import run_cli, run_json, show_json, write_config
 
 TOKEN = "databricks_obo_token.workspace_token_9CE72CD4"
 SCHEDULE = "time_rotating.workspace_token_rotation_74E48B32"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cli_helpers import run_cli, write_config
+from helpers.cli import run_cli, write_config
 
 
 def test_synth_writes_every_stack_and_summarizes(capsys, tmp_path):

@@ -18,11 +18,12 @@ from mlops_cicd.config import parse_config
 from mlops_cicd_offline.harness.terraform import Harness
 from mlops_cicd_offline.world.store import snapshot
 
-from conftest import default_raw_config
+from helpers import shipped_raw
 from .postgres_server import postgres_bin_dir, throwaway_postgres
 
 BIN_DIR = postgres_bin_dir()
-pytestmark = pytest.mark.skipif(BIN_DIR is None, reason="PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+pytestmark = [pytest.mark.terraform,
+              pytest.mark.skipif(BIN_DIR is None, reason="PostgreSQL server binaries (initdb, pg_ctl) are not installed")]
 APPLY = ["terraform", "apply", "-input=false", "-no-color", "-auto-approve"]
 LOCK_ERROR = "Error acquiring the state lock"
 
@@ -61,7 +62,7 @@ def pg_conn():
 @pytest.fixture
 def two_machines(pg_conn, tmp_path):
     """The staging stack with a pg backend, prepared in two work dirs sharing one emulated world."""
-    raw = default_raw_config()
+    raw = shipped_raw()
     next(e for e in raw["environments"] if e["name"] == "staging")["backend"] = {"type": "pg"}
     outdir = synth(parse_config(raw), tmp_path / "cdktf.out")
     document = json.loads((outdir / "stacks" / "staging" / "cdk.tf.json").read_text())

@@ -3,17 +3,11 @@ and work dir per test, whose invariants every apply checks."""
 
 from __future__ import annotations
 
-import copy
-import json
-from pathlib import Path
-
 import pytest
 
 from mlops_cicd_offline.build.build_dir import ensure_build
 from mlops_cicd_offline.harness.terraform import Harness
 from mlops_cicd_offline.harness.world import World
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
@@ -32,23 +26,3 @@ def harness(offline_build, tmp_path) -> Harness:
 @pytest.fixture
 def world(harness) -> World:
     return World(harness.state_dir)
-
-
-def fixture_stack(name: str) -> dict:
-    return json.loads((FIXTURES / name / "cdk.tf.json").read_text())
-
-
-def initialized(harness: Harness, name: str, config: dict):
-    """Prepare a stack's work dir and run terraform init (failing the test with its output)."""
-    stack = harness.prepare(name, copy.deepcopy(config))
-    result = stack.init()
-    assert result.ok, result.output
-    return stack
-
-
-def deployed(harness: Harness, name: str, config: dict):
-    """An initialized stack, applied."""
-    stack = initialized(harness, name, config)
-    result = stack.apply()
-    assert result.ok, result.output
-    return stack

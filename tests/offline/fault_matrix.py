@@ -38,7 +38,7 @@ from mlops_cicd_offline.harness.terraform import Harness, Stack, dummy_variables
 from mlops_cicd_offline.world.databricks.workspace_api import EmulatedWorkspaceApi, run_cli
 from mlops_cicd_offline.harness.world import World
 
-from conftest import default_raw_config, synthesize
+from helpers import shipped_raw, synthesize
 
 MODES = ("pat", "oauth", "oidc")
 PHASES = ("deploy", "rotation")  # first deploy; rotation once the clock is past rotation_days
@@ -71,7 +71,7 @@ class Case:
 def raw_config(mode: str) -> dict:
     """The shipped configuration with every environment in `mode` (oidc needs an account and environment-level
     placement)."""
-    raw = default_raw_config()
+    raw = shipped_raw()
     if mode == "oidc":
         raw["github"]["oidc_subject"] = "names"
     for env in raw["environments"]:

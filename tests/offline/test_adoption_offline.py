@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import only
+from helpers import only
 
-from .conftest import deployed, initialized
+from helpers.offline import deployed, initialized
 
 pytestmark = pytest.mark.terraform
 

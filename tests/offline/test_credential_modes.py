@@ -13,7 +13,7 @@ from mlops_cicd_offline.world import store
 from mlops_cicd_offline.world.databricks.auth import DEPLOYER, DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET
 from mlops_cicd_offline.world.base import digest
 
-from .conftest import deployed, initialized
+from helpers.offline import deployed, initialized
 
 pytestmark = pytest.mark.terraform
 

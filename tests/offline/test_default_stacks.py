@@ -8,7 +8,7 @@ import pytest
 
 from mlops_cicd_offline.harness.terraform import Harness
 
-from .conftest import deployed, initialized
+from helpers.offline import deployed, initialized
 
 STAGING = "https://mlops-demo-staging.cloud.databricks.com"
 PROD = "https://mlops-demo-prod.cloud.databricks.com"

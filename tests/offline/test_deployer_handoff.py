@@ -12,7 +12,7 @@ import pytest
 
 from mlops_cicd_offline.world.databricks.auth import DEPLOYER, DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET
 
-from .conftest import deployed, initialized
+from helpers.offline import deployed, initialized
 
 pytestmark = pytest.mark.terraform
 

@@ -9,7 +9,7 @@ import pytest
 from mlops_cicd_offline.world.databricks.auth import DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET
 from mlops_cicd_offline.world.base import digest
 
-from .conftest import deployed, fixture_stack, initialized
+from helpers.offline import deployed, fixture_stack, initialized
 
 pytestmark = pytest.mark.terraform
 

@@ -22,7 +22,7 @@ from mlops_cicd_offline.world import store
 from mlops_cicd_offline.world.databricks.workspace_api import EmulatedWorkspaceApi
 from mlops_cicd_offline.world.base import digest
 
-from .conftest import deployed
+from helpers.offline import deployed
 
 pytestmark = pytest.mark.terraform
 

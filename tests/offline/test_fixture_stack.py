@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from mlops_cicd_offline.harness.terraform import Harness, dummy_variables
 
-from .conftest import FIXTURES, deployed, fixture_stack, initialized
+from helpers.offline import FIXTURES, deployed, fixture_stack, initialized
 
 HOST = "https://fixture-ws.cloud.databricks.com"
 REPO = "fixture-org/fixture-repo"
 
 
+@pytest.mark.terraform
 def test_apply_then_no_changes_and_emulated_objects(harness, world):
     stack = deployed(harness, "minimal", fixture_stack("minimal"))
     replan = stack.plan()
@@ -38,6 +41,7 @@ def test_write_config_keeps_a_real_backend_for_callers_that_want_it(harness):
     assert list(stack.config()["terraform"]["backend"]) == ["s3"]
 
 
+@pytest.mark.terraform
 def test_rehearse_reports_each_step_and_keeps_its_work_dir(tmp_path, offline_build):
     from mlops_cicd_offline.harness.rehearse import rehearse
 
@@ -53,6 +57,7 @@ def test_rehearse_reports_each_step_and_keeps_its_work_dir(tmp_path, offline_bui
     assert (tmp_path / "out" / "work" / "minimal" / "terraform.tfstate").exists()
 
 
+@pytest.mark.terraform
 def test_a_failed_rehearsal_prints_the_log_tail_but_no_dummy_variable_value(tmp_path, offline_build):
     """On failure the report prints the failing step's log tail; the dummy TF_VAR_* values, which terraform
     gets for the stack's variables, are not in it (here the failure is about such a variable)."""
@@ -77,6 +82,7 @@ def test_a_failed_rehearsal_prints_the_log_tail_but_no_dummy_variable_value(tmp_
         assert value not in text
 
 
+@pytest.mark.terraform
 def test_a_rehearsal_whose_apply_breaks_an_invariant_fails_and_names_it(tmp_path, offline_build):
     """Terraform succeeds, yet the world is wrong (two live SPs named alike): the rehearsal fails and says so."""
     from mlops_cicd_offline.harness.rehearse import rehearse
@@ -96,6 +102,7 @@ def test_a_rehearsal_whose_apply_breaks_an_invariant_fails_and_names_it(tmp_path
     assert summary[0]["invariants_broken"] == report.invariants_broken != []
 
 
+@pytest.mark.terraform
 def test_token_lifetime_beyond_the_workspace_maximum_is_refused(harness):
     config = fixture_stack("minimal")
     config["resource"]["databricks_obo_token"]["token"]["lifetime_seconds"] = 731 * 86400
@@ -104,6 +111,7 @@ def test_token_lifetime_beyond_the_workspace_maximum_is_refused(harness):
     assert result.exit_code != 0 and result.mentions("maximum token lifetime")
 
 
+@pytest.mark.terraform
 def test_validate_catches_a_bad_attribute_in_any_type_even_deep_in_blocks(harness):
     config = fixture_stack("minimal")
     config["resource"]["databricks_job"] = {"nightly": {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mlops_cicd_offline.world.databricks.auth import DEPLOYER_TOKEN
 from mlops_cicd_offline.world.base import digest
 from mlops_cicd_offline.harness.terraform import Harness
 from mlops_cicd_offline.harness.world import World
 
-from .conftest import deployed, fixture_stack, initialized
+from helpers.offline import deployed, fixture_stack, initialized
 
 HOST = "https://fixture-ws.cloud.databricks.com"
 
@@ -41,6 +43,7 @@ def test_a_caller_passes_what_it_needs_explicitly(harness, offline_build, monkey
     assert env["PG_CONN_STR"] == "postgres://throwaway@localhost/test" and env["TF_VAR_extra"] == "x"
 
 
+@pytest.mark.terraform
 def test_the_providers_do_not_see_the_shells_github_token(harness, monkeypatch, tmp_path):
     """Without personal_access_token the git credential falls back to GITHUB_TOKEN of the provider's
     environment (as the real provider does): the shell's one never gets there, only one passed explicitly."""

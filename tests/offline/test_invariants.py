@@ -20,7 +20,7 @@ from mlops_cicd_offline.world.base import Context
 from mlops_cicd_offline.harness.terraform import InvariantBroken
 from mlops_cicd_offline.harness.world import World
 
-from .conftest import deployed, fixture_stack, initialized
+from helpers.offline import deployed, fixture_stack, initialized
 
 HOST = "https://ws.example.com"
 OTHER_HOST = "https://other-ws.example.com"

@@ -10,7 +10,7 @@ import copy
 
 import pytest
 
-from .conftest import initialized
+from helpers.offline import initialized
 
 STAGING = "https://mlops-demo-staging.cloud.databricks.com"
 NO_TOKEN_USE = "User does not have permission to use tokens."

@@ -13,7 +13,8 @@ from pathlib import Path
 import mlops_cicd_offline
 from mlops_cicd.emulator import EXTRA_MODULES
 
-ROOT = Path(__file__).resolve().parents[2]
+from helpers import ROOT
+
 PACKAGE = Path(mlops_cicd_offline.__file__).parent
 GENERATED_PROTOCOL_NEEDS = {"google.protobuf"}
 """build/protocol.py compiles tfplugin6.proto into a module that imports google.protobuf."""

@@ -8,7 +8,7 @@ import pytest
 
 from mlops_cicd_offline.errors import ApiError
 
-from .conftest import deployed, initialized
+from helpers.offline import deployed, initialized
 
 pytestmark = pytest.mark.terraform
 

@@ -17,7 +17,7 @@ from mlops_cicd_offline.build.schema_extract import extract_provider
 from mlops_cicd_offline.server.values import UNKNOWN
 from mlops_cicd_offline.build.versions import PROVIDERS, package_archive
 
-from .conftest import deployed, fixture_stack
+from helpers.offline import deployed, fixture_stack
 
 FACT_KEYS = {"source", "force_new", "sensitive", "defaults", "conflicts"}
 PYTHON_TYPES = {"bool": bool, "number": (int, float), "string": str}

@@ -8,7 +8,7 @@ import pytest
 from mlops_cicd_offline.world.invariants import STATE_ISOLATION
 from mlops_cicd.stacks.environment_stack import TRIGGER_SECRET_ADDRESS, TRIGGER_TOKEN_SECRET
 
-from .conftest import deployed
+from helpers.offline import deployed
 
 REPO = "ryuta-databricks/mlops-demo-classifier"
 

@@ -15,7 +15,7 @@ from mlops_cicd.operations.workspace_api import CREDENTIALS_FIX, HttpWorkspaceAp
 from mlops_cicd_offline.world.databricks.auth import DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET, DEPLOYER_TOKEN
 from mlops_cicd_offline.world.databricks.workspace_api import EmulatedWorkspaceApi, run_cli, served
 
-from .conftest import deployed, fixture_stack
+from helpers.offline import deployed, fixture_stack
 
 pytestmark = pytest.mark.terraform
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mlops_cicd.cli import main
 
-SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "mlops-cicd.toml"
+from helpers import SHIPPED_CONFIG
 REVIEWERS_BLOCK = '[environments.github_environment.reviewers]\nusers = ["ryuta-databricks", "second-reviewer-login"]\n'
 REASON = "reviewers are enforced by the organization ruleset until Q3"
 
