@@ -10,7 +10,7 @@ export PATH := $(NODE22_BIN):$(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$
 # cdktf and terraform call HashiCorp's checkpoint service on every run; offline it fails and prints an error.
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: setup synth test rehearse bench mutation clean
+.PHONY: setup synth test test-fast rehearse bench mutation clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -29,8 +29,16 @@ node_modules/.installed: package.json package-lock.json
 synth: setup
 	$(PY) main.py
 
+# Every test, two at a time (pytest-xdist; a module whose tests share an expensive fixture carries an
+# xdist_group mark and runs on one worker). PYTEST_ARGS adds options, e.g. PYTEST_ARGS='-n 0' for one process.
+PYTEST := $(PY) -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
 test: setup
-	$(PY) -m pytest -q
+	$(PYTEST)
+
+# Everything but terraform and the slow end-to-end tests: under a minute (the `terraform` marker is audited:
+# tests/helpers/terraform_audit.py fails a test that launches terraform without it).
+test-fast: setup
+	$(PYTEST) -m "not terraform and not slow"
 
 # Offline rehearsal: real terraform against the stand-in providers (mlops_cicd_offline), no credentials.
 rehearse: setup

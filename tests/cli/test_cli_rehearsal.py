@@ -20,6 +20,9 @@ from mlops_cicd_offline.harness.world import World
 
 from helpers.cli import run_cli, run_json, write_config
 
+# Under `make test` (pytest-xdist, --dist loadgroup) one worker runs this module: the module's rehearsal is made once.
+pytestmark = pytest.mark.xdist_group("cli-rehearsal")
+
 REPO = "ryuta-databricks/mlops-demo-classifier"
 STAGING_HOST = "https://mlops-demo-staging.cloud.databricks.com"
 PROD_HOST = "https://mlops-demo-prod.cloud.databricks.com"

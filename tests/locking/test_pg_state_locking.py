@@ -22,7 +22,7 @@ from helpers import shipped_raw
 from .postgres_server import postgres_bin_dir, throwaway_postgres
 
 BIN_DIR = postgres_bin_dir()
-pytestmark = [pytest.mark.terraform,
+pytestmark = [pytest.mark.terraform, pytest.mark.xdist_group("postgres"),  # one server per session
               pytest.mark.skipif(BIN_DIR is None, reason="PostgreSQL server binaries (initdb, pg_ctl) are not installed")]
 APPLY = ["terraform", "apply", "-input=false", "-no-color", "-auto-approve"]
 LOCK_ERROR = "Error acquiring the state lock"

@@ -19,6 +19,9 @@ from mlops_cicd_offline.build.versions import PROVIDERS, package_archive
 
 from helpers.offline import deployed, fixture_stack
 
+# One xdist worker runs this module (`make test`: --dist loadgroup): the bindings are read once.
+pytestmark = pytest.mark.xdist_group("overrides-fidelity")
+
 FACT_KEYS = {"source", "force_new", "sensitive", "defaults", "conflicts"}
 PYTHON_TYPES = {"bool": bool, "number": (int, float), "string": str}
 
