@@ -1,7 +1,8 @@
 """Benchmark the offline providers: time of each terraform step on the synthesized stacks (or the test
-fixture when nothing is synthesized) and of one plugin start-up (launch to handshake line).
+fixture when nothing is synthesized), of one plugin start-up (launch to handshake line), and of `make rehearse`
+on the shipped configuration (its two commands, as the Makefile runs them, in this checkout).
 
-    python bench/offline_terraform.py [--rounds 3]
+    python bench/offline_terraform.py [--rounds 3] [--no-rehearse]
 
 Prints figures only; nothing here asserts on time.
 """
@@ -42,6 +43,20 @@ def plugin_startup(build, name: str) -> float:
     return elapsed
 
 
+def make_rehearse() -> list[tuple[str, float, int]]:
+    """(command, seconds, exit code) of each command `make rehearse` runs, run the same way (see Makefile)."""
+    cli = str(Path(sys.executable).with_name("mlops-cicd"))
+    timed = []
+    for argv in ([cli, "rehearse"], [cli, "status", "--rehearsal"]):
+        started = time.perf_counter()
+        proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+        timed.append((" ".join(["mlops-cicd", *argv[1:]]), time.perf_counter() - started, proc.returncode))
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-2000:])
+            break
+    return timed
+
+
 def stacks() -> list[tuple[str, Path]]:
     synthesized = sorted((ROOT / "cdktf.out" / "stacks").glob("*/cdk.tf.json"))
     return [(p.parent.name, p.parent) for p in synthesized] or [("fixture", FIXTURE)]
@@ -50,6 +65,7 @@ def stacks() -> list[tuple[str, Path]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-rehearse", action="store_true", help="leave out the timing of `make rehearse`")
     args = parser.parse_args()
     started = time.perf_counter()
     build = ensure_build()
@@ -66,6 +82,14 @@ def main() -> int:
             labels = ["init", "validate", "plan", "apply", "re-plan", "destroy"]
             row = "  ".join(f"{label} {r.seconds:.2f}s" + ("" if r.ok else "(failed)") for label, r in zip(labels, steps))
             print(f"[{name}] {row}")
+    if not args.no_rehearse:
+        timed = make_rehearse()
+        parts = ", ".join(f"{command} {seconds:.1f}s" + ("" if code == 0 else f" (exit {code})")
+                          for command, seconds, code in timed)
+        print(f"make rehearse (shipped configuration, {len(stacks())} stacks): {sum(s for _, s, _ in timed):.1f}s "
+              f"({parts})")
+        if any(code != 0 for _, _, code in timed):
+            return 1
     return 0
 
 
