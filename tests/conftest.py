@@ -23,7 +23,9 @@ if _NODE22.exists():
 # Python keeps the system one (cached before TMPDIR changes), so pytest's own tmp_path is unaffected.
 # One per process, kept across the several test sessions mutmut runs in one process: jsii's Node process,
 # started in the first, keeps that session's TMPDIR (pytest_configure recreates it after each session).
-tempfile.gettempdir()
+# A pytest-xdist worker inherits the controller's TMPDIR (its private child, owner-only): it takes the system one
+# back, or what it hands other users (the PostgreSQL server of tests/locking) would sit in a directory they cannot enter.
+tempfile.tempdir = os.environ.setdefault("MLOPS_CICD_SYSTEM_TEMP", tempfile.gettempdir())
 _owner, _, _CHILD_TEMP = os.environ.get("MLOPS_CICD_TESTS_TEMP", "").partition(":")
 if _owner != str(os.getpid()):
     _CHILD_TEMP = tempfile.mkdtemp(prefix="mlops-cicd-tests-")
