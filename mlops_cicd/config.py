@@ -517,14 +517,14 @@ def _pydantic_problems(error: ValidationError, raw: dict) -> list[Problem]:
     for item in error.errors():
         field = _field_path(item["loc"], raw)
         kind = item["type"]
-        leaf = str(item["loc"][-1]) if item["loc"] else ""
         if kind == "missing":
             message = "required field is missing; add it"
         elif kind == "extra_forbidden":
+            # Its loc always ends with the unknown key.
             message = "unknown field; remove it or fix its spelling"
             if (known := _fields_at(item["loc"][:-1])) is not None:
                 message += f" (the fields here: {', '.join(known)})"
-            if _SECRET_LIKE.search(leaf):
+            if _SECRET_LIKE.search(str(item["loc"][-1])):
                 message += " (secrets never live in this file: set them through TF_VAR_* variables, see README)"
         elif kind == "literal_error":
             # Lower-case only the first letter: the allowed values are case-sensitive ('CAN_EDIT').
@@ -540,15 +540,14 @@ def _pydantic_problems(error: ValidationError, raw: dict) -> list[Problem]:
 def _fields_at(loc: tuple) -> list[str] | None:
     """The fields of the one model expected at `loc` (a path of field names and list positions), None when
     several (a backend) or none are."""
-    model: type[BaseModel] = Config
+    model: type[BaseModel] | None = Config
     for step in loc:
         if isinstance(step, int):
-            continue
-        field = model.model_fields.get(str(step))
-        found = _model_in(field.annotation) if field is not None else None
-        if found is None:
+            continue  # a list position: the list's item model is already `model`
+        # Every name before the first union is a declared field; at a union (a backend) `_model_in` stops.
+        model = _model_in(model.model_fields[step].annotation)
+        if model is None:
             return None
-        model = found
     return list(model.model_fields)
 
 

@@ -112,6 +112,22 @@ def test_shared_secrets_stack_must_be_an_environment(raw_config):
     assert "qa" in problems_of(raw_config)["github.shared_secrets_stack"]
 
 
+def test_an_unknown_field_lists_the_fields_of_its_own_table(raw_config):
+    """Inside a list item (an environment), the hint lists the nested table's fields, not the environment's."""
+    env_of(raw_config, "prod")["github_environment"]["reviewers"] = {"users": ["alice"], "group": ["ml"]}
+    message = problems_of(raw_config)["environments[prod].github_environment.reviewers.group"]
+    assert "(the fields here: users, teams)" in message
+
+
+def test_a_structural_problem_and_an_unknown_shared_secrets_stack_in_one_round(raw_config):
+    """Every environment is valid, so `shared_secrets_stack` is checked against all of them in the same round."""
+    raw_config["colour"] = "blue"
+    raw_config["github"]["shared_secrets_stack"] = "qa"
+    problems = problems_of(raw_config)
+    assert "unknown field" in problems["colour"]
+    assert "qa" in problems["github.shared_secrets_stack"]
+
+
 def test_bad_config_exits_non_zero_and_writes_nothing(tmp_path, capsys):
     text = SHIPPED_CONFIG.read_text().replace("rotation_days = 60", "rotation_days = 120", 1)
     bad = tmp_path / "bad.toml"
