@@ -10,12 +10,15 @@ import pytest
 
 from mlops_cicd.errors import UserError
 from mlops_cicd.synthesized import (
+    all_resources,
     backend_config,
     backend_kind,
+    has_resources,
     load_stacks,
     output_directory,
     required_variables,
     resource,
+    resources,
     stack_document,
     stack_files,
 )
@@ -52,6 +55,16 @@ def test_a_directory_without_a_manifest_or_with_a_broken_stack_says_what_to_do(t
         load_stacks(output)
 
 
+def test_a_broken_stack_file_names_the_file_and_the_command_that_writes_it_again(tmp_path):
+    """What `status` shows when a stack's cdk.tf.json was cut short."""
+    output = _output(tmp_path, {"staging": {}})
+    (output / "stacks" / "staging" / "cdk.tf.json").write_text("[1]")
+    with pytest.raises(UserError) as caught:
+        stack_document(output, "staging")
+    assert str(caught.value) == f"{output / 'stacks/staging/cdk.tf.json'} is not a JSON object"
+    assert "`mlops-cicd synth`" in caught.value.fix
+
+
 def test_backends(tmp_path):
     assert (backend_kind({}), backend_config({})) == ("local", {})
     s3 = {"terraform": {"backend": {"s3": {"bucket": "b", "key": "k"}}}}
@@ -69,6 +82,15 @@ def test_resource_by_address():
     document = {"resource": {"databricks_obo_token": {"token": {"comment": "c"}}}}
     assert resource(document, "databricks_obo_token.token") == {"comment": "c"}
     assert resource(document, "databricks_obo_token.other") is None and resource(None, "a.b") is None
+
+
+def test_a_stack_without_resources_has_none_of_any_kind():
+    """cdktf leaves `resource` out of a stack that declares none (e.g. outputs and variables only)."""
+    document = {"variable": {"x": {}}}
+    assert not has_resources(document, "databricks_obo_token") and not has_resources(None, "databricks_obo_token")
+    assert list(resources(document, "databricks_obo_token")) == [] and list(all_resources(document)) == []
+    assert resource(document, "databricks_obo_token.token") is None
+    assert has_resources({"resource": {"databricks_obo_token": {"token": {}}}}, "databricks_obo_token")
 
 
 def test_the_output_directory_default_is_cdktf_s(monkeypatch, tmp_path):
