@@ -91,6 +91,30 @@ def test_a_subclass_shows_its_own_signature():
     assert list(inspect.signature(Custom).parameters) == ["scope", "id", "team"]
 
 
+@pytest.mark.parametrize("item", [item for item in PUBLIC if isinstance(item, type)], ids=lambda item: item.__name__)
+def test_the_signature_shows_types_not_the_text_of_annotations(item):
+    """The modules use `from __future__ import annotations`; help() on a construct class must show
+    `lifetime_days: int`, not `'int'`."""
+    annotations = [p.annotation for p in inspect.signature(item).parameters.values()]
+    assert not [a for a in annotations if isinstance(a, str)]
+
+
+def test_a_subclass_annotated_with_a_type_checking_only_import_still_shows_its_signature():
+    class Custom(exported.WorkspaceToken):
+        # This module's annotations are not evaluated (`from __future__ import annotations`): TeamSpec stands for
+        # a name its module imports only under `if TYPE_CHECKING:`.
+        def __init__(self, scope: Construct, id: str, *, team: TeamSpec) -> None:  # noqa: F821
+            """Args:
+                scope: where to add it.
+                id: its construct id.
+                team: the owning team."""
+
+    signature = inspect.signature(Custom)
+    assert list(signature.parameters) == ["scope", "id", "team"]
+    assert signature.parameters["team"].annotation == "TeamSpec"
+    assert "team: 'TeamSpec'" in pydoc.render_doc(Custom, renderer=pydoc.plaintext)
+
+
 @pytest.mark.parametrize("item", [mlops_cicd.load_config, mlops_cicd.parse_config, mlops_cicd.Config],
                          ids=lambda item: item.__name__)
 def test_configuration_entry_points_have_docstrings(item):
