@@ -33,12 +33,6 @@ def literal(value: object) -> str | None:
     return value if isinstance(value, str) and "${" not in value else None
 
 
-def workspace_of(document: dict, body: dict) -> str | None:
-    """The host of the Databricks provider a resource uses (`provider = "databricks.<alias>"`)."""
-    host = (provider_config(document, body, "databricks") or {}).get("host")
-    return host.rstrip("/") if isinstance(host, str) else None
-
-
 _NAMED_BY_ONE_STEP = ("output", "variable", "provider", "module", "terraform")
 
 

@@ -14,7 +14,7 @@ from typing import Iterator
 from .identities import host_of, workspace_host
 from .model import Issue, Stack, Synthesis
 from ..synthesized import resources
-from .terraform_json import literal, workspace_of
+from .terraform_json import literal
 
 
 def token_permission(synthesis: Synthesis) -> Iterator[Issue]:
@@ -23,8 +23,8 @@ def token_permission(synthesis: Synthesis) -> Iterator[Issue]:
         for address, body in resources(stack.document, "databricks_permissions"):
             if body.get("authorization") != "tokens":
                 continue
-            workspace = (workspace_host(stack.document, body) or workspace_of(stack.document, body)
-                         or f"(the workspace of stack {stack.name})")
+            # A host not known at synth (an expression, set per stack at deploy time) is no other stack's.
+            workspace = workspace_host(stack.document, body) or f"(the workspace of stack {stack.name})"
             by_workspace[workspace].append((stack.name, address))
             if stack.env is not None and stack.env.token_usage.mode != "permission":
                 yield Issue(

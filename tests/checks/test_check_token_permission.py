@@ -48,3 +48,22 @@ def test_token_permissions_on_different_workspaces_pass(docs, findings, raw):
         _ask_for_permission_mode(raw, name)
     active, _ = findings(docs, raw)
     assert active == set()
+
+
+def test_token_permissions_on_workspaces_not_known_at_synth_are_not_one_workspace(docs, findings, raw):
+    """Two stacks whose host is the same expression (`${var.databricks_host}`, set per stack at deploy time) are
+    not known to share a workspace: no MLOPS007 for the pair."""
+    for name in ("staging", "prod"):
+        docs[name]["provider"]["databricks"][0]["host"] = "${var.databricks_host}"
+        docs[name]["resource"]["databricks_permissions"]["tokens"] = copy.deepcopy(TOKEN_PERMISSION)
+        _ask_for_permission_mode(raw, name)
+    active, _ = findings(docs, raw)
+    assert not {check for check, _ in active} & {"MLOPS007"}
+
+
+def test_a_token_permission_nobody_asked_for_on_a_workspace_not_known_at_synth_names_its_stack(docs, findings):
+    docs["staging"]["provider"]["databricks"][0]["host"] = "${var.databricks_host}"
+    docs["staging"]["resource"]["databricks_permissions"]["tokens"] = copy.deepcopy(TOKEN_PERMISSION)
+    active, report = findings(docs)
+    assert ("MLOPS007", "staging") in active
+    assert "the token permission of (the workspace of stack staging)" in report.errors[0].message
