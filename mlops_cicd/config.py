@@ -263,7 +263,7 @@ def _address_glob_problem(glob: str) -> str | None:
         return (f"{shown(glob)} is a path in cdk.tf.json, not an address: write "
                 f"{shown(glob.removeprefix('resource.'))} (the address a finding shows after `at:`)")
     if _ADDRESS_GLOB.fullmatch(glob) and glob.count("[") == glob.count("]"):
-        return None
+        return _wildcard_type_problem(glob)
     if re.fullmatch(r"[A-Za-z0-9_]+", glob):
         return (f"{shown(glob)} is a resource type, not an address: write {shown(glob + '.*')} for every "
                 "resource of that type")
@@ -271,16 +271,60 @@ def _address_glob_problem(glob: str) -> str | None:
             f"(type.name), with *, ? or [...] as wildcards and no spaces, braces or unclosed '[' ({_ADDRESS_EXAMPLE})")
 
 
+# Checks no suppression may silence, and why: each finds a secret already written where it leaks, which a
+# suppression would only hide.
+NEVER_SUPPRESSED = {
+    "MLOPS001": "a literal secret in the synthesized JSON is already on disk, and a deploy copies it into the "
+                "state and the plan logs; move it to a TF_VAR_* variable and revoke it",
+    "MLOPS008": "an output that is not sensitive prints its secret in every plan and apply log and in "
+                "`terraform output`; mark the output sensitive",
+}
+
+
+def _wildcard_type_problem(glob: str) -> str | None:
+    """A glob whose resource type has a wildcard matches addresses of types nobody looked at (`*.*`: all)."""
+    parts = glob.split(".")
+    resource_type = parts[1] if parts[0] == "data" else parts[0]
+    if not re.search(r"[*?\[]", resource_type):
+        return None
+    return (f"{shown(glob)} has a wildcard in its resource type, so it silences findings about any type it "
+            f"happens to match: write the resource type literally, wildcards only in the name ({_ADDRESS_EXAMPLE})")
+
+
+def _suppressible_problem(check_id: str) -> str | None:
+    if (why := NEVER_SUPPRESSED.get(check_id)) is None:
+        return None
+    return f"{check_id} cannot be suppressed: {why}; then remove this [[checks.suppress]] entry"
+
+
 class Suppression(_Model):
     """Silence one synth-time check, with a written reason that is printed on every run."""
 
-    id: Annotated[str, Field(min_length=1)]
+    id: Annotated[str, Field(min_length=1), _rule(_suppressible_problem)]
+    """A check id (`mlops-cicd check --list`); not one of NEVER_SUPPRESSED."""
     reason: Annotated[str, Field(min_length=10)]
     environment: str | None = None
-    """Only in this environment's stack; default: every stack."""
+    """Only in this environment's stack; default: every stack. Required with `resource`."""
     resource: Annotated[str, _rule(_address_glob_problem)] | None = None
-    """Only findings about a Terraform address matching this glob (`fnmatch`, case-sensitive), e.g.
-    `databricks_obo_token.*`; default: any. Each finding shows its address (`at:`)."""
+    """Only findings about a Terraform address matching this glob (`fnmatch`, case-sensitive), whose resource
+    type is literal, e.g. `databricks_obo_token.*`; default: any. Each finding shows its address (`at:`)."""
+
+
+def suppression_problems(suppressions: list[Suppression], environments: list[str],
+                         where: str = "checks.suppress") -> list[Problem]:
+    """The environment each suppression names: one of `environments`, and always one when it names a resource (an
+    address is the same in every stack, so one copied from staging's `at:` line would silence prod too)."""
+    problems, known = [], ", ".join(environments)
+    for index, suppression in enumerate(suppressions):
+        field = f"{where}[{index}].environment"
+        if suppression.resource is not None and suppression.environment is None:
+            example = f'environment = "{environments[0]}"' if environments else 'environment = "<stack name>"'
+            problems.append(Problem(field, f"resource = {shown(suppression.resource)} would silence {suppression.id} "
+                                    f"at that address in every stack: name the one stack it is about, e.g. {example} "
+                                    f"(environments: {known})"))
+        elif suppression.environment is not None and suppression.environment not in environments:
+            problems.append(Problem(field, f"{shown(suppression.environment)} is not an environment; use one of: {known}"))
+    return problems
 
 
 class ChecksConfig(_Model):
@@ -370,6 +414,7 @@ def consistency_problems(config: Config) -> list[Problem]:
         problems.extend(_environment_problems(env, where))
         problems.extend(_name_problems(config, env, where))
     problems.extend(_oidc_subject_problems(config))
+    problems.extend(suppression_problems(config.checks.suppress, [env.name for env in config.environments]))
     shared = config.github.shared_secrets_stack
     if shared is not None and shared not in seen:
         problems.append(Problem("github.shared_secrets_stack", f"{shown(shared)} is not an environment; use one of: {', '.join(sorted(seen))}"))

@@ -49,12 +49,14 @@ def apply_suppressions(findings: list[Finding], suppressions: list[Suppression],
     active, silenced = [], []
     counts = [0] * len(suppressions)
     for finding in findings:
-        index = next((i for i, s in enumerate(suppressions) if _matches(s, finding)), None)
-        if index is None:
-            active.append(finding)
-        else:
+        # Every suppression that matches counts the finding: one behind a broader entry is not stale.
+        matching = [i for i, s in enumerate(suppressions) if _matches(s, finding)]
+        for index in matching:
             counts[index] += 1
-            silenced.append(Suppressed(finding, suppressions[index].reason))
+        if matching:
+            silenced.append(Suppressed(finding, suppressions[matching[0]].reason))
+        else:
+            active.append(finding)
     unknown = tuple(sorted({s.id for s in suppressions} - known_ids))
     return Report(tuple(active), tuple(silenced), tuple(zip(suppressions, counts)), unknown)
 

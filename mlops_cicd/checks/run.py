@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, TextIO
 
-from ..config import Config, Suppression
+from ..config import Config, Suppression, suppression_problems
 from ..synthesized import load_stacks
 from .model import Stack, Synthesis
 from .registry import CHECK_IDS, CHECKS
@@ -33,15 +33,19 @@ def run_checks(config: Config | None, documents: Mapping[str, dict], environ: Ma
     configuration file (a stack named `prod` is production).
 
     `environ` (default: the process environment) supplies TF_VAR_* values to look for in plain text.
-    `suppressions` apply after the configuration's own `[[checks.suppress]]`.
+    `suppressions` apply after the configuration's own `[[checks.suppress]]`; each names a stack (a configured
+    environment or one of `documents`), and must when it names a resource: else ValueError, nothing is checked.
     """
     envs = {env.name: env for env in config.environments} if config is not None else {}
+    suppressions = list(suppressions)
+    if problems := suppression_problems(suppressions, list(dict.fromkeys([*envs, *documents])), "suppressions"):
+        raise ValueError("; ".join(map(str, problems)))
     environ = dict(os.environ if environ is None else environ)
     stacks = tuple(Stack(name, document, envs.get(name), environ) for name, document in documents.items())
     synthesis = Synthesis(config, stacks, environ)
     findings = [finding for check in CHECKS for finding in check.findings(synthesis)]
     configured = list(config.checks.suppress) if config is not None else []
-    return apply_suppressions(findings, configured + list(suppressions), CHECK_IDS)
+    return apply_suppressions(findings, configured + suppressions, CHECK_IDS)
 
 
 def check_synthesized(synthesized: App | str | os.PathLike[str], config: Config | None = None, *,
@@ -54,7 +58,8 @@ def check_synthesized(synthesized: App | str | os.PathLike[str], config: Config 
     `config`: the configuration the stacks were built from, if any: the environment named like a stack gives it
     its settings (production, token usage, directory grants) and its `[[checks.suppress]]` apply. Without one,
     a stack named `prod` is production.
-    `suppressions`: more, e.g. `Suppression(id="MLOPS009", reason="...", resource="terraform.backend")`.
+    `suppressions`: more, e.g. `Suppression(id="MLOPS009", reason="...", environment="prod",
+    resource="terraform.backend")` (an unknown environment, or a resource without one, raises ValueError).
     `environ` (default: this process's): the TF_VAR_* values to look for in plain text.
     """
     if isinstance(synthesized, (str, os.PathLike)):

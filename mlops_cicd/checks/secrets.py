@@ -16,11 +16,9 @@ WORKSPACE_CREDENTIAL_ATTRIBUTES = (
 
 
 def literal_secrets(stack: Stack) -> Iterator[Issue]:
-    passed_in = {
-        f"the value of TF_VAR_{name}": stack.environ[f"TF_VAR_{name}"]
-        for name in stack.document.get("variable", {}) or {}
-        if f"TF_VAR_{name}" in stack.environ  # those long enough to look for (passed_in_values)
-    }
+    # Every TF_VAR_* of the deploy environment long enough to look for (passed_in_values), declared by this
+    # stack or not: another stack's token pasted here leaks all the same.
+    passed_in = {f"the value of {name}": value for name, value in stack.environ.items()}
     # Values and keys: a block's name is its Terraform address, shown in plans, logs and state.
     for path, text in (*strings_with_paths(stack.document), *keys_with_paths(stack.document)):
         kinds = secret_kinds(text)

@@ -44,7 +44,7 @@ def test_checks_run_on_an_app_composed_by_hand(tmp_path):
 
 def test_suppressions_apply_to_composed_stacks(tmp_path):
     _compose(tmp_path / "out").synth()
-    suppression = Suppression(id="MLOPS009", reason=REASON, resource="terraform.backend")
+    suppression = Suppression(id="MLOPS009", reason=REASON, environment="prod", resource="terraform.backend")
     report = check_synthesized(str(tmp_path / "out"), suppressions=[suppression], environ={})
     assert "MLOPS009" not in {f.check_id for f in report.findings}
     assert [(s.finding.check_id, s.reason) for s in report.suppressed] == [("MLOPS009", REASON)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from mlops_cicd.checks import run_checks
+
 from helpers import env_of, first
 
 GITHUB_CLASSIC = "ghp_" + "a1B2" * 9
@@ -37,6 +39,25 @@ def test_value_of_a_declared_tf_var_found_in_plain_text_is_an_error(docs, findin
     assert ("MLOPS001", "prod") in active
     (finding,) = report.errors
     assert "TF_VAR_git_read_token" in finding.message and value not in finding.message
+
+
+def test_value_of_a_tf_var_the_stack_does_not_declare_found_in_plain_text_is_an_error(docs):
+    """Any TF_VAR_* of the deploy environment: a token pasted from another stack's variable leaks all the same."""
+    value = "notAPatternButSecret123"
+    staging = docs["staging"]
+    first(staging, "github_actions_secret")["plaintext_value"] = value
+    environ = {"TF_VAR_other_stacks_github_token": value}
+    assert "other_stacks_github_token" not in staging["variable"]
+    report = run_checks(None, {"staging": staging}, environ)
+    (finding,) = [f for f in report.errors if f.check_id == "MLOPS001"]
+    assert finding.stack == "staging" and "the value of TF_VAR_other_stacks_github_token" in finding.message
+    assert value not in finding.message + finding.fix + finding.address
+
+
+def test_short_tf_var_values_are_not_looked_for(docs, findings):
+    """Five characters or fewer ("main", "prod") would be found everywhere."""
+    active, _ = findings(docs, environ={"TF_VAR_branch": "main", "TF_VAR_region": "euw1", "TF_VAR_env": "prod"})
+    assert active == set()
 
 
 def test_tf_var_values_that_only_arrive_at_deploy_time_are_fine(docs, findings):
