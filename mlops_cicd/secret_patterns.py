@@ -26,6 +26,8 @@ SECRET_PATTERNS = {
 # Values passed in (TF_VAR_*) shorter than this are not looked for: "1" or "main" would be found everywhere.
 MIN_SECRET_VALUE_LENGTH = 6
 REDACTED = "(not shown: looks like a credential)"
+# The user-info of a URL (`postgres://user:password@host`, `http://user:password@proxy:3128`): the password.
+URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]*@")
 
 
 def secret_kinds(text: str) -> list[str]:
@@ -40,10 +42,10 @@ def shown(value: object) -> str:
 
 
 def redact(text: str, values: Iterable[str] = ()) -> str:
-    """`text` with every credential-shaped run, and every one of `values` (secrets passed in), replaced
-    by a placeholder. For messages and addresses that quote user input."""
+    """`text` with every credential-shaped run, every one of `values` (secrets passed in) and every URL's
+    user-info replaced by a placeholder. For messages and addresses that quote user input."""
     for value in sorted((v for v in values if len(v) >= MIN_SECRET_VALUE_LENGTH), key=len, reverse=True):
         text = text.replace(value, REDACTED)
     for pattern in SECRET_PATTERNS.values():
         text = pattern.sub(REDACTED, text)
-    return text
+    return URL_USERINFO.sub(r"\1(user-info not shown)@", text)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from ..errors import EXIT_CHECKS_FAILED, EXIT_OK
+from ..errors import EXIT_CHECKS_FAILED, EXIT_OK, EXIT_OPERATION_FAILED
 from ..operations.status import Source, parse_now, status
 from ..operations.synthesis import existing_output
 from .options import (
@@ -24,10 +25,13 @@ ESTIMATED = ("~ estimated from the token's rotation schedule (state keeps no cre
 
 
 def table(document: dict) -> tuple[list[tuple[str, ...]], list[str]]:
-    """(rows, notes below the table): one row per credential, and one per stack not deployed."""
+    """(rows, notes below the table): one row per credential, and one per stack not deployed or whose state
+    could not be read here (its error and fix go to stderr: `report_unread`)."""
     rows, notes = [], []
     for stack in document["stacks"]:
-        if not stack["deployed"]:
+        if stack.get("unread"):
+            rows.append((stack["name"], "not initialized here", "-", "-", "-", "-", "-"))
+        elif not stack["deployed"]:
             rows.append((stack["name"], "not deployed", "-", "-", "-", "-", "-"))
         elif not stack["credentials"]:
             notes.append(f"note: {stack['name']}: no stored credential in its state (OIDC federation?)")
@@ -51,6 +55,14 @@ def render_table(document: dict) -> str:
     return "\n".join(plain_table(HEADER, rows) + notes)
 
 
+def report_unread(document: dict) -> bool:
+    """Print on stderr, for each stack whose state could not be read here, why and the fix; whether there was one."""
+    unread = [stack["unread"] for stack in document["stacks"] if stack.get("unread")]
+    for item in unread:
+        print(f"mlops-cicd: error: {item['message']}\n  fix: {item['fix']}", file=sys.stderr)
+    return bool(unread)
+
+
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
     now = parse_now(args.now) if args.now else None  # a bad --now fails before any slow step
@@ -65,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(notes))
     else:
         print(render_table(document))
+    if report_unread(document):
+        return EXIT_OPERATION_FAILED
     return EXIT_CHECKS_FAILED if args.fail_on_warning and document["warnings"] else EXIT_OK
 
 
@@ -72,12 +86,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "status", help="show every credential's created, expiry and next-rotation dates, and days left",
         description="Read each stack's state (`terraform show -json`) and list its workspace tokens, OAuth "
-                    "secrets and rotation schedules; a stack never deployed is one row, \"not deployed\". Warns "
+                    "secrets and rotation schedules; a stack never deployed is one row, \"not deployed\"; a stack whose "
+                    "state may exist but cannot be read here (its directory not initialized: `terraform init`) is "
+                    "one row, \"not initialized here\", with the fix, and exits 3. Warns "
                     "when a credential expires before its next rotation or within checks.expiry_warning_days, and "
                     "names each secret scope configured but not in a deployed state with the `terraform import` "
                     "that adopts it; with --live, each workspace token or OAuth secret of the service principal "
                     "that no state holds, with the command that revokes it. Exit 0 (1 with --fail-on-warning and "
-                    "a warning).",
+                    "a warning, 3 when a state cannot be read here).",
     )
     add_config_option(parser)
     add_environments_argument(parser, "to show")

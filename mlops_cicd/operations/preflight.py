@@ -18,6 +18,7 @@ What each side reads (so what may be set instead of what):
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import urllib.error
@@ -169,10 +170,20 @@ def registry_requirement(environ: Mapping[str, str], url: str = REGISTRY_URL,
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=timeout):
             return Requirement(what, "ok", "reachable")
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", None) or error
-        return Requirement(what, "error", f"{url.split('/')[2]} is unreachable ({reason}): `terraform init` cannot "
-                           "download the providers", MIRROR_FIX)
+    except (OSError, ValueError, http.client.HTTPException) as error:  # URLError is an OSError
+        return Requirement(what, "error", f"{url.split('/')[2]} is unreachable ({_why_unreachable(error)}): "
+                           "`terraform init` cannot download the providers", MIRROR_FIX)
+
+
+def _why_unreachable(error: Exception) -> str:
+    """The socket's own words (`Connection refused`), else only the error's type: the text of a ValueError or
+    InvalidURL from urllib quotes the proxy setting (HTTPS_PROXY), password included."""
+    reason = getattr(error, "reason", None) or error
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror
+    if isinstance(reason, (ValueError, http.client.HTTPException)):
+        return f"{type(reason).__name__}; check HTTPS_PROXY and HTTP_PROXY"
+    return type(reason).__name__ if isinstance(reason, BaseException) else "no connection"
 
 
 def preflight(document: dict, environ: Mapping[str, str] | None = None, *, home: Path | None = None,

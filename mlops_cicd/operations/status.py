@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..config import Config
+from ..config import Config, LocalBackend
 from ..errors import usage_error
 from ..locks import shared
-from ..synthesized import stack_dir, stack_document
+from ..state_paths import local_state_path
+from ..synthesized import STACK_FILE, stack_dir, stack_document
 from .credential_health import Assessment, assess
 from .credential_state import StackState, credentials_in_state, parse_iso, state_resources
 from .progress import track
@@ -106,14 +107,45 @@ def saved_states(pairs: tuple[str, ...], output: Path, known: list[str], request
     return states
 
 
-def deployed_states(names: list[str], output: Path) -> list[StackState]:
-    """Each stack's state; a stack that terraform never initialized has none (not deployed: an empty state)."""
-    states = []
+@dataclass(frozen=True)
+class Unread:
+    """A stack whose state may exist but cannot be read from here: terraform was not initialized in its
+    directory (a fresh checkout, a removed output directory), and only `terraform init` reaches the backend."""
+
+    message: str
+    fix: str
+
+
+def _unread(config: Config, name: str, directory: Path) -> Unread | None:
+    """Why the state of stack `name`, whose directory was not initialized, cannot be read; None when it is known
+    not to exist: a local backend without its state file. Any other backend may hold one (remote state)."""
+    backend = config.environment(name).backend
+    if isinstance(backend, LocalBackend):
+        state_file = local_state_path(config.directory, config.project.name, name, backend.path)
+        if not state_file.exists():
+            return None
+        where = f"its local state {state_file} exists"
+    else:
+        where = f"its {backend.type} backend may hold a state"
+    synth_first = "" if (directory / STACK_FILE).is_file() else "`mlops-cicd synth`, then "
+    return Unread(f"{name}: {where}, but {directory} was not initialized here (terraform init), so it cannot be read",
+                  f"{synth_first}`terraform -chdir={directory} init` (or `cdktf deploy {name}`), then run status again")
+
+
+def deployed_states(config: Config, names: list[str], output: Path) -> tuple[list[StackState], dict[str, Unread]]:
+    """Each stack's state, and the stacks whose state could not be read here (`Unread`, an empty state meanwhile);
+    a stack known to have no state has an empty one (not deployed)."""
+    states, unread = [], {}
     for name in track(names, "reading the state (terraform show -json)"):
         directory = stack_dir(output, name)
-        show = show_state(directory) if initialized(directory) else {}
+        if initialized(directory):
+            show = show_state(directory)
+        elif (why := _unread(config, name, directory)) is not None:
+            show, unread[name] = {}, why
+        else:
+            show = {}
         states.append(StackState(name, show, stack_document(output, name)))
-    return states
+    return states, unread
 
 
 def assessments(states: list[StackState], now: datetime, warning_days: int) -> dict[str, list[Assessment]]:
@@ -128,9 +160,12 @@ def _when(moment: datetime | None) -> str | None:
 
 
 def as_json(states: list[StackState], report: dict[str, list[Assessment]], now: datetime, clock: str,
-            warning_days: int, orphans: dict[str, list] | None = None) -> dict:
-    """`orphans`: per stack, objects no state holds (unrecorded.py, untracked_credentials.py), each a warning."""
-    deployed = {state.name: any(True for _ in state_resources(state.show)) for state in states}
+            warning_days: int, orphans: dict[str, list] | None = None, unread: dict[str, Unread] | None = None) -> dict:
+    """`orphans`: per stack, objects no state holds (unrecorded.py, untracked_credentials.py), each a warning;
+    `unread`: stacks whose state could not be read here (`deployed` null: not known, `unread` says why)."""
+    unread = unread or {}
+    deployed = {state.name: None if state.name in unread else any(True for _ in state_resources(state.show))
+                for state in states}
     missing = orphans or {}
     return {
         "as_of": _when(now),
@@ -142,6 +177,7 @@ def as_json(states: list[StackState], report: dict[str, list[Assessment]], now: 
             {
                 "name": stack,
                 "deployed": deployed[stack],
+                "unread": {"message": unread[stack].message, "fix": unread[stack].fix} if stack in unread else None,
                 "credentials": [
                     {
                         "address": a.credential.address, "type": a.credential.type, "kind": a.credential.kind,
@@ -165,7 +201,7 @@ def status(config: Config, requested: list[str], source: Source, *, now: datetim
     clock (default: the system's, or the rehearsal's emulated one); `live` also asks the workspace API for
     credentials no state holds."""
     names = selected_environments(config, requested)
-    clock_now, clock = datetime.now(timezone.utc), "system"
+    clock_now, clock, unread = datetime.now(timezone.utc), "system", {}
     if source.rehearsal_dir is not None:
         from .rehearsal import rehearsal_states  # the emulator is an extra: loaded only for a rehearsal
 
@@ -176,7 +212,7 @@ def status(config: Config, requested: list[str], source: Source, *, now: datetim
         states = saved_states(source.from_json, source.output, [e.name for e in config.environments], requested)
         where = source.output / "stacks"
     else:
-        states, where = deployed_states(names, source.output), source.output / "stacks"
+        (states, unread), where = deployed_states(config, names, source.output), source.output / "stacks"
     if now is not None:
         clock_now, clock = now, "given"
     orphans = {state.name: unrecorded(state, where / state.name) + unwritten_secrets(state, where / state.name)
@@ -185,7 +221,8 @@ def status(config: Config, requested: list[str], source: Source, *, now: datetim
         for state in track(states, "listing the service principal's tokens and OAuth secrets", lambda s: s.name):
             orphans[state.name] += untracked_credentials(state, _workspace_api(config, state.name, source))
     warning_days = config.checks.expiry_warning_days
-    return as_json(states, assessments(states, clock_now, warning_days), clock_now, clock, warning_days, orphans)
+    return as_json(states, assessments(states, clock_now, warning_days), clock_now, clock, warning_days, orphans,
+                   unread)
 
 
 def _workspace_api(config: Config, name: str, source: Source):

@@ -3,6 +3,7 @@ scratch directory to look at the stacks without writing anything."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,12 +11,27 @@ from typing import Iterator
 
 from ..config import Config
 from ..errors import EXIT_CONFIG_ERROR, UserError, usage_error
+from ..jsii_node import require_node
 from ..synthesized import DEFAULT_OUTPUT, load_stacks, output_directory
 from .progress import step
 
 # Construct props that passed config validation can still be refused while the stacks are built (a rule the
 # validation lacks); jsii reports two constructs given one id (two names mapped to one Terraform address) so.
 _DUPLICATE_ID = "There is already a Construct with name"
+HCL_OUTPUT_VARIABLE = "SYNTH_HCL_OUTPUT"
+"""`cdktf synth --hcl` sets it to "true" for the app, and then every cdktf App writes HCL (cdk.tf), not JSON
+(cdktf 0.21.0, lib/app.js: `hclOutput = process.env.SYNTH_HCL_OUTPUT === "true"`)."""
+
+
+def ready_to_synthesize(environ=os.environ) -> None:
+    """Before anything is synthesized (and cdktf loaded): a Node for jsii (`require_node`), and JSON output: the
+    checks, the summary and every command read the synthesized JSON, so an HCL synth would fail half-way."""
+    require_node(environ)
+    if environ.get(HCL_OUTPUT_VARIABLE) == "true":
+        raise usage_error("`cdktf synth --hcl` (SYNTH_HCL_OUTPUT=true) is not supported: the checks read the "
+                          "synthesized JSON; nothing was synthesized",
+                          "run `cdktf synth` without --hcl (Terraform reads the JSON stacks, cdk.tf.json, as they "
+                          "are), or unset SYNTH_HCL_OUTPUT")
 
 
 @contextmanager
@@ -67,6 +83,7 @@ def existing_output(path: str | Path | None, option: str = "--output") -> Path:
 def synthesize(config: Config, source: str, output: str | Path | None, option: str = "--output") -> Path:
     """Synthesize every stack, checks enforced, into `output` (default $CDKTF_OUTDIR, else cdktf.out): checked
     first, so a bad one fails before any work; on any failure nothing is written."""
+    ready_to_synthesize()
     target = writable_directory(output_directory(output), option)
     with step(f"synthesizing {len(config.environments)} stack(s) and running the checks"), building(source):
         from ..app import synth  # cdktf start-up is slow: inside the step, which it is part of
@@ -81,6 +98,7 @@ def synthesize(config: Config, source: str, output: str | Path | None, option: s
 def synthesized_aside(config: Config, source: str, *, enforce_checks: bool = False) -> dict[str, dict]:
     """Synthesize every stack into a throwaway directory and return each stack's document by name; with
     `enforce_checks`, a check error raises ChecksFailed. Nothing is written anywhere else."""
+    ready_to_synthesize()
     with step(f"synthesizing {len(config.environments)} stack(s)"), tempfile.TemporaryDirectory(prefix="mlops-cicd-") as scratch:
         from ..app import synth_into  # cdktf start-up is slow: inside the step, which it is part of
 

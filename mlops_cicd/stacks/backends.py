@@ -25,9 +25,8 @@ from cdktf import (
 
 from .. import config as cfg
 
-LOCAL_STATE_DIR = Path(".mlops-cicd") / "state"
-"""Default home of local state, relative to the configuration file's directory: outside every generated
-directory, so `make clean` and a re-synth never touch it."""
+# Where local state lives: a module of its own, which `mlops-cicd status` reads without loading cdktf.
+from ..state_paths import LOCAL_STATE_DIR, local_state_path, previous_local_state_path  # noqa: F401 - re-exported
 
 STATE_FILE = "terraform.tfstate"
 DIGEST_CHARS = 10  # 40 bits: a collision among the stacks sharing one bucket or database is no practical risk
@@ -89,23 +88,6 @@ def pg_schema_name(project: str, environment: str) -> str:
 def hcp_workspace_name(project: str, environment: str) -> str:
     """`<project>_<environment>`: with `-` between them, `a-b`/`c` and `a`/`b-c` would share a workspace."""
     return _fitted(f"{project}_{environment}", HCP_WORKSPACE_MAX_CHARS, project, environment)
-
-
-def previous_local_state_path(base_dir: str | Path, environment: str) -> Path:
-    """Where earlier versions kept a stack's local state by default: without the project, so two
-    configuration files in one directory shared it (`local_state` moves it to the project's place)."""
-    return (Path(base_dir) / LOCAL_STATE_DIR / f"{environment}.tfstate").resolve()
-
-
-def local_state_path(base_dir: str | Path, project: str, environment: str, configured: str | None = None) -> Path:
-    """The absolute path of a stack's local state: `configured` (a relative one is relative to `base_dir`,
-    the configuration file's directory) or `<base_dir>/.mlops-cicd/state/<project>/<environment>.tfstate`:
-    the project in the path, since several configuration files may share one directory.
-
-    Absolute in the synthesized JSON: Terraform resolves a relative path in the directory it runs in,
-    `<outdir>/stacks/<environment>`, which `make clean` and `cdktf` delete."""
-    path = Path(configured).expanduser() if configured else LOCAL_STATE_DIR / project / f"{environment}.tfstate"
-    return (Path(base_dir) / path).resolve()
 
 
 def apply_backend(stack: TerraformStack, project: str, environment: str, backend: cfg.Backend,

@@ -4,6 +4,7 @@ and says when the Terraform registry is unreachable and how to use a provider mi
 from __future__ import annotations
 
 import time
+import urllib.request
 
 import pytest
 
@@ -113,3 +114,14 @@ def test_an_account_level_stack_warns_when_only_a_workspace_token_is_set(capsys,
     assert code == 0 and "DATABRICKS_CLIENT_ID" in warnings["Databricks account"]["message"]
     code, report = run_json(capsys, "preflight", "prod", "--json", "--config", str(config))  # prod stays pat
     assert code == 0 and "Databricks account" not in {r["what"] for r in report["requirements"]}
+
+
+def test_a_malformed_proxy_setting_is_named_without_its_password(monkeypatch):
+    # urllib's ValueError quotes the whole proxy URL ("proxy URL with no authority: 'http:/user:...'"),
+    # and a bad port is an InvalidURL, which used to escape as an unexpected error.
+    for proxy in ("http:/deployer:proxy-password-1@proxy:3128", "http://deployer:proxy-password-1@proxy:3128x"):
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+        monkeypatch.setattr(urllib.request, "_opener", None)  # urlopen reads the proxies once, into this opener
+        requirement = checks_before_deploy.registry_requirement({}, timeout=1)
+        assert requirement.severity == "error" and "HTTPS_PROXY" in requirement.message
+        assert "proxy-password-1" not in requirement.message

@@ -197,3 +197,42 @@ def test_reading_many_states_shows_a_progress_bar_on_a_terminal_and_plain_lines_
     plain = _in_terminal([*argv, "--json"])
     assert "\x1b[" not in plain
     assert "mlops-cicd: reading the state (terraform show -json) (1/2: staging)..." in plain
+
+
+def _local_state_of(config_path, environment: str):
+    from mlops_cicd.config import load_config
+    from mlops_cicd.state_paths import local_state_path
+
+    config = load_config(config_path)
+    return local_state_path(config.directory, config.project.name, environment, None)
+
+
+def test_a_local_state_without_terraform_init_here_is_not_called_undeployed(capsys, tmp_path):
+    # A fresh checkout, or cdktf.out removed: the state file is there, `.terraform` is not. Used to say
+    # "not deployed" and exit 0, even with --fail-on-warning.
+    config = write_config(tmp_path)
+    state_file = _local_state_of(config, "prod")
+    state_file.parent.mkdir(parents=True)
+    state_file.write_text('{"version": 4, "serial": 3, "resources": []}')
+    args = ["status", "--config", str(config), "--output", str(tmp_path / "cdktf.out"), "--fail-on-warning"]
+    code, out, err = run_cli(capsys, *args)
+    rows = {line.split()[0]: line for line in out.splitlines()[1:3]}
+    assert code == 3
+    assert rows["staging"].split()[1:3] == ["not", "deployed"]  # no state file: known not to be deployed
+    assert rows["prod"].split()[1:4] == ["not", "initialized", "here"]
+    assert str(state_file) in err and f"terraform -chdir={tmp_path / 'cdktf.out' / 'stacks' / 'prod'} init" in err
+    assert "mlops-cicd synth" in err and "Traceback" not in err
+    code, report = run_json(capsys, *args, "--json")
+    stacks = {s["name"]: s for s in report["stacks"]}
+    assert code == 3 and stacks["staging"]["deployed"] is False and stacks["staging"]["unread"] is None
+    assert stacks["prod"]["deployed"] is None and "init" in stacks["prod"]["unread"]["fix"]
+
+
+def test_a_remote_backend_without_terraform_init_here_may_hold_a_state(capsys, tmp_path):
+    config = write_config(tmp_path)
+    text = config.read_text()
+    config.write_text(text.replace('[environments.backend]\ntype = "local"\n',
+                                   '[environments.backend]\ntype = "s3"\nbucket = "acme-tfstate"\nregion = "us-east-1"\n', 1))
+    code, report = run_json(capsys, "status", "staging", "--config", str(config), "--output", str(tmp_path / "out"), "--json")
+    (stack,) = report["stacks"]
+    assert code == 3 and stack["deployed"] is None and "s3 backend may hold a state" in stack["unread"]["message"]
