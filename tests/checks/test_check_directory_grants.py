@@ -10,7 +10,7 @@ from cdktf import Testing as CdktfTesting  # aliased: pytest would try to collec
 from cdktf import TerraformStack
 from pydantic import ValidationError
 
-from helpers import synthesize
+from helpers import synthesize, project_config
 from mlops_cicd.app import synth
 from mlops_cicd.checks import ChecksFailed
 from mlops_cicd.config import ConfigError, parse_config
@@ -60,7 +60,7 @@ def test_an_empty_list_is_a_decision_and_keeps_only_the_sp(raw, tmp_path):
 
 def test_a_config_without_the_field_does_not_synthesize(raw, tmp_path):
     with pytest.raises(ChecksFailed) as failed:
-        synth(parse_config(_unset(raw)), tmp_path / "out")
+        synth(project_config(_unset(raw), tmp_path), tmp_path / "out")
     assert "MLOPS014" in str(failed.value) and not (tmp_path / "out").exists()
 
 

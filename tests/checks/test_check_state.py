@@ -12,7 +12,7 @@ from mlops_cicd.checks import ChecksFailed, run_checks
 from mlops_cicd.checks.state_keys import pg_effective_name
 from mlops_cicd.config import parse_config
 
-from helpers import synthesize
+from helpers import synthesize, project_config
 from helpers import env_of
 
 TOKEN_LIKE = "dose" + "0123456789abcdef" * 2
@@ -141,7 +141,7 @@ def test_one_local_state_file_configured_for_two_environments_does_not_synthesiz
     for name in ("staging", "prod"):
         env_of(raw, name)["backend"] = {"type": "local", "path": str(tmp_path / "state" / "shared.tfstate")}
     with pytest.raises(ChecksFailed) as failed:
-        synth(parse_config(raw), tmp_path / "out")
+        synth(project_config(raw, tmp_path), tmp_path / "out")
     assert "MLOPS011" in str(failed.value) and not (tmp_path / "out").exists()
 
 

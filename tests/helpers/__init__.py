@@ -24,6 +24,15 @@ def shipped_raw() -> dict:
     return tomllib.loads(SHIPPED_CONFIG.read_text())
 
 
+def project_config(raw: dict, tmp_path: Path):
+    """`raw` parsed as if read from `<tmp_path>/project/mlops-cicd.toml`: a configuration built in code counts as
+    read from the current directory, so synthesizing it would write local state and owner records into the
+    checkout's .mlops-cicd/ (tests/helpers/repo_guard.py)."""
+    from mlops_cicd.config import parse_config
+
+    return parse_config(raw).loaded_from(tmp_path / "project" / SHIPPED_CONFIG.name)
+
+
 def synthesize(raw: dict, outdir: Path) -> dict[str, dict]:
     """Validate `raw`, synthesize every stack into `outdir`, return each stack's cdk.tf.json by name.
 
