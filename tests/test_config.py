@@ -43,6 +43,7 @@ def test_secret_in_file_is_refused_with_pointer_to_tf_var(raw_config):
     raw_config["github"]["trigger_token"] = "not-a-real-token"
     message = problems_of(raw_config)["github.trigger_token"]
     assert "TF_VAR_" in message
+    assert message.startswith("unknown field") and "(the fields here: owner, repository" in message
 
 
 def test_host_must_be_https(raw_config):
