@@ -77,6 +77,6 @@ def test_the_message_quotes_no_secret_looking_name(docs, findings):
 def test_a_config_with_one_prod_reviewer_does_not_synthesize(raw, tmp_path):
     env_of(raw, "prod")["github_environment"]["reviewers"]["users"] = ["ryuta-databricks"]
     with pytest.raises(ChecksFailed) as failed:
-        synth(project_config(raw, tmp_path), tmp_path / "out")
+        synth(project_config(raw, tmp_path / "project"), tmp_path / "out")
     assert "MLOPS013" in str(failed.value)
     assert not (tmp_path / "out").exists()

@@ -60,7 +60,7 @@ def test_an_empty_list_is_a_decision_and_keeps_only_the_sp(raw, tmp_path):
 
 def test_a_config_without_the_field_does_not_synthesize(raw, tmp_path):
     with pytest.raises(ChecksFailed) as failed:
-        synth(project_config(_unset(raw), tmp_path), tmp_path / "out")
+        synth(project_config(_unset(raw), tmp_path / "project"), tmp_path / "out")
     assert "MLOPS014" in str(failed.value) and not (tmp_path / "out").exists()
 
 

@@ -58,7 +58,7 @@ def test_one_environment_name_in_two_repositories_is_fine(docs, findings):
 def test_a_config_naming_prods_github_environment_in_staging_does_not_synthesize(raw, tmp_path):
     env_of(raw, "staging")["github_environment"] = {"name": "prod"}
     with pytest.raises(ChecksFailed) as failed:
-        synth(project_config(raw, tmp_path), tmp_path / "out")
+        synth(project_config(raw, tmp_path / "project"), tmp_path / "out")
     assert "MLOPS004" in str(failed.value) and "MLOPS012" in str(failed.value)
     assert not (tmp_path / "out").exists()
 

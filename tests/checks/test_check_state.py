@@ -141,7 +141,7 @@ def test_one_local_state_file_configured_for_two_environments_does_not_synthesiz
     for name in ("staging", "prod"):
         env_of(raw, name)["backend"] = {"type": "local", "path": str(tmp_path / "state" / "shared.tfstate")}
     with pytest.raises(ChecksFailed) as failed:
-        synth(project_config(raw, tmp_path), tmp_path / "out")
+        synth(project_config(raw, tmp_path / "project"), tmp_path / "out")
     assert "MLOPS011" in str(failed.value) and not (tmp_path / "out").exists()
 
 

@@ -24,13 +24,13 @@ def shipped_raw() -> dict:
     return tomllib.loads(SHIPPED_CONFIG.read_text())
 
 
-def project_config(raw: dict, tmp_path: Path):
-    """`raw` parsed as if read from `<tmp_path>/project/mlops-cicd.toml`: a configuration built in code counts as
-    read from the current directory, so synthesizing it would write local state and owner records into the
-    checkout's .mlops-cicd/ (tests/helpers/repo_guard.py)."""
+def project_config(raw: dict, project: Path):
+    """`raw` parsed as if read from `<project>/mlops-cicd.toml`: a configuration built in code counts as read from
+    the current directory, so synthesizing it would write local state and owner records into the checkout's
+    .mlops-cicd/ (tests/helpers/repo_guard.py)."""
     from mlops_cicd.config import parse_config
 
-    return parse_config(raw).loaded_from(tmp_path / "project" / SHIPPED_CONFIG.name)
+    return parse_config(raw).loaded_from(project / SHIPPED_CONFIG.name)
 
 
 def synthesize(raw: dict, outdir: Path) -> dict[str, dict]:
@@ -39,11 +39,9 @@ def synthesize(raw: dict, outdir: Path) -> dict[str, dict]:
     The configuration counts as read from `<outdir>.project/mlops-cicd.toml`: its local state and owner records
     go there (built in code, it would be relative to the current directory: the checkout's .mlops-cicd/)."""
     from mlops_cicd.app import synth
-    from mlops_cicd.config import parse_config
     from mlops_cicd.synthesized import stack_files
 
-    project = outdir.with_name(outdir.name + ".project")
-    synth(parse_config(copy.deepcopy(raw)).loaded_from(project / SHIPPED_CONFIG.name), outdir)
+    synth(project_config(copy.deepcopy(raw), outdir.with_name(outdir.name + ".project")), outdir)
     return {name: json.loads(path.read_text()) for name, path in stack_files(outdir).items()}
 
 

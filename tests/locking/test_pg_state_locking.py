@@ -63,7 +63,7 @@ def two_machines(pg_conn, tmp_path):
     """The staging stack with a pg backend, prepared in two work dirs sharing one emulated world."""
     raw = shipped_raw()
     next(e for e in raw["environments"] if e["name"] == "staging")["backend"] = {"type": "pg"}
-    outdir = synth(project_config(raw, tmp_path), tmp_path / "cdktf.out")
+    outdir = synth(project_config(raw, tmp_path / "project"), tmp_path / "cdktf.out")
     document = json.loads((outdir / "stacks" / "staging" / "cdk.tf.json").read_text())
     assert "pg" in document["terraform"]["backend"]
     harness = Harness(tmp_path / "work", tmp_path / "world", extra_env={"PG_CONN_STR": pg_conn})  # not inherited
