@@ -1,5 +1,6 @@
 """Benchmark the offline providers: time of each terraform step on the synthesized stacks (or the test
-fixture when nothing is synthesized), of one plugin start-up (launch to handshake line), and of `make rehearse`
+fixture when nothing is synthesized), with the providers launched by terraform per command and served from the
+harness's pool (TF_REATTACH_PROVIDERS), of one plugin start-up (launch to handshake line), and of `make rehearse`
 on the shipped configuration (its two commands, as the Makefile runs them, in this checkout).
 
     python bench/offline_terraform.py [--rounds 3] [--no-rehearse]
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mlops_cicd_offline.build.build_dir import ensure_build  # noqa: E402
+from mlops_cicd_offline.harness.pool import ProviderPool  # noqa: E402
 from mlops_cicd_offline.harness.terraform import Harness  # noqa: E402
 from mlops_cicd_offline.build.versions import source  # noqa: E402
 
@@ -74,14 +76,17 @@ def main() -> int:
         times = [plugin_startup(build, name) for _ in range(args.rounds)]
         print(f"plugin start-up {name:<10} median {statistics.median(times):.3f}s  (min {min(times):.3f}s, "
               f"{args.rounds} runs)")
-    with tempfile.TemporaryDirectory() as tmp:
-        harness = Harness(Path(tmp) / "work", Path(tmp) / "state", build.root)
-        for name, directory in stacks():
-            stack = harness.prepare(name, directory)
-            steps = [stack.init(), stack.validate(), stack.plan(), stack.apply(), stack.plan(), stack.destroy()]
-            labels = ["init", "validate", "plan", "apply", "re-plan", "destroy"]
-            row = "  ".join(f"{label} {r.seconds:.2f}s" + ("" if r.ok else "(failed)") for label, r in zip(labels, steps))
-            print(f"[{name}] {row}")
+    for providers in ("launched", "pooled"):
+        with tempfile.TemporaryDirectory() as tmp, ProviderPool(build, Path(tmp) / "pool") as pool:
+            harness = Harness(Path(tmp) / "work", Path(tmp) / "state", build.root,
+                              pool=pool if providers == "pooled" else None)
+            for name, directory in stacks():
+                stack = harness.prepare(name, directory)
+                steps = [stack.init(), stack.validate(), stack.plan(), stack.apply(), stack.plan(), stack.destroy()]
+                labels = ["init", "validate", "plan", "apply", "re-plan", "destroy"]
+                row = "  ".join(f"{label} {r.seconds:.2f}s" + ("" if r.ok else "(failed)")
+                                for label, r in zip(labels, steps))
+                print(f"[{name}, providers {providers}] {row}  total {sum(r.seconds for r in steps):.1f}s")
     if not args.no_rehearse:
         timed = make_rehearse()
         parts = ", ".join(f"{command} {seconds:.1f}s" + ("" if code == 0 else f" (exit {code})")

@@ -22,6 +22,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from mlops_cicd_offline.build.build_dir import ensure_build
+from mlops_cicd_offline.harness.pool import ProviderPool
 from mlops_cicd_offline.harness.terraform import Harness, Stack, StepResult
 
 DEFAULT_STACKS = Path("cdktf.out", "stacks")
@@ -89,12 +91,16 @@ def rehearse(stacks_dir: Path = DEFAULT_STACKS, out_dir: Path = DEFAULT_OUT, env
         raise SystemExit(f"no synthesized stacks under {stacks_dir} (run make synth)")
     for sub in ("work", "state"):
         shutil.rmtree(out_dir / sub, ignore_errors=True)
-    harness = Harness(out_dir / "work", out_dir / "state", build_dir)
+    build = ensure_build(build_dir)
     reports = []
-    for name in names:
-        report = rehearse_stack(harness, name, stacks_dir)
-        reports.append(report)
-        echo(format_report(report, out_dir))
+    # The providers run once for the whole rehearsal instead of being launched several times per terraform
+    # command (pool.py); `init` still installs them from the mirror as a user's terraform does.
+    with ProviderPool(build, out_dir / "state") as pool:
+        harness = Harness(out_dir / "work", out_dir / "state", build.root, pool=pool)
+        for name in names:
+            report = rehearse_stack(harness, name, stacks_dir)
+            reports.append(report)
+            echo(format_report(report, out_dir))
     (out_dir / "summary.json").write_text(json.dumps([asdict(r) for r in reports], indent=2))
     return reports
 

@@ -15,6 +15,7 @@ GH_TOKEN, TF_VAR_*, AWS_*, ARM_*, GOOGLE_* and PG_CONN_STR are dropped. A caller
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlops_cicd_offline.build.build_dir import Build, ensure_build
+from mlops_cicd_offline.harness.pool import ProviderPool, locked_versions
 from mlops_cicd_offline.world.databricks.auth import DEPLOYER_TOKEN
 from mlops_cicd_offline.world.events import STACK_ENV, STEP_ENV
 from mlops_cicd_offline.world.invariants import Guard
@@ -94,19 +96,34 @@ class Stack:
     results: list[StepResult] = field(default_factory=list)
     after_step: object = field(default=None, repr=False)
     """Called with (stack, result) after each step (the harness checks invariants after apply/destroy)."""
+    pool: ProviderPool | None = field(default=None, repr=False)
+    """Running providers to reattach to (pool.py); None: terraform launches them, as for a user."""
 
     def run(self, step: str, *args: str) -> StepResult:
         started = time.perf_counter()
         # the event log names the stack and step of each API call (events.py)
         label = f"{step} #{1 + sum(r.step == step for r in self.results)}"
-        proc = subprocess.run(["terraform", step, *args], cwd=self.work_dir,
-                              env={**self.env, STACK_ENV: self.name, STEP_ENV: label}, capture_output=True, text=True)
+        env = {**self.env, STACK_ENV: self.name, STEP_ENV: label}
+        with self._providers(step, env) as reattach:
+            proc = subprocess.run(["terraform", step, *args], cwd=self.work_dir, env={**env, **reattach},
+                                  capture_output=True, text=True)
         result = StepResult(step, proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - started,
                             proc.stdout)
         self.results.append(result)
         if self.after_step is not None:
             self.after_step(self, result)
         return result
+
+    @contextlib.contextmanager
+    def _providers(self, step: str, env: dict[str, str]):
+        """Extra environment reaching the pool's providers, when this step can use them. `init` always runs on
+        the launch path: it installs the providers and writes the lock file that names the versions to serve."""
+        versions = locked_versions(self.work_dir) if self.pool is not None and step != "init" else {}
+        if not versions:
+            yield {}
+            return
+        with self.pool.command(versions, env) as reattach:
+            yield reattach
 
     def init(self) -> StepResult:
         return self.run("init", "-input=false", "-no-color")
@@ -146,9 +163,12 @@ class Stack:
 
 class Harness:
     def __init__(self, work_root: Path, state_dir: Path, build_dir: Path | None = None,
-                 extra_env: dict[str, str] | None = None, strict_invariants: bool = False):
+                 extra_env: dict[str, str] | None = None, strict_invariants: bool = False,
+                 pool: ProviderPool | None = None):
         """strict_invariants: an apply or destroy that broke an invariant raises InvariantBroken naming the
-        API call that broke it (tests); otherwise violations are only recorded in the world."""
+        API call that broke it (tests); otherwise violations are only recorded in the world.
+        pool: serve terraform from these running providers (pool.py) instead of launching them per command."""
+        self.pool = pool
         self.build: Build = ensure_build(build_dir)
         self.work_root = Path(work_root).resolve()
         self.state_dir = Path(state_dir).resolve()
@@ -191,6 +211,6 @@ class Harness:
         config = source if isinstance(source, dict) else json.loads((Path(source) / STACK_FILE).read_text())
         self.state_dir.mkdir(parents=True, exist_ok=True)
         stack = Stack(name, work_dir, {**self.base_env(), **dummy_variables(config, str(self.state_dir))},
-                      after_step=self.check_invariants)
+                      after_step=self.check_invariants, pool=self.pool)
         stack.reconfigure(config)
         return stack

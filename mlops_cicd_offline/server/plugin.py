@@ -1,5 +1,6 @@
 """A stand-in provider process (started through build/launcher.py, or
-`python -m mlops_cicd_offline.server.plugin <provider> <build dir> <version>`).
+`python -m mlops_cicd_offline.server.plugin [--pooled] <provider> <build dir> <version>`; pooled: see
+harness/pool.py).
 
 Speaks go-plugin's handshake (one stdout line announcing protocol 6 over gRPC with our TLS certificate)
 and serves tfplugin6.Provider plus the plugin controller's Shutdown. Handlers are registered
@@ -35,9 +36,10 @@ def _provider_handler(pb, provider: Provider):
     return grpc.method_handlers_generic_handler("tfplugin6.Provider", handlers)
 
 
-def _controller_handler(stop: threading.Event):
+def _controller_handler(stop: threading.Event, pooled: bool):
     def shutdown(request: bytes, context) -> bytes:
-        stop.set()
+        if not pooled:  # a pooled plugin serves the next command too
+            stop.set()
         return b""  # google.protobuf.Empty
 
     identity = lambda raw: raw  # noqa: E731 - Empty messages are passed through as bytes
@@ -45,26 +47,43 @@ def _controller_handler(stop: threading.Event):
         "Shutdown": grpc.unary_unary_rpc_method_handler(shutdown, identity, identity)})
 
 
-def serve(provider_name: str, build_dir: Path, version: str) -> None:
+def serve(provider_name: str, build_dir: Path, version: str, pooled: bool = False) -> None:
+    """Serve until Terraform calls the controller's Shutdown, or, pooled, until the pool terminates us.
+
+    Pooled (harness/pool.py), Terraform reaches the plugin through TF_REATTACH_PROVIDERS, which carries no
+    certificate: the port is plaintext on loopback, and the commands' environments come from the pool's file
+    (command_env.py). Terraform launches a plugin with its magic cookie; anything else is refused."""
     import os
 
-    if not os.environ.get(_MAGIC_ENV):
+    if not pooled and not os.environ.get(_MAGIC_ENV):
         sys.stderr.write("This is a Terraform provider plugin; Terraform starts it.\n")
         sys.exit(1)
     pb = protocol.load(build_dir / "proto")
     provider = Provider(pb, ProviderSchemas(build_dir, provider_name, version), provider_name, version)
     stop = threading.Event()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
-    server.add_generic_rpc_handlers((_provider_handler(pb, provider), _controller_handler(stop)))
-    tls = build_dir / "tls"
-    credentials = grpc.ssl_server_credentials([((tls / "key.pem").read_bytes(), (tls / "cert.pem").read_bytes())])
-    port = server.add_secure_port("127.0.0.1:0", credentials)
+    server.add_generic_rpc_handlers((_provider_handler(pb, provider), _controller_handler(stop, pooled)))
+    if pooled:
+        port = server.add_insecure_port("127.0.0.1:0")
+        certificate = ""
+    else:
+        tls = build_dir / "tls"
+        credentials = grpc.ssl_server_credentials([((tls / "key.pem").read_bytes(), (tls / "cert.pem").read_bytes())])
+        port = server.add_secure_port("127.0.0.1:0", credentials)
+        certificate = (tls / "cert.b64").read_text()
     server.start()
-    sys.stdout.write(f"1|6|tcp|127.0.0.1:{port}|grpc|{(tls / 'cert.b64').read_text()}\n")
+    sys.stdout.write(f"1|6|tcp|127.0.0.1:{port}|grpc|{certificate}\n")
     sys.stdout.flush()
     stop.wait()
     server.stop(grace=0.5)
 
 
+def main(arguments: list[str]) -> None:
+    """`[--pooled] <provider> <build dir> <version>`"""
+    pooled = arguments[:1] == ["--pooled"]
+    provider_name, build_dir, version = arguments[1:] if pooled else arguments
+    serve(provider_name, Path(build_dir), version, pooled)
+
+
 if __name__ == "__main__":
-    serve(sys.argv[1], Path(sys.argv[2]), sys.argv[3])
+    main(sys.argv[1:])

@@ -10,8 +10,7 @@ call, in the same transaction, the world's invariants are checked (invariants.py
 
 from __future__ import annotations
 
-import os
-
+from mlops_cicd_offline import command_env
 from mlops_cicd_offline.errors import ProviderError
 from mlops_cicd_offline.server import planning, validation
 from mlops_cicd_offline.world import behaviours, events, invariants, store
@@ -25,8 +24,10 @@ from mlops_cicd_offline.server.values import decode, decode_json, encode, has_un
 class Provider:
     def __init__(self, pb, schemas: ProviderSchemas, name: str, version: str = ""):
         self.pb, self.schemas, self.name, self.version = pb, schemas, name, version
-        self.config: dict = {}
-        self.config_unknown = False
+        self._configs: dict[str, dict] = {}
+        """The known attributes of each provider configuration, by the connection that configured it: Terraform
+        opens one connection per configuration (an alias is another one), and a pooled process
+        (harness/pool.py) serves every configuration of a provider in a stack."""
 
     # ---- helpers -------------------------------------------------------------------------------------
     def _diag(self, summary: str, detail: str = "", path: tuple = (), warning: bool = False):
@@ -45,24 +46,27 @@ class Provider:
     def _dv(self, value, block) -> object:
         return self.pb.DynamicValue(msgpack=encode(value, block_type(block)))
 
-    def _context(self, world: dict, authenticate: bool = True) -> Context:
+    def _config(self, context) -> dict:
+        return self._configs.get(context.peer(), {})
+
+    def _context(self, world: dict, context, authenticate: bool = True) -> Context:
         """Authenticate as the real provider would, unknown configuration included (see world/databricks/auth.py).
 
         Planning calls no API, so a provider that cannot authenticate yet (first deploy: the SP and its
         credential do not exist) plans with principal None; reads and applies raise the SDK's error."""
         try:
-            principal = principal_for(self.name, self.config, world, os.environ)
+            principal = principal_for(self.name, self._config(context), world, command_env.current())
         except ProviderError:
             if authenticate:
                 raise
             principal = None
-        return Context(world=world, now=store.now(world), provider_config=self.config, principal=principal,
+        return Context(world=world, now=store.now(world), provider_config=self._config(context), principal=principal,
                        provider_version=self.version)
 
-    def _scope(self, world: dict) -> str | None:
+    def _scope(self, world: dict, context) -> str | None:
         """Where this configuration's objects live, for the event log (None if it cannot authenticate)."""
         try:
-            return events.scope_of(principal_for(self.name, self.config, world, os.environ))
+            return events.scope_of(principal_for(self.name, self._config(context), world, command_env.current()))
         except ProviderError:
             return None
 
@@ -99,8 +103,7 @@ class Provider:
         config = decode(request.config.msgpack, block_type(self.schemas.provider())) or {}
         # An unknown attribute (e.g. a token that another resource creates in this apply) counts as unset,
         # like in the real provider: the SDK then fills it from the environment.
-        self.config = {k: v for k, v in config.items() if v is not None and not has_unknown(v)}
-        self.config_unknown = has_unknown(config)
+        self._configs[context.peer()] = {k: v for k, v in config.items() if v is not None and not has_unknown(v)}
         return self.pb.ConfigureProvider.Response()
 
     def StopProvider(self, request, context):
@@ -123,12 +126,12 @@ class Provider:
                 object_id, outcome = events.identity(state), "ok"
                 try:
                     with store.savepoint(world):
-                        state = behaviours.resource(request.type_name).read(self._context(world), state)
+                        state = behaviours.resource(request.type_name).read(self._context(world, context), state)
                 except ProviderError as exc:
                     outcome = "failed"
                     response.diagnostics.append(self._diag(f"cannot read {request.type_name}", str(exc)))
                 events.record(world, kind="resource", tf_type=request.type_name, operation="read", outcome=outcome,
-                              object_id=object_id, scope=self._scope(world))
+                              object_id=object_id, scope=self._scope(world, context))
         response.new_state.CopyFrom(self._dv(state, block))
         return response
 
@@ -144,7 +147,7 @@ class Provider:
             try:
                 with store.transaction() as world:
                     planned = behaviours.resource(request.type_name).plan(
-                        self._context(world, authenticate=False), prior, planned, config, replace)
+                        self._context(world, context, authenticate=False), prior, planned, config, replace)
             except ProviderError as exc:
                 response.diagnostics.append(self._diag(f"cannot plan {request.type_name}", str(exc)))
         for name in replace:
@@ -171,7 +174,7 @@ class Provider:
             else:
                 try:
                     with store.savepoint(world):  # a refused call changes nothing
-                        done = self._apply(behaviour, self._context(world), prior, planned, config)
+                        done = self._apply(behaviour, self._context(world, context), prior, planned, config)
                 except ProviderError as exc:
                     outcome, error = "failed", str(exc)
                 else:
@@ -181,7 +184,7 @@ class Provider:
                     else:
                         new_state = done
             event = events.record(world, kind="resource", tf_type=request.type_name, operation=operation,
-                                  outcome=outcome, object_id=object_id, scope=self._scope(world),
+                                  outcome=outcome, object_id=object_id, scope=self._scope(world, context),
                                   fault=fault["when"] if fault else None)
             invariants.after_call(world, event)
         if error and operation == "update":  # SDK v2 saves the planned values anyway (failed_update.py)
@@ -222,13 +225,13 @@ class Provider:
             outcome = "ok"
             try:
                 with store.savepoint(world):
-                    ctx = self._context(world)
+                    ctx = self._context(world, context)
                     state = planning.resolve_unknowns(behaviours.data_source(request.type_name).read(ctx, config))
             except ProviderError as exc:
                 outcome = "failed"
                 response.diagnostics.append(self._diag(f"cannot read data source {request.type_name}", str(exc)))
             events.record(world, kind="data", tf_type=request.type_name, operation="read", outcome=outcome,
-                          object_id=events.identity(state), scope=self._scope(world))
+                          object_id=events.identity(state), scope=self._scope(world, context))
         response.state.CopyFrom(self._dv(state, block))
         return response
 

@@ -20,8 +20,7 @@ state directory. An event (world["events"][i]):
 
 from __future__ import annotations
 
-import os
-
+from mlops_cicd_offline import command_env
 from mlops_cicd_offline.world import store
 
 STACK_ENV = "MLOPS_OFFLINE_STACK"
@@ -50,9 +49,10 @@ def identity(values: dict | None) -> str | None:
 def record(world: dict, *, kind: str, tf_type: str, operation: str, outcome: str, object_id: str | None,
            scope: str | None, fault: str | None = None) -> dict:
     log = world.setdefault("events", [])
+    env = command_env.current()
     event = {"seq": len(log) + 1, "kind": kind, "type": tf_type, "operation": operation, "outcome": outcome,
              "fault": fault, "id": object_id, "scope": scope, "at": store.now(world),
-             "stack": os.environ.get(STACK_ENV) or None, "step": os.environ.get(STEP_ENV) or None}
+             "stack": env.get(STACK_ENV) or None, "step": env.get(STEP_ENV) or None}
     log.append(event)
     return event
 

@@ -16,11 +16,13 @@ import os
 import time
 from pathlib import Path
 
+from mlops_cicd_offline import command_env
+
 STATE_DIR_ENV = "MLOPS_OFFLINE_STATE_DIR"
 
 
 def state_dir(explicit: str | Path | None = None) -> Path:
-    value = explicit or os.environ.get(STATE_DIR_ENV)
+    value = explicit or command_env.current().get(STATE_DIR_ENV)
     if not value:
         raise RuntimeError(f"{STATE_DIR_ENV} is not set: the offline providers need a state directory")
     path = Path(value)

@@ -14,6 +14,7 @@ and states it needs instead of deploying again.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import fcntl
 import json
@@ -34,6 +35,7 @@ from mlops_cicd.operations.unwritten_secrets import unwritten_secrets
 from mlops_cicd.config import parse_config
 from mlops_cicd_offline.world import events, invariants, store
 from mlops_cicd_offline.build.build_dir import ensure_build
+from mlops_cicd_offline.harness.pool import ProviderPool
 from mlops_cicd_offline.harness.terraform import Harness, Stack, dummy_variables
 from mlops_cicd_offline.world.databricks.workspace_api import EmulatedWorkspaceApi, run_cli
 from mlops_cicd_offline.harness.world import World
@@ -136,11 +138,11 @@ def restore_snapshot(snapshot: Path | None, state_dir: Path, work_root: Path) ->
 
 
 def open_stack(snapshot: Path | None, root: Path, name: str, config: dict, seed: str, build_root: Path,
-               strict: bool) -> tuple[Harness, Stack]:
+               strict: bool, pool: ProviderPool | None) -> tuple[Harness, Stack]:
     """A harness on a copy of `snapshot` (None: an empty world) and the named stack in it, initialized, with
     the TF_VAR_* values of the clean run (seed) so that only the fault makes a difference."""
     restore_snapshot(snapshot, root / "state", root / "work")
-    harness = Harness(root / "work", root / "state", build_root, strict_invariants=strict)
+    harness = Harness(root / "work", root / "state", build_root, strict_invariants=strict, pool=pool)
     state = root / "work" / name / "terraform.tfstate"
     kept = state.read_bytes() if state.exists() else None
     stack = harness.prepare(name, copy.deepcopy(config))
@@ -196,8 +198,9 @@ def _phase_record(harness: Harness, stack: Stack, result, since: int, start: Pat
             "seconds": round(result.seconds, 1)}
 
 
-def _clean_runs(mode_dir: Path, stacks: dict[str, dict], rotation_days: int, build_root: Path) -> dict:
-    harness = Harness(mode_dir / "work", mode_dir / "state", build_root)
+def _clean_runs(mode_dir: Path, stacks: dict[str, dict], rotation_days: int, build_root: Path,
+                pool: ProviderPool) -> dict:
+    harness = Harness(mode_dir / "work", mode_dir / "state", build_root, pool=pool)
     seed = str(harness.state_dir)
     phases: dict[str, dict] = {"deploy": {}, "rotation": {}}
     before: Path | None = None
@@ -210,7 +213,7 @@ def _clean_runs(mode_dir: Path, stacks: dict[str, dict], rotation_days: int, bui
     deployed = before
     for name, config in stacks.items():
         root = mode_dir / f"rotation-{name}"
-        rotation, stack = open_stack(deployed, root, name, config, seed, build_root, strict=False)
+        rotation, stack = open_stack(deployed, root, name, config, seed, build_root, strict=False, pool=pool)
         World(rotation.state_dir).advance_clock(days=rotation_days + 1)
         since = len(store.snapshot(rotation.state_dir).get("events", []))
         phases["rotation"][name] = _phase_record(rotation, stack, stack.apply(), since, deployed)
@@ -229,8 +232,10 @@ def record(root: Path) -> dict:
         environments = parse_config(copy.deepcopy(raw)).environments
         synthesized[mode] = ({env.name: stacks[env.name] for env in environments},  # config order
                              max(env.rotation_days for env in environments))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = {mode: pool.submit(_clean_runs, root / mode, stacks, days, build.root)
+    # one provider pool per mode: the modes run at the same time, and a pool serves one command at a time
+    with contextlib.ExitStack() as pools, ThreadPoolExecutor(max_workers=2) as threads:
+        runs = {mode: threads.submit(_clean_runs, root / mode, stacks, days, build.root,
+                                     pools.enter_context(ProviderPool(build, root / mode / "pool")))
                 for mode, (stacks, days) in synthesized.items()}
         modes = {mode: run.result() for mode, run in runs.items()}
     recording = {"modes": modes, "seconds": round(time.perf_counter() - started, 1)}

@@ -33,7 +33,10 @@ def staging(harness: Harness, default_stacks):
     return deployed(harness, "staging", default_stacks["staging"])
 
 
-def test_both_stacks_apply_then_replan_shows_no_changes(harness, default_stacks, world, staging):
+def test_both_stacks_apply_then_replan_shows_no_changes(either_harness, default_stacks, world):
+    """On the pool's running providers and launched by terraform as for a user: the same outcome."""
+    harness = either_harness
+    staging = deployed(harness, "staging", default_stacks["staging"])
     assert world.service_principals(PROD) == []  # applying staging left the prod workspace untouched
     staging_world = (world.snapshot()["workspaces"][STAGING], world.repository(REPO)["secrets"])
     prod = deployed(harness, "prod", default_stacks["prod"])

@@ -78,13 +78,14 @@ def test_clean_run(clean_run, recording):
 
 
 @pytest.mark.terraform
-def test_fault_case(case_id, recording, offline_build, tmp_path):
+def test_fault_case(case_id, recording, offline_build, provider_pool, tmp_path):
     case = fm.load_case(case_id, recording)
     mode = recording["modes"][case.mode]
     clean = mode["phases"][case.phase][case.stack]
     config = json.loads(Path(mode["stacks"][case.stack]).read_text())
     start = Path(clean["start"]) if clean["start"] else None
-    harness, stack = fm.open_stack(start, tmp_path, case.stack, config, mode["seed"], offline_build.root, strict=True)
+    harness, stack = fm.open_stack(start, tmp_path, case.stack, config, mode["seed"], offline_build.root, strict=True,
+                                   pool=provider_pool)
     world = World(harness.state_dir)
     if case.phase == "rotation":
         world.advance_clock(days=mode["rotation_days"] + 1)

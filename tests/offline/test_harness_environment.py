@@ -44,9 +44,12 @@ def test_a_caller_passes_what_it_needs_explicitly(harness, offline_build, monkey
 
 
 @pytest.mark.terraform
-def test_the_providers_do_not_see_the_shells_github_token(harness, monkeypatch, tmp_path):
+def test_the_providers_do_not_see_the_shells_github_token(either_harness, monkeypatch, tmp_path):
     """Without personal_access_token the git credential falls back to GITHUB_TOKEN of the provider's
-    environment (as the real provider does): the shell's one never gets there, only one passed explicitly."""
+    environment (as the real provider does): the shell's one never gets there, only one passed explicitly;
+    whether terraform launched the provider or it serves from the pool (which reads each command's
+    environment from a file)."""
+    harness = either_harness
     config = fixture_stack("minimal")
     (credential,) = config["resource"]["databricks_git_credential"].values()
     del credential["personal_access_token"]
@@ -56,7 +59,7 @@ def test_the_providers_do_not_see_the_shells_github_token(harness, monkeypatch, 
     assert result.exit_code != 0 and result.mentions("GITHUB_TOKEN is not in the environment")
 
     explicit = Harness(tmp_path / "work-explicit", tmp_path / "state-explicit", harness.build.root,
-                       extra_env={"GITHUB_TOKEN": "ghp_explicit-test-token"})
+                       extra_env={"GITHUB_TOKEN": "ghp_explicit-test-token"}, pool=harness.pool)
     deployed(explicit, "minimal", config)
     (stored,) = World(explicit.state_dir).git_credentials(HOST).values()
     assert stored["token_sha256"] == digest("ghp_explicit-test-token")

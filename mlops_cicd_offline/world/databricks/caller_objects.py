@@ -3,8 +3,7 @@ plus the account-level federation policy."""
 
 from __future__ import annotations
 
-import os
-
+from mlops_cicd_offline import command_env
 from mlops_cicd_offline.errors import ApiError, ProviderError
 from mlops_cicd_offline.world.base import Context, DataSource, Resource, digest, fill
 from mlops_cicd_offline.world.databricks import roles
@@ -45,7 +44,7 @@ class GitCredential(Resource):
             raise ApiError(status=400, code="RESOURCE_ALREADY_EXISTS", message=f"{holder} already has a git credential; "
                            "only one git credential per user is supported")
         # like the real provider: without personal_access_token it silently uses the deployer's GITHUB_TOKEN
-        token = planned.get("personal_access_token") or os.environ.get("GITHUB_TOKEN")
+        token = planned.get("personal_access_token") or command_env.current().get("GITHUB_TOKEN")
         if not token:
             raise ProviderError("personal_access_token is not set and GITHUB_TOKEN is not in the environment")
         # force = true (upstream): on "already exists", list the holder's one credential and update it in

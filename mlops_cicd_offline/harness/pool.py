@@ -1,0 +1,117 @@
+"""One running stand-in provider process per provider version, shared by many terraform commands.
+
+Terraform launches every provider anew several times per command (validate 2, plan 3 per provider), and
+each launch of a Python plugin costs about 0.1-0.3 s. With `TF_REATTACH_PROVIDERS` Terraform instead connects
+to a process that is already running and leaves it running. The pool starts those processes on first use and
+stops them on `close()`; the harness uses it when given one (`Harness(..., pool=ProviderPool(build))`), and
+launches the providers as a user's terraform does otherwise.
+
+What a pooled provider cannot see, and how it is given:
+- the command's environment (state dir, the event log's stack and step, the deployer's DATABRICKS_*): written
+  to a file before each command (command_env.py), so the pool serves one command at a time (`command()`);
+- its version: Terraform does not pick the version of an unmanaged provider; the pool serves the version
+  each stack's dependency lock file selected (`init` always runs on the launch path and writes it).
+Several configurations of one provider (aliases) share the process: Terraform opens a connection per
+configuration, and the plugin keeps each configuration by connection (server/provider.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from mlops_cicd_offline import command_env
+from mlops_cicd_offline.build.build_dir import Build
+from mlops_cicd_offline.build.versions import PROVIDERS, source
+
+REATTACH_ENV = "TF_REATTACH_PROVIDERS"
+_LAUNCHER = Path(__file__).resolve().parents[1] / "build" / "launcher.py"
+_LOCKED_VERSION = re.compile(r'provider "registry\.terraform\.io/([^"]+)" \{\s*version\s*=\s*"([^"]+)"')
+
+
+def locked_versions(work_dir: Path) -> dict[str, str]:
+    """Provider local name -> version, from the work dir's .terraform.lock.hcl ({} before init)."""
+    lock = work_dir / ".terraform.lock.hcl"
+    if not lock.exists():
+        return {}
+    by_source = dict(_LOCKED_VERSION.findall(lock.read_text()))
+    return {name: by_source[source(name)] for name in PROVIDERS if source(name) in by_source}
+
+
+class ProviderPool:
+    def __init__(self, build: Build, directory: Path):
+        """directory: where the pool keeps the command environment file while it runs (owner-only; it holds
+        the deployer's emulated credentials)."""
+        self.build = build
+        self.directory = Path(directory).resolve()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.env_file = self.directory / "command-env.json"
+        self._processes: dict[tuple[str, str], tuple[subprocess.Popen, str]] = {}
+        self._lock = threading.Lock()
+
+    def _start(self, name: str, version: str) -> tuple[subprocess.Popen, str]:
+        # Nothing of the calling shell but PATH: every command's environment comes from the file.
+        env = {"PATH": os.environ.get("PATH", ""), command_env.POOL_ENV_FILE: str(self.env_file)}
+        process = subprocess.Popen(
+            [sys.executable, str(_LAUNCHER), "--pooled", name, str(self.build.root), version],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+        handshake = process.stdout.readline().strip()
+        parts = handshake.split("|")
+        if len(parts) < 5 or parts[2] != "tcp":
+            process.kill()
+            raise RuntimeError(f"pooled {name} {version} plugin did not start (handshake {handshake!r})")
+        return process, parts[3]
+
+    def _running(self, name: str, version: str) -> tuple[subprocess.Popen, str]:
+        """The process serving this provider version and its address, started (again) if needed."""
+        key = (name, version)
+        if key not in self._processes or self._processes[key][0].poll() is not None:
+            self._processes[key] = self._start(name, version)
+        return self._processes[key]
+
+    @contextlib.contextmanager
+    def command(self, versions: Mapping[str, str], env: Mapping[str, str]) -> Iterator[dict[str, str]]:
+        """Serve one terraform command: yields the variables to add to its environment. The pool serves one
+        command at a time (the environment file is per command), so hold this for the command's whole run."""
+        with self._lock:
+            reattach = {}
+            for name, version in versions.items():
+                process, address = self._running(name, version)
+                # Test: Terraform must leave the process running when the command ends
+                reattach[f"registry.terraform.io/{source(name)}"] = {
+                    "Protocol": "grpc", "ProtocolVersion": 6, "Test": True, "Pid": process.pid,
+                    "Addr": {"Network": "tcp", "String": address}}
+            self._write_env(env)
+            yield {REATTACH_ENV: json.dumps(reattach)}
+
+    def _write_env(self, env: Mapping[str, str]) -> None:
+        fd = os.open(self.env_file.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(command_env.served_part(env), handle)
+        os.replace(self.env_file.with_suffix(".tmp"), self.env_file)
+
+    def close(self) -> None:
+        for process, _ in self._processes.values():
+            process.terminate()
+        for process, _ in self._processes.values():
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            process.stdout.close()
+        self._processes.clear()
+        self.env_file.unlink(missing_ok=True)
+
+    def __enter__(self) -> ProviderPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

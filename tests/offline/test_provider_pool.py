@@ -1,0 +1,58 @@
+"""The provider pool (mlops_cicd_offline/harness/pool.py): terraform reattaches to running stand-ins instead of
+launching them per command, with the same outcome (test_default_stacks runs the shipped stacks both ways)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from mlops_cicd_offline.harness.pool import ProviderPool, locked_versions
+from mlops_cicd_offline.harness.terraform import Harness
+
+from helpers.offline import fixture_stack, initialized
+
+pytestmark = pytest.mark.terraform
+
+
+def _plugin_launches(result) -> int:
+    return result.output.count("provider: starting plugin:")
+
+
+def _logged(harness: Harness, config: dict):
+    stack = initialized(harness, "minimal", config)
+    stack.env["TF_LOG"] = "DEBUG"  # terraform logs each plugin it launches
+    return stack
+
+
+def test_a_pooled_stack_reattaches_to_one_process_per_provider(offline_build, tmp_path):
+    with ProviderPool(offline_build, tmp_path / "pool") as pool:
+        stack = _logged(Harness(tmp_path / "work", tmp_path / "state", offline_build.root, pool=pool),
+                        fixture_stack("minimal"))
+        results = [stack.validate(), stack.plan(), stack.apply(), stack.plan()]
+        assert [r.exit_code for r in results] == [0, 2, 0, 0], results[-1].output[-3000:]
+        assert [_plugin_launches(r) for r in results] == [0, 0, 0, 0]
+        assert sorted(name for name, _ in pool._processes) == sorted(locked_versions(stack.work_dir))
+        env_file = pool.env_file
+        assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+        served = json.loads(env_file.read_text())
+        assert not [name for name in served if name.startswith("TF_VAR_")]  # only what the stand-ins read
+    assert not env_file.exists()
+    assert all(process.poll() is not None for process, _ in pool._processes.values())
+
+
+def test_without_a_pool_terraform_launches_the_providers(launched_harness):
+    stack = _logged(launched_harness, fixture_stack("minimal"))
+    assert _plugin_launches(stack.plan()) >= len(locked_versions(stack.work_dir))
+
+
+def test_a_pooled_provider_that_died_is_started_again(harness):
+    stack = initialized(harness, "minimal", fixture_stack("minimal"))
+    assert stack.apply().ok
+    for process, _ in harness.pool._processes.values():
+        os.kill(process.pid, 9)
+        process.wait()
+    replan = stack.plan()
+    assert replan.no_changes, replan.output[-3000:]
