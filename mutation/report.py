@@ -6,12 +6,19 @@ code changes, the mutated text does not. Exits 1 when a module is below the targ
 matches no surviving mutant (stale: it must be reviewed again or removed), or when a module's run was cut
 short. Modules none of whose mutants ran (a run limited with `mutmut run <pattern>`) are listed as not run.
 
+With `--sample mutants/sample.json` (written by mutation/sample.py) only the sampled mutants are scored, each
+module's score is an estimate printed with its 95% Wilson interval, and exclusions are not checked for staleness
+(an excluded mutant may simply not be in the sample).
+
 Reads mutmut's result files through its internal API (`SourceFileMutationData`, `get_diff_for_mutant`),
 which is why mutmut is pinned exactly in requirements-mutation.txt.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import math
 import sys
 import tomllib
 from collections import defaultdict
@@ -169,8 +176,21 @@ def score(mutants: list[Mutant], exclusions: list[Exclusion]) -> tuple[dict[str,
     return dict(scores), survivors
 
 
-def render(scores: dict[str, Score], survivors: list[Mutant], exclusions: list[Exclusion]) -> tuple[str, bool]:
-    lines = [f"{'module':<45} {'killed':>6} {'total':>6} {'excl.':>6} {'score':>7}"]
+def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """95% confidence interval of a proportion estimated from a sample (Wilson score interval)."""
+    if not trials:
+        return 0.0, 1.0
+    p = successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def render(scores: dict[str, Score], survivors: list[Mutant], exclusions: list[Exclusion],
+           population: dict[str, int] | None = None) -> tuple[str, bool]:
+    """population: per module, how many mutants it has, when `scores` count a sample of them."""
+    header = f"{'module':<45} {'killed':>6} {'total':>6} {'excl.':>6} {'score':>7}"
+    lines = [header + ("  sampled of   95% interval" if population else "")]
     ok = True
     for module, s in sorted(scores.items()):
         if not s.total:
@@ -179,18 +199,23 @@ def render(scores: dict[str, Score], survivors: list[Mutant], exclusions: list[E
         below = s.ratio < TARGET
         ok &= not below and not s.unchecked
         notes = ("  < target" if below else "") + (f"  ({s.unchecked} not checked: run cut short)" if s.unchecked else "")
+        if population:
+            low, high = wilson_interval(s.killed, s.counted)
+            notes = f"  {population[module]:>10}   {low:.0%}-{high:.0%}" + notes
         lines.append(f"{module:<45} {s.killed:>6} {s.total:>6} {s.excluded:>6} {s.ratio:>7.1%}" + notes)
     everything = Score(*(sum(getattr(s, f) for s in scores.values()) for f in ("total", "killed", "excluded", "unchecked")))
     lines.append(f"{'all':<45} {everything.killed:>6} {everything.total:>6} {everything.excluded:>6} {everything.ratio:>7.1%}")
-    lines.append(f"target: {TARGET:.0%} of the mutants that change behaviour, in every module")
+    lines.append(f"target: {TARGET:.0%} of the mutants that change behaviour, in every module"
+                 + (" (estimated from a random sample per module: the score is the sample's)" if population else ""))
     if survivors:
         lines.append(f"\n{len(survivors)} surviving mutants (no test noticed them, no exclusion covers them):")
         for mutant in survivors:
             lines.append(f"  {mutant.name} [{mutant.status}]")
             lines += [f"      - {line}" for line in mutant.removed] + [f"      + {line}" for line in mutant.added]
     # Unmatched although its function ran, or its module ran in full (the function may be gone).
-    stale = [e for e in exclusions if not e.matched
-             and (e.ran or (e.module in scores and scores[e.module].total and not scores[e.module].unchecked))]
+    stale = [] if population else [
+        e for e in exclusions if not e.matched
+        and (e.ran or (e.module in scores and scores[e.module].total and not scores[e.module].unchecked))]
     if stale:
         ok = False
         lines.append(f"\n{len(stale)} exclusions match no surviving mutant (code changed or a test kills it now): "
@@ -200,10 +225,21 @@ def render(scores: dict[str, Score], survivors: list[Mutant], exclusions: list[E
     return "\n".join(lines), ok
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=Path, help="score only the mutants named there (mutation/sample.py)")
+    args = parser.parse_args(argv)
     exclusions = load_exclusions()
-    scores, survivors = score(load_mutants(), exclusions)
-    text, ok = render(scores, survivors, exclusions)
+    mutants = load_mutants()
+    population = None
+    if args.sample:
+        population = defaultdict(int)
+        for mutant in mutants:
+            population[mutant.module] += 1
+        sampled = set(json.loads(args.sample.read_text())["names"])
+        mutants = [mutant for mutant in mutants if mutant.name in sampled]
+    scores, survivors = score(mutants, exclusions)
+    text, ok = render(scores, survivors, exclusions, population)
     print(text)
     return 0 if ok else 1
 
