@@ -60,9 +60,19 @@ def pytest_terminal_summary(terminalreporter, config):
     terminal_summary(terminalreporter, config._tmp_path_factory.getbasetemp() / "fault-matrix")
 
 
+_OWN_BASETEMP = pytest.StashKey[str]()
+
+
 def pytest_configure(config):
     os.makedirs(_CHILD_TEMP, exist_ok=True)  # removed by the previous session of this process, if any
+    # pytest keeps the tmp_path directories of the last three sessions under the system temp dir
+    # (pytest-of-<user>/); a session of ours uses one of its own and removes it at the end. An explicit
+    # --basetemp (to look at the files afterwards) is left alone, and so is the one xdist gives its workers.
+    if config.option.basetemp is None:
+        config.option.basetemp = config.stash[_OWN_BASETEMP] = tempfile.mkdtemp(prefix="mlops-cicd-pytest-")
 
 
 def pytest_unconfigure(config):
     shutil.rmtree(_CHILD_TEMP, ignore_errors=True)
+    if _OWN_BASETEMP in config.stash:
+        shutil.rmtree(config.stash[_OWN_BASETEMP], ignore_errors=True)
