@@ -52,18 +52,27 @@ def rehearse(config: Config, source: str, names: list[str], *, output: str | Pat
 
 
 class RehearsedStack:
-    """One stack of the last rehearsal, re-opened on the same emulated world and dummy variables."""
+    """One stack of the last rehearsal, re-opened on the same emulated world and dummy variables; a context
+    manager (its terraform commands reattach to stand-ins it runs until the block ends, as the rehearsal's do)."""
 
     def __init__(self, directory: Path, name: str):
         Harness = load("harness.terraform").Harness
+        ProviderPool = load("harness.pool").ProviderPool
 
         work = directory / "work" / name
         if not (work / "terraform.tfstate").exists():
             raise UserError(f"no rehearsed state for {name} under {directory}",
                             "run `mlops-cicd rehearse` (or `make rehearse`) first")
         harness = Harness(directory / "work", directory / "state")
+        self.pool = harness.pool = ProviderPool(harness.build, directory / "state")
         self.stack = harness.prepare(name, work, fresh=False)  # same path and seed: nothing changes
         self.name = name
+
+    def __enter__(self) -> RehearsedStack:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pool.close()
 
     @property
     def document(self) -> dict:
@@ -94,7 +103,7 @@ def rehearsal_states(names: list[str], directory: Path) -> tuple[list[StackState
     """(StackState per stack, the emulated clock's now) for `status --rehearsal`."""
     states = []
     for name in track(names, "reading the rehearsed state (terraform show -json)"):
-        stack = RehearsedStack(directory, name)
-        show = json.loads(stack.terraform(["show", "-json", "-no-color"], fix="rerun `mlops-cicd rehearse`"))
-        states.append(StackState(name, show, stack.document))
+        with RehearsedStack(directory, name) as stack:
+            show = json.loads(stack.terraform(["show", "-json", "-no-color"], fix="rerun `mlops-cicd rehearse`"))
+            states.append(StackState(name, show, stack.document))
     return states, emulated_now(directory)

@@ -101,11 +101,11 @@ def rotate_rehearsed(config: Config, name: str, rehearsal_dir: Path) -> Rotation
 
     with exclusive(rehearsal_dir, "rotate"):  # a rehearse starting now would wipe the world under the apply
         claim(rehearsal_dir, config, "rehearsal")
-        stack = RehearsedStack(rehearsal_dir, name)
-        targets = rotation_targets(stack.document)
-        if not targets:
-            return Rotation(name, True, reason=NOTHING_TO_ROTATE)
-        return Rotation(name, True, tuple(rotate(name, targets, stack.stack.work_dir, stack.terraform)))
+        with RehearsedStack(rehearsal_dir, name) as stack:
+            targets = rotation_targets(stack.document)
+            if not targets:
+                return Rotation(name, True, reason=NOTHING_TO_ROTATE)
+            return Rotation(name, True, tuple(rotate(name, targets, stack.stack.work_dir, stack.terraform)))
 
 
 def rotate_environment(config: Config, name: str, *, output: Path, rehearsal_dir: Path | None) -> Rotation:

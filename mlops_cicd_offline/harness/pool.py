@@ -24,6 +24,7 @@ import re
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -45,6 +46,20 @@ def locked_versions(work_dir: Path) -> dict[str, str]:
     return {name: by_source[source(name)] for name in PROVIDERS if source(name) in by_source}
 
 
+def _stop(processes: dict[tuple[str, str], tuple[subprocess.Popen, str]], env_file: Path) -> None:
+    for process, _ in processes.values():
+        process.terminate()
+    for process, _ in processes.values():
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+    processes.clear()
+    env_file.unlink(missing_ok=True)
+
+
 class ProviderPool:
     def __init__(self, build: Build, directory: Path):
         """directory: where the pool keeps the command environment file while it runs (owner-only; it holds
@@ -55,6 +70,8 @@ class ProviderPool:
         self.env_file = self.directory / "command-env.json"
         self._processes: dict[tuple[str, str], tuple[subprocess.Popen, str]] = {}
         self._lock = threading.Lock()
+        # A pool nobody closed still stops its processes when it is collected or the interpreter exits.
+        self._finalizer = weakref.finalize(self, _stop, self._processes, self.env_file)
 
     def _start(self, name: str, version: str) -> tuple[subprocess.Popen, str]:
         # Nothing of the calling shell but PATH: every command's environment comes from the file.
@@ -98,17 +115,7 @@ class ProviderPool:
         os.replace(self.env_file.with_suffix(".tmp"), self.env_file)
 
     def close(self) -> None:
-        for process, _ in self._processes.values():
-            process.terminate()
-        for process, _ in self._processes.values():
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            process.stdout.close()
-        self._processes.clear()
-        self.env_file.unlink(missing_ok=True)
+        self._finalizer()
 
     def __enter__(self) -> ProviderPool:
         return self

@@ -47,6 +47,17 @@ def _controller_handler(stop: threading.Event, pooled: bool):
         "Shutdown": grpc.unary_unary_rpc_method_handler(shutdown, identity, identity)})
 
 
+def _stop_when_orphaned(stop: threading.Event) -> None:
+    """A pooled plugin outlives terraform by design; it must not outlive the pool's process (killed before it
+    could close the pool): it stops when its parent is gone."""
+    import os
+
+    parent = os.getppid()
+    while not stop.wait(1.0):
+        if os.getppid() != parent:
+            stop.set()
+
+
 def serve(provider_name: str, build_dir: Path, version: str, pooled: bool = False) -> None:
     """Serve until Terraform calls the controller's Shutdown, or, pooled, until the pool terminates us.
 
@@ -72,6 +83,8 @@ def serve(provider_name: str, build_dir: Path, version: str, pooled: bool = Fals
         port = server.add_secure_port("127.0.0.1:0", credentials)
         certificate = (tls / "cert.b64").read_text()
     server.start()
+    if pooled:
+        threading.Thread(target=_stop_when_orphaned, args=(stop,), daemon=True).start()
     sys.stdout.write(f"1|6|tcp|127.0.0.1:{port}|grpc|{certificate}\n")
     sys.stdout.flush()
     stop.wait()

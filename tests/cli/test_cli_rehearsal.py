@@ -154,7 +154,8 @@ def test_rotate_staging_yields_a_new_token_and_github_secret_and_leaves_prod(cap
     assert "databricks_git_credential" not in actions  # managed by the deployer: untouched by a rotation
     (sp,) = world.service_principals(STAGING_HOST)
     assert list(world.git_credentials(STAGING_HOST)) == [sp["application_id"]]
-    assert RehearsedStack(rehearsal[2], "staging").stack.plan().no_changes
+    with RehearsedStack(rehearsal[2], "staging") as rehearsed:
+        assert rehearsed.stack.plan().no_changes
 
     (new_token,) = world.tokens(STAGING_HOST)
     new_secret = world.reveal_secret(REPO, "STAGING_WORKSPACE_TOKEN")
@@ -180,7 +181,8 @@ def test_rotate_in_oauth_mode(capsys, tmp_path):
     world = World(tmp_path / "rehearsal" / "state")
     old = world.reveal_secret(REPO, "STAGING_DATABRICKS_CLIENT_SECRET")
     world.advance_clock(days=61)  # the 60-day schedule is due
-    stack = RehearsedStack(tmp_path / "rehearsal", "staging").stack
+    rehearsed = RehearsedStack(tmp_path / "rehearsal", "staging")
+    stack = rehearsed.stack
     assert stack.plan().mentions("databricks_service_principal_secret.oauth_secret_59586BC7 will be replaced")
 
     code, result = run_json(capsys, "rotate", "staging", "--rehearsal", "--json", *on)
@@ -193,6 +195,7 @@ def test_rotate_in_oauth_mode(capsys, tmp_path):
     (sp,) = world.service_principals(STAGING_HOST)
     assert list(world.git_credentials(STAGING_HOST)) == [sp["application_id"]]
     replan = stack.plan()
+    rehearsed.pool.close()
     assert replan.no_changes, replan.output
 
     code, out, _ = run_cli(capsys, "rotate", "staging", "--rehearsal", *on)  # text output, rotating again

@@ -56,3 +56,36 @@ def test_a_pooled_provider_that_died_is_started_again(harness):
         process.wait()
     replan = stack.plan()
     assert replan.no_changes, replan.output[-3000:]
+
+
+def test_pooled_providers_stop_when_the_process_holding_the_pool_is_killed(offline_build, tmp_path):
+    """A test process or rehearsal killed before it could close its pool leaves no stand-in running."""
+    import subprocess
+    import sys
+    import time
+
+    script = ("import sys, time\nfrom pathlib import Path\n"
+              "from mlops_cicd_offline.build.build_dir import ensure_build\n"
+              "from mlops_cicd_offline.harness.pool import ProviderPool\n"
+              "pool = ProviderPool(ensure_build(Path(sys.argv[1])), Path(sys.argv[2]))\n"
+              "with pool.command({'time': ensure_build(Path(sys.argv[1])).versions['time']}, {}):\n"
+              "    print(pool._processes[next(iter(pool._processes))][0].pid, flush=True)\n"
+              "    time.sleep(60)\n")
+    holder = subprocess.Popen([sys.executable, "-c", script, str(offline_build.root), str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True)
+    plugin = int(holder.stdout.readline())
+    holder.kill()
+    holder.wait()
+    holder.stdout.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _running(plugin):
+        time.sleep(0.2)
+    assert not _running(plugin)
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
