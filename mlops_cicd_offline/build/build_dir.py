@@ -40,7 +40,7 @@ class Build:
 
     @property
     def versions(self) -> dict[str, str]:
-        """Per provider, the version of the installed cdktf binding."""
+        """Per provider, the version of the installed binding (CDKTF's or CDK Terrain's: build/versions.py)."""
         return {name: versions[0] for name, versions in self.served.items()}
 
     def schemas(self, provider: str, version: str | None = None) -> ProviderSchemas:

@@ -1,4 +1,5 @@
-"""Rebuild provider schemas from the TypeScript sources inside the installed cdktf provider packages.
+"""Rebuild provider schemas from the TypeScript sources inside the installed provider bindings (CDKTF's or CDK
+Terrain's: the same generator, whose core library is `cdktf` or `cdktn`).
 
 Each generated `lib/<type>/index.js` (and `index-structs/*.js` for big types) carries its TypeScript
 source in an inline source map. From it we read, per class:
@@ -156,7 +157,7 @@ class _Extractor:
         return ""
 
     def _add_from_getter(self, block, name, flags, code):
-        ref = re.search(r"new (cdktf\.)?(\w+?)(List|OutputReference|Map)\(this, \"\w+\"(?:, (true|false))?\)", code)
+        ref = re.search(r"new ((?:cdktf|cdktn)\.)?(\w+?)(List|OutputReference|Map)\(this, \"\w+\"(?:, (true|false))?\)", code)
         if ref and ref.group(1):
             block["attributes"][name] = {"type": _CDKTF_MAPS.get(ref.group(2) + ref.group(3), ["map", "string"]), **flags}
             return
@@ -183,7 +184,7 @@ def extract_provider(archive: Path) -> dict:
         if not type_match:
             continue
         tf_type = type_match.group(1)
-        main = re.search(r"export class (\w+) extends cdktf\.(TerraformResource|TerraformDataSource|TerraformProvider)",
+        main = re.search(r"export class (\w+) extends (?:cdktf|cdktn)\.(TerraformResource|TerraformDataSource|TerraformProvider)",
                          source_text)
         if not main:
             continue
