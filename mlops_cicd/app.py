@@ -6,14 +6,17 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from cdktf import App
-
 from . import local_state
 from .checks import enforce
 from .config import Config
+from .framework import core
 from .locks import claim, exclusive, record_owner
 from .stacks.environment_stack import EnvironmentStack
 from .synthesized import output_directory
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+App = core.App
+
 
 def build_app(config: Config, outdir: str | Path) -> App:
     app = App(outdir=str(outdir))

@@ -11,13 +11,16 @@ import copy
 import json
 
 import pytest
-from cdktf import TerraformStack
-from cdktf import Testing as CdktfTesting  # aliased: pytest would try to collect `Testing`
-from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
 
 from helpers import env_of, only
 from mlops_cicd.config import ConfigError, parse_config
 from mlops_cicd.constructs import CicdServicePrincipal, OAuthSecret, WorkspaceToken
+from mlops_cicd.framework import core, databricks
+
+# the framework's classes (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformStack = core.TerraformStack
+CdktfTesting = core.Testing  # aliased: pytest would try to collect `Testing`
+DatabricksProvider = databricks.provider.DatabricksProvider
 
 DAY = 86400
 

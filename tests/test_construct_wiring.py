@@ -4,7 +4,6 @@ the provider a caller gives, and the fields of the OIDC federation policy."""
 from __future__ import annotations
 
 import pytest
-from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
 
 from helpers import only
 from mlops_cicd.constructs import (
@@ -15,7 +14,11 @@ from mlops_cicd.constructs import (
     WorkspaceToken,
     github_oidc_issuer,
 )
+from mlops_cicd.framework import databricks
 from test_boundaries import build_token, synth_stack
+
+# the framework's classes (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+DatabricksProvider = databricks.provider.DatabricksProvider
 
 ACCOUNT_ID = "0d26daa6-5e44-4c97-a497-ef015f91254a"
 

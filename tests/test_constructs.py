@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from cdktf import TerraformStack, TerraformVariable
-from cdktf import Testing as CdktfTesting  # aliased: pytest would try to collect `Testing`
-from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
 
 from helpers import only, resources
 from mlops_cicd.constructs import (
@@ -22,6 +19,12 @@ from mlops_cicd.constructs import (
     actions_secret,
 )
 from mlops_cicd.constructs.rotation import stamp_of, stamped
+from mlops_cicd.framework import core, databricks
+
+# the framework's classes (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformStack, TerraformVariable = core.TerraformStack, core.TerraformVariable
+CdktfTesting = core.Testing  # aliased: pytest would try to collect `Testing`
+DatabricksProvider = databricks.provider.DatabricksProvider
 
 HOST = "https://example.cloud.databricks.com"
 

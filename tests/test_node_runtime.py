@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-# A user's own program: the library first, then cdktf, one construct, synthesized.
-USER_PROGRAM = """
+from mlops_cicd import framework
+
+# A user's own program: the library first, then the framework in use (CDKTF or CDK Terrain), one construct.
+USER_PROGRAM = f"""
 import os, mlops_cicd
-from cdktf import App, TerraformStack
-from cdktf_cdktf_provider_time.provider import TimeProvider
+from {framework.PACKAGES[framework.NAME]["core"]} import App, TerraformStack
+from {framework.PACKAGES[framework.NAME]["time_provider"]}.provider import TimeProvider
 from mlops_cicd.constructs import RotationSchedule
 
 app = App(outdir="out")

@@ -15,7 +15,7 @@ from .registry import CHECK_IDS, CHECKS
 from .report import Report, apply_suppressions, render_text
 
 if TYPE_CHECKING:
-    from cdktf import App  # imported by the caller that passes one; the checks themselves never load cdktf
+    from ..framework import core  # the caller passes an App; the checks themselves never load the framework
 
 
 class ChecksFailed(Exception):
@@ -48,7 +48,7 @@ def run_checks(config: Config | None, documents: Mapping[str, dict], environ: Ma
     return apply_suppressions(findings, configured + suppressions, CHECK_IDS)
 
 
-def check_synthesized(synthesized: App | str | os.PathLike[str], config: Config | None = None, *,
+def check_synthesized(synthesized: core.App | str | os.PathLike[str], config: Config | None = None, *,
                       suppressions: Iterable[Suppression] = (), environ: Mapping[str, str] | None = None) -> Report:
     """Run every check over stacks you composed in your own code, and return the report (nothing is printed or
     raised: `report.ok`, `report.errors`, `render_text(report)`).

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import json
 
-from cdktf import TerraformResource, TerraformStack
+from ..framework import core
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformResource, TerraformStack = core.TerraformResource, core.TerraformStack
+
 
 REQUIRED_TERRAFORM = ">= 1.7.0"
 _BLOCKS_ATTRIBUTE = "_mlops_cicd_top_level_blocks"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider
-from cdktf_cdktf_provider_databricks.secret import Secret
-from cdktf_cdktf_provider_databricks.secret_acl import SecretAcl
-from cdktf_cdktf_provider_databricks.secret_scope import SecretScope
 from constructs import Construct
 
+from ..framework import core, databricks
 from ..names import cd_credentials_scope_name  # noqa: F401 - the scope's name, also checked by config validation
 from .signature import shows_init_signature
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformProvider = core.TerraformProvider
+Secret = databricks.secret.Secret
+SecretAcl = databricks.secret_acl.SecretAcl
+SecretScope = databricks.secret_scope.SecretScope
 
 
 @shows_init_signature

@@ -10,14 +10,17 @@ duplicate nobody's state holds. Two such policies fail the plan, naming both and
 
 from __future__ import annotations
 
-from cdktf import Postcondition, TerraformProvider, TerraformResourceLifecycle
-from cdktf_cdktf_provider_databricks.data_databricks_service_principal_federation_policies import (
-    DataDatabricksServicePrincipalFederationPolicies,
-)
-from cdktf_cdktf_provider_databricks.service_principal_federation_policy import ServicePrincipalFederationPolicy
 from constructs import Construct
 
+from ..framework import core, databricks
 from .adoption import hcl_string, import_existing
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+Postcondition = core.Postcondition
+TerraformProvider, TerraformResourceLifecycle = core.TerraformProvider, core.TerraformResourceLifecycle
+DataDatabricksServicePrincipalFederationPolicies = (
+    databricks.data_databricks_service_principal_federation_policies.DataDatabricksServicePrincipalFederationPolicies)
+ServicePrincipalFederationPolicy = databricks.service_principal_federation_policy.ServicePrincipalFederationPolicy
 
 
 def _oidc(policy: str, field: str) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from cdktf import ITerraformDependable, TerraformProvider
-from cdktf_cdktf_provider_databricks.git_credential import GitCredential
 from constructs import Construct
+from ..framework import core, databricks
 from .signature import shows_init_signature
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+ITerraformDependable, TerraformProvider = core.ITerraformDependable, core.TerraformProvider
+GitCredential = databricks.git_credential.GitCredential
 
 
 @shows_init_signature

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from cdktf import TerraformProvider, TerraformResource, Token
-from cdktf_cdktf_provider_github.actions_environment_secret import ActionsEnvironmentSecret
-from cdktf_cdktf_provider_github.actions_environment_variable import ActionsEnvironmentVariable
-from cdktf_cdktf_provider_github.actions_secret import ActionsSecret
-from cdktf_cdktf_provider_github.actions_variable import ActionsVariable
 from constructs import Construct
 
+from ..framework import core, github
 from .rotation import RotationSchedule
 from .secret_written import check_written_in_period
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformProvider, TerraformResource, Token = core.TerraformProvider, core.TerraformResource, core.Token
+ActionsEnvironmentSecret = github.actions_environment_secret.ActionsEnvironmentSecret
+ActionsEnvironmentVariable = github.actions_environment_variable.ActionsEnvironmentVariable
+ActionsSecret = github.actions_secret.ActionsSecret
+ActionsVariable = github.actions_variable.ActionsVariable
 
 Placement = Literal["repository", "environment"]
 

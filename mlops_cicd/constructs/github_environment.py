@@ -5,17 +5,20 @@ from __future__ import annotations
 import re
 from typing import Literal, Sequence
 
-from cdktf import TerraformProvider, Token
-from cdktf_cdktf_provider_github.data_github_team import DataGithubTeam
-from cdktf_cdktf_provider_github.data_github_user import DataGithubUser
-from cdktf_cdktf_provider_github.repository_environment import (
-    RepositoryEnvironment,
-    RepositoryEnvironmentDeploymentBranchPolicy,
-    RepositoryEnvironmentReviewers,
-)
-from cdktf_cdktf_provider_github.repository_environment_deployment_policy import RepositoryEnvironmentDeploymentPolicy
 from constructs import Construct
+from ..framework import core, github
 from .signature import shows_init_signature
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformProvider, Token = core.TerraformProvider, core.Token
+DataGithubTeam = github.data_github_team.DataGithubTeam
+DataGithubUser = github.data_github_user.DataGithubUser
+RepositoryEnvironment = github.repository_environment.RepositoryEnvironment
+RepositoryEnvironmentDeploymentBranchPolicy = (
+    github.repository_environment.RepositoryEnvironmentDeploymentBranchPolicy)
+RepositoryEnvironmentReviewers = github.repository_environment.RepositoryEnvironmentReviewers
+RepositoryEnvironmentDeploymentPolicy = (
+    github.repository_environment_deployment_policy.RepositoryEnvironmentDeploymentPolicy)
 
 BranchPolicy = Literal["protected", "patterns", "any"]
 

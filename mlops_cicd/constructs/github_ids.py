@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from cdktf import Op, Precondition, TerraformProvider
-from cdktf_cdktf_provider_github.data_github_repository import DataGithubRepository
-from cdktf_cdktf_provider_github.data_github_user import DataGithubUser
 from constructs import Construct
+
+from ..framework import core, github
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+Op, Precondition, TerraformProvider = core.Op, core.Precondition, core.TerraformProvider
+DataGithubRepository = github.data_github_repository.DataGithubRepository
+DataGithubUser = github.data_github_user.DataGithubUser
 
 
 def repository_ids_precondition(

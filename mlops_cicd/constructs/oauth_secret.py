@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider
-from cdktf_cdktf_provider_databricks.service_principal_secret import ServicePrincipalSecret
 from constructs import Construct
 
+from ..framework import core, databricks
 from ..units import SECONDS_PER_DAY
 from .rotation import RotationSchedule, check_rotation, stamped
 from .signature import shows_init_signature
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformProvider = core.TerraformProvider
+ServicePrincipalSecret = databricks.service_principal_secret.ServicePrincipalSecret
 
 
 @shows_init_signature

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResourceLifecycle, Token
-from cdktf_cdktf_provider_databricks.service_principal_federation_policy import (
-    ServicePrincipalFederationPolicy,
-    ServicePrincipalFederationPolicyOidcPolicy,
-)
 from constructs import Construct
 
+from ..framework import core, databricks
 from ..names import GITHUB_COM
 from .federation_adoption import adopt_existing_policy
 from .github_ids import repository_ids_precondition
 from .signature import shows_init_signature
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformProvider = core.TerraformProvider
+TerraformResourceLifecycle, Token = core.TerraformResourceLifecycle, core.Token
+ServicePrincipalFederationPolicy = databricks.service_principal_federation_policy.ServicePrincipalFederationPolicy
+ServicePrincipalFederationPolicyOidcPolicy = (
+    databricks.service_principal_federation_policy.ServicePrincipalFederationPolicyOidcPolicy)
 
 GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com"
 

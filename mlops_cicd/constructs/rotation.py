@@ -20,13 +20,16 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from cdktf import TerraformResource, TerraformResourceLifecycle
-from cdktf_cdktf_provider_time.rotating import Rotating
-from cdktf_cdktf_provider_time.static_resource import StaticResource
 from constructs import Construct
 
+from ..framework import core, time_provider
 from ..rotation_stamp import STAMPED_ARGUMENTS, stamp_of, stamped  # noqa: F401 - re-exported for constructs and tests
 from .signature import shows_init_signature
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformResource, TerraformResourceLifecycle = core.TerraformResource, core.TerraformResourceLifecycle
+Rotating = time_provider.rotating.Rotating
+StaticResource = time_provider.static_resource.StaticResource
 
 
 def resource_address(resource: TerraformResource) -> str:

@@ -27,14 +27,19 @@ in the resources' Create, no existence check), so GitHub never lacks it.
 
 from __future__ import annotations
 
-from cdktf import Postcondition, TerraformProvider, TerraformResource, TerraformResourceLifecycle
-from cdktf_cdktf_provider_github.data_github_actions_environment_secrets import DataGithubActionsEnvironmentSecrets
-from cdktf_cdktf_provider_github.data_github_actions_secrets import DataGithubActionsSecrets
 from constructs import Construct
 
+from ..framework import core, github
 from ..units import CLOCK_SKEW_HOURS
 from .adoption import hcl_string
 from .rotation import RotationSchedule, resource_address
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+Postcondition, TerraformProvider = core.Postcondition, core.TerraformProvider
+TerraformResource, TerraformResourceLifecycle = core.TerraformResource, core.TerraformResourceLifecycle
+DataGithubActionsEnvironmentSecrets = (
+    github.data_github_actions_environment_secrets.DataGithubActionsEnvironmentSecrets)
+DataGithubActionsSecrets = github.data_github_actions_secrets.DataGithubActionsSecrets
 
 CLOCK_SKEW = f"{CLOCK_SKEW_HOURS}h"
 

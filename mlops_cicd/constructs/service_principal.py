@@ -6,19 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence, Union
 
-from cdktf import ITerraformDependable, Postcondition, TerraformProvider, TerraformResourceLifecycle
-from cdktf_cdktf_provider_databricks.data_databricks_group import DataDatabricksGroup
-from cdktf_cdktf_provider_databricks.data_databricks_service_principals import DataDatabricksServicePrincipals
-from cdktf_cdktf_provider_databricks.directory import Directory
-from cdktf_cdktf_provider_databricks.group_member import GroupMember
-from cdktf_cdktf_provider_databricks.permissions import Permissions, PermissionsAccessControl
-from cdktf_cdktf_provider_databricks.service_principal import ServicePrincipal
 from constructs import Construct
 
 from ..directory_grants import DirectoryGrant, repeated_principal_problem
+from ..framework import core, databricks
 from ..principals import DEFAULT_TOKEN_GROUP, PRINCIPAL_FIELDS, split_principal, token_principal_problem
 from .adoption import hcl_string, import_existing
 from .signature import shows_init_signature
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+ITerraformDependable, Postcondition = core.ITerraformDependable, core.Postcondition
+TerraformProvider, TerraformResourceLifecycle = core.TerraformProvider, core.TerraformResourceLifecycle
+DataDatabricksGroup = databricks.data_databricks_group.DataDatabricksGroup
+DataDatabricksServicePrincipals = databricks.data_databricks_service_principals.DataDatabricksServicePrincipals
+Directory = databricks.directory.Directory
+GroupMember = databricks.group_member.GroupMember
+Permissions = databricks.permissions.Permissions
+PermissionsAccessControl = databricks.permissions.PermissionsAccessControl
+ServicePrincipal = databricks.service_principal.ServicePrincipal
 
 
 @dataclass(frozen=True)

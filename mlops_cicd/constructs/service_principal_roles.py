@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from cdktf import TerraformProvider
-from cdktf_cdktf_provider_databricks.access_control_rule_set import AccessControlRuleSet, AccessControlRuleSetGrantRules
 from constructs import Construct
 
+from ..framework import core, databricks
 from ..principals import split_principal
 from .signature import shows_init_signature
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformProvider = core.TerraformProvider
+AccessControlRuleSet = databricks.access_control_rule_set.AccessControlRuleSet
+AccessControlRuleSetGrantRules = databricks.access_control_rule_set.AccessControlRuleSetGrantRules
 
 MANAGER_ROLE = "roles/servicePrincipal.manager"
 USER_ROLE = "roles/servicePrincipal.user"

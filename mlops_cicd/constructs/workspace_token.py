@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from cdktf import ITerraformDependable, TerraformProvider
-from cdktf_cdktf_provider_databricks.obo_token import OboToken
 from constructs import Construct
 
+from ..framework import core, databricks
 from ..units import SECONDS_PER_DAY
 from .rotation import RotationSchedule, check_rotation, stamped
 from .signature import shows_init_signature
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+ITerraformDependable, TerraformProvider = core.ITerraformDependable, core.TerraformProvider
+OboToken = databricks.obo_token.OboToken
 
 
 @shows_init_signature

@@ -12,21 +12,17 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from cdktf import (
-    AzurermBackend,
-    CloudBackend,
-    GcsBackend,
-    LocalBackend,
-    NamedCloudWorkspace,
-    PgBackend,
-    S3Backend,
-    TerraformStack,
-)
-
 from .. import config as cfg
 
 # Where local state lives: a module of its own, which `mlops-cicd status` reads without loading cdktf.
+from ..framework import core
 from ..state_paths import LOCAL_STATE_DIR, local_state_path, previous_local_state_path  # noqa: F401 - re-exported
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+AzurermBackend, CloudBackend = core.AzurermBackend, core.CloudBackend
+GcsBackend, LocalBackend = core.GcsBackend, core.LocalBackend
+NamedCloudWorkspace, PgBackend = core.NamedCloudWorkspace, core.PgBackend
+S3Backend, TerraformStack = core.S3Backend, core.TerraformStack
 
 STATE_FILE = "terraform.tfstate"
 DIGEST_CHARS = 10  # 40 bits: a collision among the stacks sharing one bucket or database is no practical risk

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
 from constructs import Construct
 
 from ..config import Config, EnvironmentConfig
@@ -21,6 +20,10 @@ from ..constructs.oidc_federation import GitHubOidcFederation, github_oidc_issue
 from ..constructs.rotation import RotationSchedule
 from ..constructs.service_principal import CicdServicePrincipal
 from ..constructs.workspace_token import WorkspaceToken
+from ..framework import databricks
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+DatabricksProvider = databricks.provider.DatabricksProvider
 
 ACCOUNT_PROVIDER_ALIAS = "account"
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformOutput, TerraformStack, TerraformVariable
-from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
-from cdktf_cdktf_provider_github.provider import GithubProvider
-from cdktf_cdktf_provider_time.provider import TimeProvider
 from constructs import Construct
 
 from ..config import Config, EnvironmentConfig, TokenUsageConfig
@@ -23,9 +19,17 @@ from ..constructs.service_principal import (
 )
 from ..constructs.service_principal_roles import ServicePrincipalRoles
 from ..constructs.signature import shows_init_signature
+from ..framework import core, databricks, github, time_provider
 from .backends import apply_backend
 from .credentials import build_credentials
 from .provider_versions import pin_provider_versions
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformOutput = core.TerraformOutput
+TerraformStack, TerraformVariable = core.TerraformStack, core.TerraformVariable
+DatabricksProvider = databricks.provider.DatabricksProvider
+GithubProvider = github.provider.GithubProvider
+TimeProvider = time_provider.provider.TimeProvider
 
 # Secrets arrive as sensitive Terraform variables: set TF_VAR_<name> before `cdktf deploy`.
 GIT_READ_TOKEN_VARIABLE = "git_read_token"

@@ -14,7 +14,11 @@ write those versions into `terraform.required_providers`. The constructs rely on
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformStack
+from ..framework import core
+
+# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+TerraformProvider, TerraformStack = core.TerraformProvider, core.TerraformStack
+
 
 MINIMUM_VERSIONS = {"databricks": "1.116.0", "github": "6.11.0"}
 """Provider local name -> the first release with what the constructs rely on (see above)."""

@@ -10,10 +10,11 @@ REASON = "state stays local until the team's bucket exists (ticket OPS-42)"
 
 def _compose(outdir):
     """The README's example stack, named `prod`, plus a token the user wrote by hand without a lifetime."""
-    from cdktf import App, TerraformStack
-    from cdktf_cdktf_provider_databricks.obo_token import OboToken
-    from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
-    from cdktf_cdktf_provider_time.provider import TimeProvider
+    from mlops_cicd.framework import core, databricks, time_provider
+    App, TerraformStack = core.App, core.TerraformStack
+    OboToken = databricks.obo_token.OboToken
+    DatabricksProvider = databricks.provider.DatabricksProvider
+    TimeProvider = time_provider.provider.TimeProvider
 
     from mlops_cicd.constructs import CicdServicePrincipal, WorkspaceToken
 

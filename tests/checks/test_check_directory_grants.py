@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from cdktf import Testing as CdktfTesting  # aliased: pytest would try to collect `Testing`
-from cdktf import TerraformStack
 from pydantic import ValidationError
 
 from helpers import synthesize, project_config
@@ -16,8 +14,13 @@ from mlops_cicd.checks import ChecksFailed
 from mlops_cicd.config import ConfigError, parse_config
 from mlops_cicd.constructs import CicdServicePrincipal
 from mlops_cicd.directory_grants import DirectoryGrant
+from mlops_cicd.framework import core
 
 from helpers import env_of
+
+# the framework's classes (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+CdktfTesting = core.Testing  # aliased: pytest would try to collect `Testing`
+TerraformStack = core.TerraformStack
 
 TOKEN_LIKE = "ghs_" + "k2M" * 12
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from cdktf import Testing as CdktfTesting  # aliased: pytest would try to collect `Testing`
-from cdktf import TerraformStack
 
 from mlops_cicd.constructs import GitHubDeploymentEnvironment
+from mlops_cicd.framework import core
 from mlops_cicd.secret_patterns import REDACTED
 
 from helpers import first
+
+# the framework's classes (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
+CdktfTesting = core.Testing  # aliased: pytest would try to collect `Testing`
+TerraformStack = core.TerraformStack
 
 LOOKS_LIKE_A_TOKEN = "ghp_" + "Zq9" * 12
 PASSED_IN = "correct-horse-battery-staple"
