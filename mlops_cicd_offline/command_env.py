@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 POOL_ENV_FILE = "MLOPS_OFFLINE_POOL_ENV_FILE"
-SERVED_PREFIXES = ("DATABRICKS_", "GITHUB_TOKEN", "MLOPS_OFFLINE_")
-"""What the stand-ins read from the command's environment: the deployer's Databricks authentication (the
-SDK's fallback), the git credential's token fallback, the world's state dir and the event log's labels."""
+SERVED_PREFIXES = ("DATABRICKS_", "GITHUB_TOKEN", "GITHUB_OWNER", "MLOPS_OFFLINE_")
+"""Everything the stand-ins read from the command's environment: the deployer's Databricks authentication (the
+SDK's fallback, world/databricks/auth.py), the GitHub owner and the git credential's token fallbacks, the world's
+state dir and the event log's labels. A new read of the environment must be served here too."""
 
 
 def served_part(env: Mapping[str, str]) -> dict[str, str]:

@@ -53,9 +53,10 @@ def rehearse(config: Config, source: str, names: list[str], *, output: str | Pat
 
 class RehearsedStack:
     """One stack of the last rehearsal, re-opened on the same emulated world and dummy variables; a context
-    manager (its terraform commands reattach to stand-ins it runs until the block ends, as the rehearsal's do)."""
+    manager. Pooled, its terraform commands reattach to stand-ins it runs until the block ends, as the
+    rehearsal's do (worth it for several commands; one `show` is faster launching them)."""
 
-    def __init__(self, directory: Path, name: str):
+    def __init__(self, directory: Path, name: str, pooled: bool = True):
         Harness = load("harness.terraform").Harness
         ProviderPool = load("harness.pool").ProviderPool
 
@@ -64,7 +65,7 @@ class RehearsedStack:
             raise UserError(f"no rehearsed state for {name} under {directory}",
                             "run `mlops-cicd rehearse` (or `make rehearse`) first")
         harness = Harness(directory / "work", directory / "state")
-        self.pool = harness.pool = ProviderPool(harness.build, directory / "state")
+        self.pool = harness.pool = ProviderPool(harness.build, directory / "state") if pooled else None
         self.stack = harness.prepare(name, work, fresh=False)  # same path and seed: nothing changes
         self.name = name
 
@@ -72,7 +73,8 @@ class RehearsedStack:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.pool.close()
+        if self.pool is not None:
+            self.pool.close()
 
     @property
     def document(self) -> dict:
@@ -103,7 +105,7 @@ def rehearsal_states(names: list[str], directory: Path) -> tuple[list[StackState
     """(StackState per stack, the emulated clock's now) for `status --rehearsal`."""
     states = []
     for name in track(names, "reading the rehearsed state (terraform show -json)"):
-        with RehearsedStack(directory, name) as stack:
+        with RehearsedStack(directory, name, pooled=False) as stack:
             show = json.loads(stack.terraform(["show", "-json", "-no-color"], fix="rerun `mlops-cicd rehearse`"))
             states.append(StackState(name, show, stack.document))
     return states, emulated_now(directory)

@@ -23,6 +23,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import weakref
 from collections.abc import Iterator, Mapping
@@ -34,16 +35,31 @@ from mlops_cicd_offline.build.versions import PROVIDERS, source
 
 REATTACH_ENV = "TF_REATTACH_PROVIDERS"
 _LAUNCHER = Path(__file__).resolve().parents[1] / "build" / "launcher.py"
-_LOCKED_VERSION = re.compile(r'provider "registry\.terraform\.io/([^"]+)" \{\s*version\s*=\s*"([^"]+)"')
+_LOCKED = re.compile(r'provider "registry\.terraform\.io/([^"]+)" \{\s*version\s*=\s*"([^"]+)"'
+                     r'(?:\s*constraints\s*=\s*"([^"]*)")?')
 
 
-def locked_versions(work_dir: Path) -> dict[str, str]:
-    """Provider local name -> version, from the work dir's .terraform.lock.hcl ({} before init)."""
+def locked_versions(work_dir: Path, config: Mapping) -> dict[str, str]:
+    """Provider local name -> version the work dir's .terraform.lock.hcl selected, when the lock still matches
+    the configuration's version constraints; {} before init or when it does not. Terraform checks neither the
+    lock nor the installed packages of a reattached provider, so a stale lock must stay on the launch path,
+    where terraform reports it ("Inconsistent dependency lock file")."""
     lock = work_dir / ".terraform.lock.hcl"
     if not lock.exists():
         return {}
-    by_source = dict(_LOCKED_VERSION.findall(lock.read_text()))
-    return {name: by_source[source(name)] for name in PROVIDERS if source(name) in by_source}
+    locked = {address: (version, constraints) for address, version, constraints in _LOCKED.findall(lock.read_text())}
+    required = (config.get("terraform") or {}).get("required_providers") or {}
+    versions = {}
+    for name, requirement in required.items():
+        address = (requirement or {}).get("source", "")
+        address = address if address.count("/") == 1 else address.partition("/")[2]  # without the registry host
+        if name not in PROVIDERS or address != source(name) or address not in locked:
+            return {}
+        version, constraints = locked[address]
+        if constraints != (requirement.get("version") or ""):
+            return {}
+        versions[name] = version
+    return versions
 
 
 def _stop(processes: dict[tuple[str, str], tuple[subprocess.Popen, str]], env_file: Path) -> None:
@@ -67,7 +83,10 @@ class ProviderPool:
         self.build = build
         self.directory = Path(directory).resolve()
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.env_file = self.directory / "command-env.json"
+        # one file per pool: two pools may serve the same directory (two `status --rehearsal` at once)
+        handle, name = tempfile.mkstemp(prefix="command-env-", suffix=".json", dir=self.directory)
+        os.close(handle)
+        self.env_file = Path(name)
         self._processes: dict[tuple[str, str], tuple[subprocess.Popen, str]] = {}
         self._lock = threading.Lock()
         # A pool nobody closed still stops its processes when it is collected or the interpreter exits.
@@ -76,9 +95,11 @@ class ProviderPool:
     def _start(self, name: str, version: str) -> tuple[subprocess.Popen, str]:
         # Nothing of the calling shell but PATH: every command's environment comes from the file.
         env = {"PATH": os.environ.get("PATH", ""), command_env.POOL_ENV_FILE: str(self.env_file)}
-        process = subprocess.Popen(
-            [sys.executable, str(_LAUNCHER), "--pooled", name, str(self.build.root), version],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+        # its errors (a traceback) go to a log next to the environment file; Terraform's are in its own output
+        with open(self.directory / f"provider-{name}-{version}.log", "a") as log:
+            process = subprocess.Popen(
+                [sys.executable, str(_LAUNCHER), "--pooled", name, str(self.build.root), version],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, env=env, text=True)
         handshake = process.stdout.readline().strip()
         parts = handshake.split("|")
         if len(parts) < 5 or parts[2] != "tcp":
@@ -109,10 +130,10 @@ class ProviderPool:
             yield {REATTACH_ENV: json.dumps(reattach)}
 
     def _write_env(self, env: Mapping[str, str]) -> None:
-        fd = os.open(self.env_file.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(command_env.served_part(env), handle)
-        os.replace(self.env_file.with_suffix(".tmp"), self.env_file)
+        handle, name = tempfile.mkstemp(prefix=self.env_file.stem, dir=self.directory)  # owner-only
+        with os.fdopen(handle, "w") as stream:
+            json.dump(command_env.served_part(env), stream)
+        os.replace(name, self.env_file)
 
     def close(self) -> None:
         self._finalizer()

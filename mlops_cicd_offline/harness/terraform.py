@@ -35,7 +35,8 @@ from mlops_cicd_offline.world.store import STATE_DIR_ENV
 STACK_FILE = "cdk.tf.json"
 
 # Never inherited from the calling shell by terraform and the stand-in providers: real credentials.
-DROPPED_NAMES = frozenset({"GITHUB_TOKEN", "GH_TOKEN", "PG_CONN_STR", "TF_PLUGIN_CACHE_DIR"})
+DROPPED_NAMES = frozenset({"GITHUB_TOKEN", "GH_TOKEN", "PG_CONN_STR", "TF_PLUGIN_CACHE_DIR",
+                           "TF_REATTACH_PROVIDERS"})  # the shell's would send terraform to other providers
 DROPPED_PREFIXES = ("DATABRICKS_", "TF_VAR_", "AWS_", "ARM_", "GOOGLE_")
 
 
@@ -118,7 +119,7 @@ class Stack:
     def _providers(self, step: str, env: dict[str, str]):
         """Extra environment reaching the pool's providers, when this step can use them. `init` always runs on
         the launch path: it installs the providers and writes the lock file that names the versions to serve."""
-        versions = locked_versions(self.work_dir) if self.pool is not None and step != "init" else {}
+        versions = locked_versions(self.work_dir, self.config()) if self.pool is not None and step != "init" else {}
         if not versions:
             yield {}
             return

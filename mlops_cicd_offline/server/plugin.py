@@ -87,6 +87,8 @@ def serve(provider_name: str, build_dir: Path, version: str, pooled: bool = Fals
         threading.Thread(target=_stop_when_orphaned, args=(stop,), daemon=True).start()
     sys.stdout.write(f"1|6|tcp|127.0.0.1:{port}|grpc|{certificate}\n")
     sys.stdout.flush()
+    if pooled:  # nobody reads the pool's pipe after the handshake: a later print must not fill it and block
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     stop.wait()
     server.stop(grace=0.5)
 

@@ -68,6 +68,16 @@ def _live(world, mode: str, value: str) -> bool:
 def test_a_due_rotation_applies_with_a_plain_redeploy_and_converges(harness, world, raw_config, synth_raw, mode, deployer):
     """No provider authenticates as the SP, so nothing in the plan depends on the credential being replaced:
     a plain apply rotates in every mode, whichever way the deployer authenticates (oidc has nothing to rotate)."""
+    _rotation_converges(harness, world, raw_config, synth_raw, mode, deployer)
+
+
+def test_an_oauth_m2m_deployer_rotates_alike_when_terraform_launches_the_providers(launched_harness, world, raw_config,
+                                                                                   synth_raw):
+    """The only deployer whose credentials are DATABRICKS_CLIENT_* of the environment, on the launch path too."""
+    _rotation_converges(launched_harness, world, raw_config, synth_raw, "oauth", "oauth-m2m")
+
+
+def _rotation_converges(harness, world, raw_config, synth_raw, mode: str, deployer: str) -> None:
     stack = _deployed_by(harness, _staging_in_mode(raw_config, synth_raw, mode), deployer)
     (sp,) = world.service_principals(STAGING)
     assert list(world.git_credentials(STAGING)) == [sp["application_id"]]  # every mode, oidc included

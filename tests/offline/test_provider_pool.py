@@ -34,7 +34,7 @@ def test_a_pooled_stack_reattaches_to_one_process_per_provider(offline_build, tm
         results = [stack.validate(), stack.plan(), stack.apply(), stack.plan()]
         assert [r.exit_code for r in results] == [0, 2, 0, 0], results[-1].output[-3000:]
         assert [_plugin_launches(r) for r in results] == [0, 0, 0, 0]
-        assert sorted(name for name, _ in pool._processes) == sorted(locked_versions(stack.work_dir))
+        assert sorted(name for name, _ in pool._processes) == sorted(locked_versions(stack.work_dir, stack.config()))
         env_file = pool.env_file
         assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
         served = json.loads(env_file.read_text())
@@ -45,7 +45,7 @@ def test_a_pooled_stack_reattaches_to_one_process_per_provider(offline_build, tm
 
 def test_without_a_pool_terraform_launches_the_providers(launched_harness):
     stack = _logged(launched_harness, fixture_stack("minimal"))
-    assert _plugin_launches(stack.plan()) >= len(locked_versions(stack.work_dir))
+    assert _plugin_launches(stack.plan()) >= len(locked_versions(stack.work_dir, stack.config()))
 
 
 def test_a_pooled_provider_that_died_is_started_again(harness):
@@ -89,3 +89,24 @@ def _running(pid: int) -> bool:
             return stat.read().split(") ", 1)[1][0] != "Z"  # a zombie has exited
     except FileNotFoundError:
         return False
+
+
+def test_a_lock_file_the_configuration_no_longer_matches_is_reported_as_without_a_pool(either_harness):
+    """Terraform checks neither the lock nor the packages of a reattached provider: the pool must not serve a
+    version the configuration no longer accepts (terraform says so, as it does for a user)."""
+    config = fixture_stack("minimal")
+    stack = initialized(either_harness, "minimal", config)
+    config["terraform"]["required_providers"]["databricks"]["version"] = "0.0.1"  # changed without `init`
+    stack.reconfigure(config)
+    plan = stack.plan()
+    assert plan.exit_code == 1 and plan.mentions("Inconsistent dependency lock file"), plan.output[-3000:]
+
+
+def test_the_github_owner_from_the_environment_reaches_pooled_providers_too(either_harness, tmp_path):
+    config = fixture_stack("minimal")
+    (github,) = config["provider"]["github"]
+    owner = Harness(tmp_path / "owner-work", tmp_path / "owner-state", either_harness.build.root,
+                    extra_env={"GITHUB_OWNER": github.pop("owner")}, pool=either_harness.pool)
+    stack = initialized(owner, "minimal", config)
+    result = stack.apply()
+    assert result.ok, result.output[-3000:]
