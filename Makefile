@@ -1,29 +1,42 @@
 # The README's two promises: `make synth` and `make test` work on a fresh machine.
 # Set-up steps re-run only when their inputs change (stamp files).
 SHELL := /bin/bash
+# The CDK framework: CDKTF (default) or CDK Terrain (`make synth CDK=cdktn`, `make test CDK=cdktn`), each set up
+# in its own venv and node_modules from its own pins (mlops_cicd/framework.py uses whichever is installed).
+CDK ?= cdktf
+ifeq ($(CDK),cdktf)
 VENV := .venv
+REQUIREMENTS := requirements.txt
+NODE_DIR := $(CURDIR)
+else ifeq ($(CDK),cdktn)
+VENV := .venv-cdktn
+REQUIREMENTS := requirements-cdktn.txt
+NODE_DIR := $(CURDIR)/frameworks/cdktn
+else
+$(error CDK=$(CDK): use CDK=cdktf (the default) or CDK=cdktn)
+endif
 PY := $(VENV)/bin/python
-NODE22_BIN := $(CURDIR)/node_modules/node/bin
+NODE22_BIN := $(NODE_DIR)/node_modules/node/bin
 # jsii runs on the Node 22 shipped by the npm package `node`, not the machine's end-of-life Node 20.
 export JSII_NODE := $(NODE22_BIN)/node
-export PATH := $(NODE22_BIN):$(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export PATH := $(NODE22_BIN):$(NODE_DIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 # cdktf and terraform call HashiCorp's checkpoint service on every run; offline it fails and prints an error.
 export CHECKPOINT_DISABLE := 1
 
 .PHONY: setup synth test test-fast rehearse bench mutation clean
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed $(NODE_DIR)/node_modules/.installed
 
-$(VENV)/.installed: requirements.txt pyproject.toml
-	@echo "setup: creating $(VENV) and installing the pinned Python packages (requirements.txt; a minute or two the first time)..."
+$(VENV)/.installed: $(REQUIREMENTS) requirements-common.txt pyproject.toml
+	@echo "setup: creating $(VENV) and installing the pinned Python packages ($(REQUIREMENTS); a minute or two the first time)..."
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r $(REQUIREMENTS)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
-	@echo "setup: installing cdktf-cli and Node 22 from npm into node_modules (npm ci; a minute or two the first time)..."
-	npm ci --no-audit --no-fund --loglevel=error
+$(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	@echo "setup: installing the $(CDK) CLI and Node 22 from npm into $(NODE_DIR)/node_modules (npm ci; a minute or two the first time)..."
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 synth: setup

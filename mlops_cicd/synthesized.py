@@ -77,6 +77,14 @@ def resources(document: dict, kind: str) -> Iterator[tuple[str, dict]]:
         yield f"{kind}.{name}", body
 
 
+def nested_blocks(body: dict, name: str) -> list[dict]:
+    """A resource's nested blocks `name`, as a list: Terraform JSON writes a block as one object or as an array
+    of them (bindings of newer providers write a block limited to one, e.g. github 6.12's `reviewers`, as an
+    object)."""
+    blocks = body.get(name) or []
+    return [blocks] if isinstance(blocks, dict) else list(blocks)
+
+
 def all_resources(document: dict) -> Iterator[tuple[str, dict]]:
     for kind in document.get("resource", {}) or {}:
         yield from resources(document, kind)

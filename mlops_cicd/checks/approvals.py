@@ -11,7 +11,7 @@ import re
 from typing import Iterator
 
 from .model import Issue, Stack
-from ..synthesized import resources
+from ..synthesized import nested_blocks, resources
 
 _USER_DATA_SOURCE = re.compile(r"^\$\{data\.github_user\.([\w-]+)\.id\}$")
 
@@ -31,7 +31,7 @@ def approval_deadlock(stack: Stack) -> Iterator[Issue]:
     for address, body in resources(stack.document, "github_repository_environment"):
         if body.get("prevent_self_review") is not True:
             continue
-        blocks = body.get("reviewers") or []
+        blocks = nested_blocks(body, "reviewers")
         teams = [team for block in blocks for team in block.get("teams") or []]
         users = {reviewer_identity(stack.document, user) for block in blocks for user in block.get("users") or []}
         # No reviewer at all requires no approval (MLOPS004 asks production for reviewers).

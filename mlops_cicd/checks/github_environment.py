@@ -8,7 +8,7 @@ from typing import Iterator
 
 from .identities import github_environment_key
 from .model import Issue, Stack, Synthesis
-from ..synthesized import references, resources
+from ..synthesized import nested_blocks, references, resources
 from .terraform_json import literal
 
 # A branch pattern made of wildcards and separators only (`*`, `**`, `*/**`) admits every branch name of
@@ -32,7 +32,7 @@ def _branch_patterns(document: dict, address: str, body: dict) -> list[str]:
 def _gaps(document: dict, address: str, body: dict) -> list[tuple[str, str]]:
     """(what is missing, config setting that fixes it) for one github_repository_environment."""
     gaps = []
-    reviewers = body.get("reviewers") or []
+    reviewers = nested_blocks(body, "reviewers")
     if not any(block.get("users") or block.get("teams") for block in reviewers):
         gaps.append(("has no required reviewers, so any workflow run deploys unreviewed",
                      '[environments.github_environment.reviewers] users = ["<login>"] or teams = ["<team slug>"]'))

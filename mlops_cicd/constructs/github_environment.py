@@ -16,7 +16,6 @@ DataGithubUser = github.data_github_user.DataGithubUser
 RepositoryEnvironment = github.repository_environment.RepositoryEnvironment
 RepositoryEnvironmentDeploymentBranchPolicy = (
     github.repository_environment.RepositoryEnvironmentDeploymentBranchPolicy)
-RepositoryEnvironmentReviewers = github.repository_environment.RepositoryEnvironmentReviewers
 RepositoryEnvironmentDeploymentPolicy = (
     github.repository_environment_deployment_policy.RepositoryEnvironmentDeploymentPolicy)
 
@@ -103,7 +102,6 @@ class GitHubDeploymentEnvironment(Construct):
             prevent_self_review=prevent_self_review,
             can_admins_bypass=can_admins_bypass,
             wait_timer=wait_timer_minutes,
-            reviewers=[RepositoryEnvironmentReviewers(users=users, teams=teams)] if users or teams else None,
             deployment_branch_policy=(
                 RepositoryEnvironmentDeploymentBranchPolicy(
                     protected_branches=branch_policy == "protected",
@@ -113,6 +111,10 @@ class GitHubDeploymentEnvironment(Construct):
             ),
             provider=provider,
         )
+        if users or teams:
+            # One block in an array: what every github release accepts in Terraform JSON. The bindings disagree
+            # (a list up to 6.11, a single object from 6.12's schema on), so the value is not given to them.
+            self.environment.add_override("reviewers", [{"users": users, "teams": teams}])
         self.branch_policies = [
             RepositoryEnvironmentDeploymentPolicy(
                 self, f"branch_{_id_safe(pattern)}",
