@@ -80,3 +80,16 @@ def test_a_config_with_one_prod_reviewer_does_not_synthesize(raw, tmp_path):
         synth(project_config(raw, tmp_path / "project"), tmp_path / "out")
     assert "MLOPS013" in str(failed.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_reviewers_written_as_one_object_count_the_same(docs, findings):
+    """Newer github bindings (6.12+, CDK Terrain's) write the one `reviewers` block as an object, not an array:
+    MLOPS004 and MLOPS013 read it alike."""
+    environment = first(docs["prod"], "github_repository_environment")
+    (block,) = environment["reviewers"]
+    environment["reviewers"] = block
+    assert findings(docs)[0] == set()
+    del block["users"][1:]
+    assert findings(docs)[0] == {("MLOPS013", "prod")}
+    environment["reviewers"] = {"users": [], "teams": []}
+    assert findings(docs)[0] == {("MLOPS004", "prod")}
