@@ -9,11 +9,15 @@ import subprocess
 import sys
 
 from helpers import ROOT
+from mlops_cicd import framework
 
 
 def test_construct_example_synthesizes(tmp_path):
     readme = (ROOT / "README.md").read_text()
     example = re.search(r"## Using a construct in another project\n\n```python\n(.*?)```", readme, re.S).group(1)
+    # The example imports CDKTF's packages; on CDK Terrain, a user imports the same names from its packages.
+    for part, package in framework.PACKAGES["cdktf"].items():
+        example = re.sub(rf"\b{package}\b", framework.PACKAGES[framework.NAME][part], example)
     (tmp_path / "app.py").write_text(example)
     run = subprocess.run([sys.executable, "app.py"], cwd=tmp_path, capture_output=True, text=True,
                          env=dict(os.environ), timeout=300)

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from helpers import env_of, only, resources
+from helpers import BINDING_VERSIONS, env_of, only, resources
+from mlops_cicd import framework
 
 PROJECT = "mlops-demo-classifier"
 
@@ -55,12 +56,15 @@ def test_databricks_side_of_each_environment(default_stacks, env):
 
 @pytest.mark.parametrize("env", ["staging", "prod"])
 def test_stacks_require_the_provider_releases_the_constructs_rely_on(default_stacks, env):
-    """databricks 1.116.0 (git credential principal_id), github 6.11.0 (secrets updated in place); the
-    bindings were generated from 1.99.0 and 6.9.0."""
+    """databricks 1.116.0 (git credential principal_id), github 6.11.0 (secrets updated in place), or the
+    bindings' own releases where newer (CDKTF's were generated from 1.99.0 and 6.9.0, CDK Terrain's from
+    1.138.0 and 6.13.0)."""
+    required = {"cdktf": {"databricks": "1.116.0", "github": "6.11.0", "time": "0.13.1"},
+                "cdktn": BINDING_VERSIONS["cdktn"]}[framework.NAME]
     assert default_stacks[env]["terraform"]["required_providers"] == {
-        "databricks": {"source": "databricks/databricks", "version": "1.116.0"},
-        "github": {"source": "integrations/github", "version": "6.11.0"},
-        "time": {"source": "hashicorp/time", "version": "0.13.1"},
+        "databricks": {"source": "databricks/databricks", "version": required["databricks"]},
+        "github": {"source": "integrations/github", "version": required["github"]},
+        "time": {"source": "hashicorp/time", "version": required["time"]},
     }
 
 

@@ -16,6 +16,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_CONFIG = ROOT / "mlops-cicd.toml"
+
+BINDING_VERSIONS = {
+    "cdktf": {"databricks": "1.99.0", "github": "6.9.0", "time": "0.13.1"},
+    "cdktn": {"databricks": "1.138.0", "github": "6.13.0", "time": "0.14.2"},
+}
+"""The provider releases each framework's pinned bindings were generated from (requirements*.txt): what a test
+that depends on a provider version expects, for the framework the tests run on (`framework.NAME`)."""
 """The configuration the project ships (the built-in default every command reads)."""
 
 

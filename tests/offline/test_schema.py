@@ -7,9 +7,12 @@ import json
 from mlops_cicd_offline.build.versions import package_archive
 from mlops_cicd_offline.build.schema_extract import extract_provider
 
+from helpers import BINDING_VERSIONS
+from mlops_cicd import framework
+
 
 def test_versions_come_from_the_installed_packages(offline_build):
-    assert offline_build.versions == {"databricks": "1.99.0", "github": "6.9.0", "time": "0.13.1"}
+    assert offline_build.versions == BINDING_VERSIONS[framework.NAME]
 
 
 def test_every_resource_and_data_source_has_a_schema(offline_build):
