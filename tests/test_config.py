@@ -516,3 +516,11 @@ def test_a_deeply_nested_file_is_a_config_error_not_a_crash(tmp_path, capsys):
     assert "nested too deeply" in str(caught.value)
     assert main(["check", "--config", str(path)]) == EXIT_CONFIG_ERROR
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("raw", [[], "project = 'x'", 3])
+def test_a_configuration_that_is_not_a_table_is_named_as_the_whole_file(raw):
+    """parse_config (the API) takes any parsed document: one that is not a table is the file's problem."""
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw)
+    assert str(caught.value).endswith("1 problem; nothing was synthesized:\n  - (file): must be a table, e.g. [section] with its fields")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlops_cicd.passed_in import passed_in_values, secret_in
+from mlops_cicd.passed_in import passed_in_values, secret_in, secret_values
 
 GITHUB_TOKEN = "ghp_" + "aZ09" * 9
 
@@ -18,3 +18,10 @@ def test_secret_in_names_every_kind_and_variable_never_the_value():
     both = secret_in(f"{GITHUB_TOKEN} correct-horse", passed_in)
     assert both == "a GitHub token (ghp_, gho_, ghu_, ghs_ or ghr_...) and the value of TF_VAR_git_read_token"
     assert secret_in("a plain name", passed_in) is None
+
+
+def test_credentials_of_the_environment_from_six_characters_too():
+    environ = {"DATABRICKS_TOKEN": "dapi12", "GITHUB_TOKEN": "ghp_1", "TF_TOKEN_app_terraform_io": "abcdef",
+               "TF_VAR_six": "abcdef", "HOME": "/home/someone"}
+    assert secret_values(environ) == {"DATABRICKS_TOKEN": "dapi12", "TF_TOKEN_app_terraform_io": "abcdef",
+                                      "TF_VAR_six": "abcdef"}
