@@ -59,16 +59,24 @@ def choose(names: list[str], fraction: float, seed: int, minimum: int) -> list[s
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fraction", type=float, required=True)
+    parser.add_argument("--fraction", type=float, help="draw a new sample of this fraction of each module")
+    parser.add_argument("--pending", action="store_true",
+                        help="keep the sample in mutants/sample.json; print its mutants without a result (to resume a "
+                             "run, or to re-run the mutants of functions that changed since)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--minimum", type=int, default=20, help="mutants per module at least (default 20)")
     args = parser.parse_args(argv)
     results = _results(SAMPLE_FILE.parent)
     if not results:
         parser.error("no mutants under mutants/: run `mutmut run` once first (see above)")
-    chosen = choose(list(results), args.fraction, args.seed, args.minimum)
-    SAMPLE_FILE.write_text(json.dumps({"fraction": args.fraction, "seed": args.seed, "minimum": args.minimum,
-                                       "names": chosen}, indent=1))
+    if args.pending:
+        chosen = [name for name in json.loads(SAMPLE_FILE.read_text())["names"] if name in results]
+    elif args.fraction is None:
+        parser.error("give --fraction (a new sample) or --pending (the one in mutants/sample.json)")
+    else:
+        chosen = choose(list(results), args.fraction, args.seed, args.minimum)
+        SAMPLE_FILE.write_text(json.dumps({"fraction": args.fraction, "seed": args.seed, "minimum": args.minimum,
+                                           "names": chosen}, indent=1))
     print("\n".join(name for name in chosen if results[name] is None))
     return 0
 

@@ -91,6 +91,12 @@ def test_the_sample_lists_the_mutants_without_a_result_from_mutmuts_files(tmp_pa
     assert capsys.readouterr().out.split() == sorted(n for n, code in codes.items() if code is None)
     assert json.loads((tmp_path / "mutants" / "sample.json").read_text())["names"] == sorted(codes)
     assert sample.module_of("mlops_cicd.names.xǁAǁb__mutmut_2") == "mlops_cicd/names.py"
+    # resumed: the same sample, only what still has no result
+    done = {name: 1 for name in codes}
+    done["mlops_cicd.names.xǁAǁb__mutmut_2"] = None
+    (tmp_path / "mutants" / "mlops_cicd" / "names.py.meta").write_text(json.dumps({"exit_code_by_key": done}))
+    assert sample.main(["--pending"]) == 0
+    assert capsys.readouterr().out.split() == ["mlops_cicd.names.xǁAǁb__mutmut_2"]
 
 
 def test_a_sampled_score_is_printed_with_its_interval_and_no_stale_exclusion():
