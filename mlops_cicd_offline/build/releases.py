@@ -67,9 +67,11 @@ def served_versions(provider: str, binding_version: str) -> list[str]:
     return [binding_version, *sorted(newer, key=version_key)]
 
 
-def changes(provider: str, binding_version: str, version: str) -> list[Release]:
-    """The releases between the binding's version (exclusive) and `version` (inclusive), oldest first."""
-    low, high = version_key(binding_version), version_key(version)
+def changes(provider: str, stated_at: str, version: str) -> list[Release]:
+    """The releases after the version the overrides were read at (exclusive) up to `version` (inclusive), oldest
+    first: what a served version changes of those facts, also when the installed binding is itself newer (CDK
+    Terrain's bindings are generated from releases after every one restated here)."""
+    low, high = version_key(stated_at), version_key(version)
     found = [r for r in RELEASES if r.provider == provider and low < version_key(r.version) <= high]
     return sorted(found, key=lambda r: version_key(r.version))
 

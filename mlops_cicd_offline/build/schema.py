@@ -56,7 +56,8 @@ def _block_proto(pb, block: dict):
 
 def _apply_release(extracted: dict, release: releases.Release) -> None:
     for tf_type, attributes in release.added.items():
-        extracted["resources"][tf_type]["attributes"].update(copy.deepcopy(attributes))
+        for name, attribute in attributes.items():  # a newer binding has it already: its own shape stays
+            extracted["resources"][tf_type]["attributes"].setdefault(name, copy.deepcopy(attribute))
     for tf_type, names in release.no_longer_force_new.items():
         for name in names:
             extracted["resources"][tf_type]["attributes"][name].pop("force_new", None)
@@ -93,9 +94,10 @@ def build(build_dir: Path, pb) -> dict[str, list[str]]:
         _apply_overrides(extracted["provider"], overrides.PROVIDERS.get(name, {}))
         binding = extracted["version"]
         served[name] = releases.served_versions(name, binding)
+        stated_at = overrides.UPSTREAM[name][1]  # the overrides' facts hold there; releases restate what changed
         for version in served[name]:
             schema = copy.deepcopy(extracted)
-            for release in releases.changes(name, binding, version):
+            for release in releases.changes(name, stated_at, version):
                 _apply_release(schema, release)
             _write_version(build_dir / "schema" / name / version, pb, schema)
     return served

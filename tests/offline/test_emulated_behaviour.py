@@ -6,6 +6,8 @@ import copy
 
 import pytest
 
+from mlops_cicd import framework
+
 from mlops_cicd_offline.world.databricks.auth import DEPLOYER_CLIENT_ID, DEPLOYER_CLIENT_SECRET
 from mlops_cicd_offline.world.base import digest
 
@@ -225,14 +227,20 @@ def test_principal_id_is_unknown_to_databricks_1_99(harness):
 
 
 def test_each_served_release_has_its_own_schema(offline_build):
-    """The mirror offers the bindings' releases and the newer ones the stacks pin, each with its changes."""
-    assert offline_build.served["databricks"] == ["1.99.0", "1.116.0"]
-    assert offline_build.served["github"] == ["6.9.0", "6.11.0"]
-    old, new = (offline_build.schemas("databricks", v).get("resource", "databricks_git_credential")["attributes"]
-                for v in ("1.99.0", "1.116.0"))
-    assert "principal_id" not in old and new["principal_id"]["optional"] and not new["principal_id"].get("force_new")
-    assert not old["personal_access_token"].get("sensitive") and new["personal_access_token"]["sensitive"]
+    """The mirror offers the bindings' releases and the newer ones the stacks pin, each with its changes; a binding
+    newer than every restated release (CDK Terrain's) carries them all."""
+    served = {"cdktf": {"databricks": ["1.99.0", "1.116.0"], "github": ["6.9.0", "6.11.0"]},
+              "cdktn": {"databricks": ["1.138.0"], "github": ["6.13.0"]}}[framework.NAME]
+    assert {name: offline_build.served[name] for name in served} == served
+    git_credential = [offline_build.schemas("databricks", v).get("resource", "databricks_git_credential")["attributes"]
+                      for v in served["databricks"]]
+    new = git_credential[-1]
+    assert new["principal_id"]["optional"] and not new["principal_id"].get("force_new")
+    assert new["personal_access_token"]["sensitive"]
+    if len(git_credential) > 1:
+        assert "principal_id" not in git_credential[0] and not git_credential[0]["personal_access_token"].get("sensitive")
     for tf_type in ("github_actions_secret", "github_actions_environment_secret"):
-        old, new = (offline_build.schemas("github", v).get("resource", tf_type)["attributes"] for v in ("6.9.0", "6.11.0"))
-        assert old["plaintext_value"]["force_new"] and not new["plaintext_value"].get("force_new")
-        assert "remote_updated_at" not in old and new["remote_updated_at"]["computed"]
+        secret = [offline_build.schemas("github", v).get("resource", tf_type)["attributes"] for v in served["github"]]
+        assert not secret[-1]["plaintext_value"].get("force_new") and secret[-1]["remote_updated_at"]["computed"]
+        if len(secret) > 1:
+            assert secret[0]["plaintext_value"]["force_new"] and "remote_updated_at" not in secret[0]
