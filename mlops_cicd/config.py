@@ -583,17 +583,31 @@ def _pydantic_problems(error: ValidationError, raw: dict) -> list[Problem]:
 
 
 def _fields_at(loc: tuple) -> list[str] | None:
-    """The fields of the one model expected at `loc` (a path of field names and list positions), None when
-    several (a backend) or none are."""
+    """The fields of the one model expected at `loc` (a path of field names and list positions; at a tagged union,
+    a backend, the member's tag), None when there is none."""
     model: type[BaseModel] | None = Config
-    for step in loc:
+    steps = iter(loc)
+    for step in steps:
         if isinstance(step, int):
             continue  # a list position: the list's item model is already `model`
-        # Every name before the first union is a declared field; at a union (a backend) `_model_in` stops.
-        model = _model_in(model.model_fields[step].annotation)
-        if model is None:
-            return None
+        annotation = model.model_fields[step].annotation
+        model = _model_in(annotation)
+        if model is None:  # a union (a backend): pydantic's next step is the member's `type`
+            model = _union_members(annotation).get(next(steps, None))
+            if model is None:
+                return None
     return list(model.model_fields)
+
+
+def _union_members(annotation: object) -> dict[str, type[BaseModel]]:
+    """The models of a tagged union by their tag (the literal of their `type` field)."""
+    members: dict[str, type[BaseModel]] = {}
+    for argument in get_args(annotation):
+        if isinstance(argument, type) and issubclass(argument, BaseModel) and "type" in argument.model_fields:
+            members.update({tag: argument for tag in get_args(argument.model_fields["type"].annotation)})
+        else:
+            members.update(_union_members(argument))
+    return members
 
 
 def _model_in(annotation: object) -> type[BaseModel] | None:

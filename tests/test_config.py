@@ -524,3 +524,14 @@ def test_a_configuration_that_is_not_a_table_is_named_as_the_whole_file(raw):
     with pytest.raises(ConfigError) as caught:
         parse_config(raw)
     assert str(caught.value).endswith("1 problem; nothing was synthesized:\n  - (file): must be a table, e.g. [section] with its fields")
+
+
+@pytest.mark.parametrize("backend", ["local", "s3", "azurerm", "gcs", "pg", "cloud"])
+def test_a_backend_fields_problem_is_named_by_the_files_path_not_the_backend_type(raw_config, backend):
+    """pydantic locates the error in the union member (`backend.pg.…`); the file has no such level."""
+    env_of(raw_config, "prod")["backend"] = {"type": backend, "no_such_field": 1}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw_config)
+    assert "environments[prod].backend.no_such_field: unknown field; remove it or fix its spelling (the fields here: type" \
+        in str(caught.value)
+    assert f"backend.{backend}." not in str(caught.value)
