@@ -9,6 +9,7 @@ from constructs import Construct
 from ..framework import core, github
 from .rotation import RotationSchedule
 from .secret_written import check_written_in_period
+from .signature import shows_evaluated_signature
 
 # the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
 TerraformProvider, TerraformResource, Token = core.TerraformProvider, core.TerraformResource, core.Token
@@ -32,6 +33,7 @@ def _placed(scope: Construct, id: str, placement: str, environment: str | None, 
     return repository_level(scope, id, **fields)
 
 
+@shows_evaluated_signature
 def actions_secret(
     scope: Construct,
     id: str,
@@ -78,6 +80,7 @@ def actions_secret(
     return secret
 
 
+@shows_evaluated_signature
 def actions_variable(
     scope: Construct,
     id: str,

@@ -1,4 +1,4 @@
-"""Show a construct's own arguments in `help()` and `inspect.signature`.
+"""Show a construct's own arguments, with their types, in `help()` and `inspect.signature`.
 
 jsii's metaclass (`jsii._runtime.JSIIMeta`, a subclass of `type`) defines `__call__(cls, *args, **kwargs)`,
 and `inspect.signature` reads a class's signature from its metaclass's `__call__` before its `__init__`: every
@@ -28,3 +28,10 @@ def shows_init_signature(cls: type) -> type:
     """Class decorator: `help(cls)` and `inspect.signature(cls)` show `cls.__init__`'s parameters."""
     cls.__signature__ = _InitSignature()  # type: ignore[attr-defined]
     return cls
+
+
+def shows_evaluated_signature(function):
+    """Function decorator: `help(function)` shows the types of its arguments, not the text of the annotations
+    (the modules postpone annotations: `from __future__ import annotations`)."""
+    function.__signature__ = inspect.signature(function, eval_str=True)
+    return function
