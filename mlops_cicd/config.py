@@ -600,14 +600,10 @@ def _fields_at(loc: tuple) -> list[str] | None:
 
 
 def _union_members(annotation: object) -> dict[str, type[BaseModel]]:
-    """The models of a tagged union by their tag (the literal of their `type` field)."""
-    members: dict[str, type[BaseModel]] = {}
-    for argument in get_args(annotation):
-        if isinstance(argument, type) and issubclass(argument, BaseModel) and "type" in argument.model_fields:
-            members.update({tag: argument for tag in get_args(argument.model_fields["type"].annotation)})
-        else:
-            members.update(_union_members(argument))
-    return members
+    """The models of a tagged union (a backend; pydantic gives the field its Union without Annotated's
+    discriminator) by their tag: the literal of their `type` field."""
+    return {tag: model for model in get_args(annotation) if isinstance(model, type) and issubclass(model, BaseModel)
+            for tag in get_args(model.model_fields["type"].annotation)}
 
 
 def _model_in(annotation: object) -> type[BaseModel] | None:
