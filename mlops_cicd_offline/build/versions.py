@@ -2,8 +2,8 @@
 
 The bindings are the jsii provider packages of the CDK framework in use: CDKTF's (`cdktf-cdktf-provider-*`,
 the default) or CDK Terrain's (`cdktn-provider-*`). The emulator names both itself (it never imports the
-library, which decides the framework for the constructs): the CDKTF ones when installed, else CDK Terrain's;
-`MLOPS_CICD_FRAMEWORK=cdktn` picks CDK Terrain's when both are.
+library) and chooses as the library does (mlops_cicd/framework.py): CDK Terrain's when installed (only its
+extra installs them), else CDKTF's; `MLOPS_CICD_FRAMEWORK=cdktf|cdktn` picks when both are.
 
 The provider version is not written here: it is read from the binding's generated provider class
 (`terraformGeneratorMetadata.providerVersion`) when the schema is built.
@@ -23,10 +23,10 @@ PROVIDERS = {
 }
 # framework -> local name -> Python package of its provider bindings
 BINDINGS = {
-    "cdktf": {"databricks": "cdktf_cdktf_provider_databricks", "github": "cdktf_cdktf_provider_github",
-              "time": "cdktf_cdktf_provider_time"},
     "cdktn": {"databricks": "cdktn_provider_databricks", "github": "cdktn_provider_github",
               "time": "cdktn_provider_time"},
+    "cdktf": {"databricks": "cdktf_cdktf_provider_databricks", "github": "cdktf_cdktf_provider_github",
+              "time": "cdktf_cdktf_provider_time"},
 }
 FRAMEWORK_ENV = "MLOPS_CICD_FRAMEWORK"
 
@@ -47,7 +47,7 @@ def framework() -> str:
     wanted = os.environ.get(FRAMEWORK_ENV)
     if wanted:
         if wanted not in BINDINGS:
-            raise RuntimeError(f"{FRAMEWORK_ENV}={wanted!r}: expected one of {', '.join(BINDINGS)}")
+            raise RuntimeError(f"{FRAMEWORK_ENV}={wanted!r}: expected one of {', '.join(sorted(BINDINGS))}")
         return wanted
     for name, packages in BINDINGS.items():
         if all(_installed(package) for package in packages.values()):

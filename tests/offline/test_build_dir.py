@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from mlops_cicd import framework
 from mlops_cicd.operations.rehearsal import REHEARSAL_DIR_ENV, rehearsal_dir
 from mlops_cicd_offline.build.build_dir import BUILD_DIR_ENV, resolve_root
 from mlops_cicd_offline.harness import rehearse
@@ -36,7 +37,8 @@ def test_the_schemas_come_from_the_installed_frameworks_bindings_or_the_one_name
     monkeypatch.delenv(versions.FRAMEWORK_ENV, raising=False)
     installed = [name for name, packages in versions.BINDINGS.items()
                  if all(versions._installed(package) for package in packages.values())]
-    assert versions.framework() == installed[0]  # CDKTF first when both are installed
+    assert versions.framework() == installed[0]  # CDK Terrain first when both are installed, as the library does
+    assert list(versions.BINDINGS) == list(framework.PACKAGES)
     assert versions.package_archive("time").parent.parent.name == versions.BINDINGS[installed[0]]["time"]
     monkeypatch.setenv(versions.FRAMEWORK_ENV, "cdk8s")
     with pytest.raises(RuntimeError, match="MLOPS_CICD_FRAMEWORK='cdk8s': expected one of cdktf, cdktn"):
