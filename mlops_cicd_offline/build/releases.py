@@ -20,7 +20,14 @@ is not copied into its stand-in. A release's changes apply to it and to every la
   too, but diffRepository still replaces when it names another repository, which is all the emulator can
   tell apart, so it stays ForceNew here. integrations/terraform-provider-github v6.11.0
   github/resource_github_actions_secret.go, github/resource_github_actions_environment_secret.go,
-  github/util_diff.go. (`value`, which supersedes `plaintext_value`, only arrives in v6.12.0.)
+  github/util_diff.go. (`value`, which supersedes `plaintext_value`, only arrives in v6.12.0.) 6.11.0 also
+  drops `destroy_on_drift`'s default and ForceNew (deprecated: drift is always detected), and gives the
+  variables `repository_id` and diffRepository, so naming another repository replaces them.
+- Not served, recorded so a newer binding (CDK Terrain's: databricks 1.138.0, github 6.13.0, time 0.14.2) gets
+  every change after the overrides' versions: github 6.12.0 adds `value` and `value_encrypted` (sensitive) to
+  the secrets; databricks' `api` (v1.113.0) is ForceNew on types without an Update; github 6.13.0 and time
+  0.14.2 change nothing the stand-ins use (re-checked at v6.13.0 and v0.14.0, the newest tag available; details
+  and citations in NEWER_PROVIDERS.md).
 """
 
 from __future__ import annotations
@@ -33,10 +40,18 @@ class Release:
     provider: str
     version: str
     added: dict[str, dict[str, dict]] = field(default_factory=dict)
-    """type -> attribute -> schema attribute (server/schemas.py's shape) the release adds."""
+    """type -> attribute -> schema attribute (server/schemas.py's shape) the release adds (a newer binding that
+    has it keeps its own shape)."""
     no_longer_force_new: dict[str, frozenset[str]] = field(default_factory=dict)
+    force_new: dict[str, frozenset[str]] = field(default_factory=dict)
+    """type -> attributes whose change replaces the object from this release on."""
+    no_default: dict[str, frozenset[str]] = field(default_factory=dict)
+    """type -> attributes that lose the default the overrides state."""
     sensitive: dict[str, frozenset[str]] = field(default_factory=dict)
     """type -> attributes the release marks sensitive."""
+    served: bool = True
+    """Whether the mirror offers this release besides the binding's own (the stacks pin it). A release that is
+    not served records changes and re-checks up to a newer binding's version (CDK Terrain's)."""
 
 
 _SECRET_ADDITIONS = {
@@ -46,6 +61,12 @@ _SECRET_ADDITIONS = {
 }
 _SECRET_TYPES = ("github_actions_secret", "github_actions_environment_secret")
 
+_VARIABLE_TYPES = ("github_actions_variable", "github_actions_environment_variable")
+_SECRET_VALUES_6_12 = {
+    "value": {"type": "string", "required": False, "optional": True, "computed": False},
+    "value_encrypted": {"type": "string", "required": False, "optional": True, "computed": False},
+}
+
 RELEASES = (
     Release("databricks", "1.116.0",
             added={"databricks_git_credential": {
@@ -53,7 +74,22 @@ RELEASES = (
             sensitive={"databricks_git_credential": frozenset({"personal_access_token"})}),
     Release("github", "6.11.0",
             added={t: dict(_SECRET_ADDITIONS) for t in _SECRET_TYPES},
-            no_longer_force_new={t: frozenset({"plaintext_value", "encrypted_value"}) for t in _SECRET_TYPES}),
+            no_longer_force_new={"github_actions_secret": frozenset({"plaintext_value", "encrypted_value",
+                                                                      "destroy_on_drift"}),
+                                 "github_actions_environment_secret": frozenset({"plaintext_value",
+                                                                                  "encrypted_value"})},
+            no_default={"github_actions_secret": frozenset({"destroy_on_drift"})},
+            # variables gain repository_id and diffRepository: naming another repository replaces them
+            force_new={t: frozenset({"repository"}) for t in _VARIABLE_TYPES}),
+    # The releases below are not served: they carry what changed up to CDK Terrain's bindings (NEWER_PROVIDERS.md).
+    Release("github", "6.12.0", served=False,
+            added={t: dict(_SECRET_VALUES_6_12) for t in _SECRET_TYPES},
+            sensitive={t: frozenset({"value", "value_encrypted"}) for t in _SECRET_TYPES}),
+    Release("github", "6.13.0", served=False),
+    Release("databricks", "1.138.0", served=False,
+            # `api` (v1.113.0) on types without an Update is ForceNew; the constructs never set it
+            force_new={t: frozenset({"api"}) for t in ("databricks_group_member", "databricks_service_principal_secret")}),
+    Release("time", "0.14.2", served=False),
 )
 
 
@@ -62,8 +98,9 @@ def version_key(version: str) -> tuple[int, ...]:
 
 
 def served_versions(provider: str, binding_version: str) -> list[str]:
-    """The binding's own version, then every newer release with restated changes, oldest first."""
-    newer = [r.version for r in RELEASES if r.provider == provider and version_key(r.version) > version_key(binding_version)]
+    """The binding's own version, then every newer served release with restated changes, oldest first."""
+    newer = [r.version for r in RELEASES if r.provider == provider and r.served
+             and version_key(r.version) > version_key(binding_version)]
     return [binding_version, *sorted(newer, key=version_key)]
 
 

@@ -61,6 +61,12 @@ def _apply_release(extracted: dict, release: releases.Release) -> None:
     for tf_type, names in release.no_longer_force_new.items():
         for name in names:
             extracted["resources"][tf_type]["attributes"][name].pop("force_new", None)
+    for tf_type, names in release.force_new.items():
+        for name in names:
+            extracted["resources"][tf_type]["attributes"][name]["force_new"] = True
+    for tf_type, names in release.no_default.items():
+        for name in names:
+            extracted["resources"][tf_type]["attributes"][name].pop("default", None)
     for tf_type, names in release.sensitive.items():
         for name in names:
             extracted["resources"][tf_type]["attributes"][name]["sensitive"] = True

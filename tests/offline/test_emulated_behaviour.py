@@ -244,3 +244,13 @@ def test_each_served_release_has_its_own_schema(offline_build):
         assert not secret[-1]["plaintext_value"].get("force_new") and secret[-1]["remote_updated_at"]["computed"]
         if len(secret) > 1:
             assert secret[0]["plaintext_value"]["force_new"] and "remote_updated_at" not in secret[0]
+    drift = [offline_build.schemas("github", v).get("resource", "github_actions_secret")["attributes"]["destroy_on_drift"]
+             for v in served["github"]]
+    assert "default" not in drift[-1] and not drift[-1].get("force_new")  # deprecated from 6.11.0
+    if len(drift) > 1:
+        assert drift[0]["default"] is True and drift[0]["force_new"]
+    variable = [offline_build.schemas("github", v).get("resource", "github_actions_variable")["attributes"]["repository"]
+                for v in served["github"]]
+    assert variable[-1]["force_new"]  # 6.11.0: another repository replaces the variable
+    if len(variable) > 1:
+        assert not variable[0].get("force_new")
