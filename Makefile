@@ -23,7 +23,7 @@ export PATH := $(NODE22_BIN):$(NODE_DIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin
 # cdktf and terraform call HashiCorp's checkpoint service on every run; offline it fails and prints an error.
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: setup synth test test-fast rehearse bench mutation clean
+.PHONY: setup setup-other synth test test-fast rehearse bench mutation clean
 
 setup: $(VENV)/.installed $(NODE_DIR)/node_modules/.installed
 
@@ -45,8 +45,14 @@ synth: setup
 # Every test, two at a time (pytest-xdist; a module whose tests share an expensive fixture carries an
 # xdist_group mark and runs on one worker). PYTEST_ARGS adds options, e.g. PYTEST_ARGS='-n 0' for one process.
 PYTEST := $(PY) -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
-test: setup
+test: setup setup-other
 	$(PYTEST)
+
+# The other framework's set-up as well: tests/offline/test_framework_migration.py deploys a stack with CDKTF and
+# plans it with CDK Terrain, each from its own venv.
+OTHER_CDK := $(if $(filter cdktf,$(CDK)),cdktn,cdktf)
+setup-other:
+	@$(MAKE) --no-print-directory setup CDK=$(OTHER_CDK)
 
 # Everything but terraform and the slow end-to-end tests: under a minute (the `terraform` marker is audited:
 # tests/helpers/terraform_audit.py fails a test that launches terraform without it).
