@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+
+import pytest
 
 from helpers.cli import run_cli, run_json, show_json, write_config
 
@@ -236,3 +239,25 @@ def test_a_remote_backend_without_terraform_init_here_may_hold_a_state(capsys, t
     code, report = run_json(capsys, "status", "staging", "--config", str(config), "--output", str(tmp_path / "out"), "--json")
     (stack,) = report["stacks"]
     assert code == 3 and stack["deployed"] is None and "s3 backend may hold a state" in stack["unread"]["message"]
+
+
+def test_state_from_before_a_provider_upgrade_is_named_with_the_command_that_rewrites_it(tmp_path, monkeypatch):
+    """After `init -upgrade` to a provider whose resource schema version went up (CDKTF -> CDK Terrain: github 6.12
+    raised github_repository_environment to 1), terraform's `show` refuses the state until an apply rewrites it."""
+    from mlops_cicd.errors import UserError
+    from mlops_cicd.operations.terraform import show_state
+
+    fake = tmp_path / "bin" / "terraform"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'Error: Failed to marshal state to json: schema version 0 for "
+                    "github_repository_environment.env in state does not match version 1 from the provider' >&2\n"
+                    "exit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    stack = tmp_path / "staging"
+    (stack / ".terraform").mkdir(parents=True)
+    with pytest.raises(UserError) as caught:
+        show_state(stack)
+    assert "does not match version 1 from the provider" in str(caught.value)
+    assert caught.value.fix.startswith("the providers were upgraded and the state not rewritten yet: run "
+                                       f"`terraform -chdir={stack} apply -refresh-only`")
