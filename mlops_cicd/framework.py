@@ -8,7 +8,7 @@ from current provider releases). This is the only module that names either; ever
 Chosen at install: `pip install mlops-cicd` brings CDKTF, `pip install 'mlops-cicd[cdktn]'` adds CDK Terrain,
 which is then used. `MLOPS_CICD_FRAMEWORK=cdktf|cdktn` picks one when both are installed. Both keep cdktf's
 environment variables (`CDKTF_OUTDIR`, ...), `cdktf.json` and the `cdktf.out` output directory; the command line
-tool is `cdktf` or `cdktn` (`CLI`).
+tool is `cdktf` or `cdktn`.
 """
 
 from __future__ import annotations
@@ -51,8 +51,6 @@ def chosen() -> str:
 
 
 NAME = chosen()
-CLI = NAME
-"""The framework's command line tool (npm packages cdktf-cli / cdktn-cli)."""
 
 
 def __getattr__(part: str) -> ModuleType:

@@ -9,6 +9,7 @@ generically so the pre-serialized schema can be returned as raw bytes.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from concurrent import futures
@@ -50,12 +51,20 @@ def _controller_handler(stop: threading.Event, pooled: bool):
 def _stop_when_orphaned(stop: threading.Event) -> None:
     """A pooled plugin outlives terraform by design; it must not outlive the pool's process (killed before it
     could close the pool): it stops when its parent is gone."""
-    import os
-
     parent = os.getppid()
     while not stop.wait(1.0):
         if os.getppid() != parent:
             stop.set()
+
+
+def _listen(server: grpc.Server, build_dir: Path, pooled: bool) -> tuple[int, str]:
+    """The loopback port and the certificate the handshake announces: TLS with the build's certificate when
+    Terraform launched us, plaintext when pooled (a reattach config carries no certificate)."""
+    if pooled:
+        return server.add_insecure_port("127.0.0.1:0"), ""
+    tls = build_dir / "tls"
+    credentials = grpc.ssl_server_credentials([((tls / "key.pem").read_bytes(), (tls / "cert.pem").read_bytes())])
+    return server.add_secure_port("127.0.0.1:0", credentials), (tls / "cert.b64").read_text()
 
 
 def serve(provider_name: str, build_dir: Path, version: str, pooled: bool = False) -> None:
@@ -64,8 +73,6 @@ def serve(provider_name: str, build_dir: Path, version: str, pooled: bool = Fals
     Pooled (harness/pool.py), Terraform reaches the plugin through TF_REATTACH_PROVIDERS, which carries no
     certificate: the port is plaintext on loopback, and the commands' environments come from the pool's file
     (command_env.py). Terraform launches a plugin with its magic cookie; anything else is refused."""
-    import os
-
     if not pooled and not os.environ.get(_MAGIC_ENV):
         sys.stderr.write("This is a Terraform provider plugin; Terraform starts it.\n")
         sys.exit(1)
@@ -74,21 +81,14 @@ def serve(provider_name: str, build_dir: Path, version: str, pooled: bool = Fals
     stop = threading.Event()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     server.add_generic_rpc_handlers((_provider_handler(pb, provider), _controller_handler(stop, pooled)))
-    if pooled:
-        port = server.add_insecure_port("127.0.0.1:0")
-        certificate = ""
-    else:
-        tls = build_dir / "tls"
-        credentials = grpc.ssl_server_credentials([((tls / "key.pem").read_bytes(), (tls / "cert.pem").read_bytes())])
-        port = server.add_secure_port("127.0.0.1:0", credentials)
-        certificate = (tls / "cert.b64").read_text()
+    port, certificate = _listen(server, build_dir, pooled)
     server.start()
-    if pooled:
-        threading.Thread(target=_stop_when_orphaned, args=(stop,), daemon=True).start()
     sys.stdout.write(f"1|6|tcp|127.0.0.1:{port}|grpc|{certificate}\n")
     sys.stdout.flush()
-    if pooled:  # nobody reads the pool's pipe after the handshake: a later print must not fill it and block
+    if pooled:
+        # nobody reads the pool's pipe after the handshake: a later print must not fill it and block
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        threading.Thread(target=_stop_when_orphaned, args=(stop,), daemon=True).start()
     stop.wait()
     server.stop(grace=0.5)
 
