@@ -11,7 +11,6 @@ command.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -20,20 +19,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from helpers.frameworks import SETUPS  # noqa: E402 - where each framework is set up in this repository
 from mlops_cicd.framework import PACKAGES  # noqa: E402 - the package names only; loads no framework
-
-SETUPS = {  # framework -> (venv, node dir, set-up command)
-    "cdktf": (ROOT / ".venv", ROOT, "make setup"),
-    "cdktn": (ROOT / ".venv-cdktn", ROOT / "frameworks" / "cdktn", "make setup CDK=cdktn"),
-}
-
-
-def _env(node_dir: Path, venv: Path) -> dict[str, str]:
-    node_bin = node_dir / "node_modules" / "node" / "bin"
-    return {**os.environ, "JSII_NODE": str(node_bin / "node"), "CHECKPOINT_DISABLE": "1",
-            "PATH": os.pathsep.join([str(node_bin), str(venv / "bin"), os.environ.get("PATH", "")])}
 
 
 def _seconds(argv: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -46,18 +35,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    for name, (venv, node_dir, setup) in SETUPS.items():
-        python = venv / "bin" / "python"
-        if not python.exists() or not (node_dir / "node_modules" / "node").exists():
-            print(f"{name}: not set up here ({setup})")
+    for name, setup in SETUPS.items():
+        if not setup.ready:
+            print(f"{name}: not set up here ({setup.command})")
             continue
-        env = _env(node_dir, venv)
+        env = setup.environment()
         packages = PACKAGES[name]
         floor_code = "import mlops_cicd.jsii_node; " + "; ".join(f"import {p}" for p in packages.values())
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / "mlops-cicd.toml").write_text((ROOT / "mlops-cicd.toml").read_text())
-            floor = [_seconds([str(python), "-c", floor_code], env, Path(tmp)) for _ in range(args.rounds)]
-            synth = [_seconds([str(venv / "bin" / "mlops-cicd"), "synth"], env, Path(tmp)) for _ in range(args.rounds)]
+            floor = [_seconds([str(setup.python), "-c", floor_code], env, Path(tmp)) for _ in range(args.rounds)]
+            synth = [_seconds([str(setup.venv / "bin" / "mlops-cicd"), "synth"], env, Path(tmp))
+                     for _ in range(args.rounds)]
         print(f"{name}: synth of the shipped configuration (both stacks, checks included) median "
               f"{statistics.median(synth):.2f}s; import floor (core + 3 provider bindings) median "
               f"{statistics.median(floor):.2f}s; above the floor {statistics.median(synth) - statistics.median(floor):.2f}s "

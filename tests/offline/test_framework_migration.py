@@ -5,27 +5,23 @@ CDKTF first (the direction users move), with both frameworks' set-ups (`make tes
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 
 import pytest
 
 from helpers import ROOT, SHIPPED_CONFIG
+from helpers.frameworks import SETUPS
 
 pytestmark = pytest.mark.terraform
 
-SETUPS = {"cdktf": (ROOT / ".venv", ROOT), "cdktn": (ROOT / ".venv-cdktn", ROOT / "frameworks" / "cdktn")}
 STEPS = ROOT / "tests" / "offline" / "framework_steps.py"
 
 
 def _env(framework: str) -> dict[str, str]:
-    venv, node_dir = SETUPS[framework]
-    node_bin = node_dir / "node_modules" / "node" / "bin"
-    assert (venv / "bin" / "python").exists() and node_bin.exists(), \
-        f"{framework} is not set up here: run `make setup{' CDK=' + framework if framework != 'cdktf' else ''}`"
-    return {**os.environ, "JSII_NODE": str(node_bin / "node"), "CHECKPOINT_DISABLE": "1",
-            "PATH": os.pathsep.join([str(node_bin), str(venv / "bin"), os.environ.get("PATH", "")])}
+    setup = SETUPS[framework]
+    assert setup.ready, f"{framework} is not set up here: run `{setup.command}`"
+    return setup.environment()
 
 
 def _run(framework: str, argv: list[str], cwd) -> subprocess.CompletedProcess:
@@ -35,8 +31,7 @@ def _run(framework: str, argv: list[str], cwd) -> subprocess.CompletedProcess:
 
 
 def _step(framework: str, step: str, tmp_path) -> dict:
-    venv = SETUPS[framework][0]
-    run = _run(framework, [str(venv / "bin" / "python"), str(STEPS), step, str(tmp_path / f"{framework}.out"),
+    run = _run(framework, [str(SETUPS[framework].python), str(STEPS), step, str(tmp_path / f"{framework}.out"),
                            str(tmp_path / f"build-{framework}"), str(tmp_path / "work"), str(tmp_path / "world")],
                tmp_path)
     return json.loads(run.stdout.splitlines()[-1])
@@ -45,7 +40,7 @@ def _step(framework: str, step: str, tmp_path) -> dict:
 def test_a_stack_deployed_with_cdktf_plans_no_change_on_cdk_terrain(tmp_path):
     shutil.copy(SHIPPED_CONFIG, tmp_path / "mlops-cicd.toml")
     for framework in SETUPS:
-        _run(framework, [str(SETUPS[framework][0] / "bin" / "mlops-cicd"), "synth", "--output",
+        _run(framework, [str(SETUPS[framework].venv / "bin" / "mlops-cicd"), "synth", "--output",
                          str(tmp_path / f"{framework}.out")], tmp_path)
     deployed = _step("cdktf", "deploy", tmp_path)
     assert deployed["exit_codes"] == [0, 0], deployed["output"]
