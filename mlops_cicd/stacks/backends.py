@@ -14,8 +14,8 @@ from pathlib import Path
 
 from .. import config as cfg
 
-# Where local state lives: a module of its own, which `mlops-cicd status` reads without loading cdktf.
 from ..framework import core
+# Where local state lives: a module of its own, which `mlops-cicd status` reads without loading cdktf.
 from ..state_paths import LOCAL_STATE_DIR, local_state_path, previous_local_state_path  # noqa: F401 - re-exported
 
 # the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
