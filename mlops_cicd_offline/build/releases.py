@@ -25,9 +25,9 @@ is not copied into its stand-in. A release's changes apply to it and to every la
   variables `repository_id` and diffRepository, so naming another repository replaces them.
 - Not served, recorded so a newer binding (CDK Terrain's: databricks 1.138.0, github 6.13.0, time 0.14.2) gets
   every change after the overrides' versions: github 6.12.0 adds `value` and `value_encrypted` (sensitive) to
-  the secrets; databricks' `api` (v1.113.0) is ForceNew on types without an Update; github 6.13.0 and time
-  0.14.2 change nothing the stand-ins use (re-checked at v6.13.0 and v0.14.0, the newest tag available; details
-  and citations in NEWER_PROVIDERS.md).
+  the secrets; databricks 1.113.0 adds `api`, ForceNew on types without an Update; github 6.13.0, databricks
+  1.138.0 and time 0.14.2 change nothing else the stand-ins use (re-checked at v6.13.0, v1.128.0 and v0.14.0,
+  the newest tags available; details and citations in NEWER_PROVIDERS.md).
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ _SECRET_ADDITIONS = {
 _SECRET_TYPES = ("github_actions_secret", "github_actions_environment_secret")
 
 _VARIABLE_TYPES = ("github_actions_variable", "github_actions_environment_variable")
+_API_FORCE_NEW_TYPES = ("databricks_group_member", "databricks_service_principal_secret")
 _SECRET_VALUES_6_12 = {
     "value": {"type": "string", "required": False, "optional": True, "computed": False},
     "value_encrypted": {"type": "string", "required": False, "optional": True, "computed": False},
@@ -86,9 +87,13 @@ RELEASES = (
             added={t: dict(_SECRET_VALUES_6_12) for t in _SECRET_TYPES},
             sensitive={t: frozenset({"value", "value_encrypted"}) for t in _SECRET_TYPES}),
     Release("github", "6.13.0", served=False),
-    Release("databricks", "1.138.0", served=False,
-            # `api` (v1.113.0) on types without an Update is ForceNew; the constructs never set it
-            force_new={t: frozenset({"api"}) for t in ("databricks_group_member", "databricks_service_principal_secret")}),
+    # `api` (account or workspace API) arrives in v1.113.0; on types without an Update it is ForceNew. The
+    # constructs never set it. (Placed at its release, so the served 1.116.0 has it as the real one does.)
+    Release("databricks", "1.113.0", served=False,
+            added={t: {"api": {"type": "string", "required": False, "optional": True, "computed": False}}
+                   for t in _API_FORCE_NEW_TYPES},
+            force_new={t: frozenset({"api"}) for t in _API_FORCE_NEW_TYPES}),
+    Release("databricks", "1.138.0", served=False),
     Release("time", "0.14.2", served=False),
 )
 

@@ -254,3 +254,14 @@ def test_each_served_release_has_its_own_schema(offline_build):
     assert variable[-1]["force_new"]  # 6.11.0: another repository replaces the variable
     if len(variable) > 1:
         assert not variable[0].get("force_new")
+
+
+def test_a_databricks_release_that_adds_api_serves_it_from_then_on(offline_build):
+    """`api` arrives in databricks 1.113.0 (NEWER_PROVIDERS.md): the served 1.116.0 (CDKTF) and the 1.138.0 binding
+    (CDK Terrain) have it, ForceNew where the type has no Update; CDKTF's 1.99.0 binding has not."""
+    for version in offline_build.served["databricks"]:
+        member = offline_build.schemas("databricks", version).get("resource", "databricks_group_member")["attributes"]
+        if version == "1.99.0":
+            assert "api" not in member
+        else:
+            assert member["api"]["optional"] and member["api"]["force_new"]
