@@ -48,10 +48,9 @@ def _controller_handler(stop: threading.Event, pooled: bool):
         "Shutdown": grpc.unary_unary_rpc_method_handler(shutdown, identity, identity)})
 
 
-def _stop_when_orphaned(stop: threading.Event) -> None:
+def _stop_when_orphaned(stop: threading.Event, parent: int) -> None:
     """A pooled plugin outlives terraform by design; it must not outlive the pool's process (killed before it
     could close the pool): it stops when its parent is gone."""
-    parent = os.getppid()
     while not stop.wait(1.0):
         if os.getppid() != parent:
             stop.set()
@@ -83,12 +82,12 @@ def serve(provider_name: str, build_dir: Path, version: str, pooled: bool = Fals
     server.add_generic_rpc_handlers((_provider_handler(pb, provider), _controller_handler(stop, pooled)))
     port, certificate = _listen(server, build_dir, pooled)
     server.start()
+    if pooled:  # the parent as it is before the handshake: the pool may be killed as soon as it has read it
+        threading.Thread(target=_stop_when_orphaned, args=(stop, os.getppid()), daemon=True).start()
     sys.stdout.write(f"1|6|tcp|127.0.0.1:{port}|grpc|{certificate}\n")
     sys.stdout.flush()
-    if pooled:
-        # nobody reads the pool's pipe after the handshake: a later print must not fill it and block
+    if pooled:  # nobody reads the pool's pipe after the handshake: a later print must not fill it and block
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        threading.Thread(target=_stop_when_orphaned, args=(stop,), daemon=True).start()
     stop.wait()
     server.stop(grace=0.5)
 
