@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..errors import EXIT_CHECKS_FAILED, EXIT_OK, EXIT_OPERATION_FAILED
+from ..fleet_report import check_html_target, write_html
 from ..operations.status import Source, parse_now, status
 from ..operations.synthesis import existing_output
 from .options import (
@@ -66,9 +67,13 @@ def report_unread(document: dict) -> bool:
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
     now = parse_now(args.now) if args.now else None  # a bad --now fails before any slow step
+    if args.html:
+        check_html_target(args.html)  # and so does a bad --html
     source = Source(existing_output(args.output), tuple(args.from_json or ()),
                     rehearsal_directory(args) if args.rehearsal else None)
     document = status(config, args.environments, source, now=now, live=args.live)
+    if args.html:
+        write_html(args.html, document)
     if args.json:
         print_json(document)
     elif on_terminal():
@@ -107,5 +112,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--live", action="store_true", help="also list the service principal's workspace tokens and "
                         "OAuth secrets through the workspace API (as the deployer: DATABRICKS_*) and name those no "
                         "state holds, with the command that revokes each")
+    parser.add_argument("--html", metavar="FILE", help="also write the status as one self-contained HTML page: a "
+                        "timeline of every credential's creation, next rotation and expiry, and the same data as a table")
     parser.add_argument("--fail-on-warning", action="store_true", help="exit 1 when any credential has a warning (for scheduled CI)")
     parser.set_defaults(handler=run)
