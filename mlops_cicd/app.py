@@ -9,6 +9,7 @@ from pathlib import Path
 from . import local_state
 from .checks import enforce
 from .config import Config
+from .fleet import Fleet
 from .framework import core
 from .locks import claim, exclusive, record_owner
 from .stacks.environment_stack import EnvironmentStack
@@ -18,23 +19,29 @@ from .synthesized import output_directory
 App = core.App
 
 
-def build_app(config: Config, outdir: str | Path) -> App:
+def fleet_of(described: Config | Fleet) -> Fleet:
+    return described if isinstance(described, Fleet) else Fleet.of(described)
+
+
+def build_app(config: Config | Fleet, outdir: str | Path) -> App:
+    """An app with one stack per environment of `config` (of every project, for a platform repository's fleet)."""
     app = App(outdir=str(outdir))
-    for env in config.environments:
-        EnvironmentStack(app, config, env)
+    for stack in fleet_of(config).stacks:
+        EnvironmentStack(app, stack.config, stack.env)
     return app
 
 
-def synth_into(config: Config, directory: str | Path, *, enforce_checks: bool) -> None:
+def synth_into(config: Config | Fleet, directory: str | Path, *, enforce_checks: bool) -> None:
     """Synthesize every stack into `directory`; with `enforce_checks`, a check error raises `ChecksFailed`."""
     app = build_app(config, directory)
     app.synth()
     if enforce_checks:
-        # Guard rails (README, "Checks at every synth"): the report goes to stderr, an error raises here.
+        # Guard rails (README, "Checks at every synth"): the report goes to stderr, an error raises here. A fleet's
+        # stacks are checked together, so the checks comparing stacks compare every project's.
         enforce(config, Path(directory))
 
 
-def synth(config: Config, outdir: str | Path | None = None) -> Path:
+def synth(config: Config | Fleet, outdir: str | Path | None = None) -> Path:
     """Synthesize every stack into `outdir` (default: cdktf's CDKTF_OUTDIR, else `cdktf.out`).
 
     The app synthesizes into a scratch directory first and only then copies the result over, so a
@@ -45,11 +52,11 @@ def synth(config: Config, outdir: str | Path | None = None) -> Path:
     """
     target = output_directory(outdir)
     with exclusive(target, "synth"):
-        claim(target, config, "stacks")
-        state = local_state.plan(config, target)  # raises before anything is written
+        claim(target, fleet_of(config), "stacks")
+        state = local_state.plan_fleet(fleet_of(config), target)  # raises before anything is written
         with tempfile.TemporaryDirectory(prefix="mlops-cicd-synth-") as scratch:
             synth_into(config, scratch, enforce_checks=True)  # raises before anything reaches `target`
             state.carry_out()
             shutil.copytree(scratch, target, dirs_exist_ok=True)
-        record_owner(target, config)
+        record_owner(target, fleet_of(config))
     return target

@@ -19,7 +19,7 @@ from typing import Annotated, Callable, Literal, Mapping, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, ValidationError
 
-from . import backend_names, names
+from . import backend_names, github_names, names
 from .directory_grants import DirectoryGrants
 from .passed_in import passed_in_values, secret_in
 from .principals import DEFAULT_TOKEN_GROUP, role_principal_problem, token_principal_problem
@@ -234,6 +234,9 @@ class EnvironmentConfig(_Model):
     account: AccountConfig | None = None
     service_principal_roles: ServicePrincipalRolesConfig | None = None
     """Manage the SP's roles (needs [environments.account]); unset: its creator stays its only manager."""
+    github_names: dict[str, str] = {}
+    """The names of the GitHub secrets and variables this environment writes, by their default name, for a project
+    whose workflows already read others, e.g. `{ PROD_WORKSPACE_TOKEN = "DATABRICKS_TOKEN" }` (github_names.py)."""
 
     @property
     def is_production(self) -> bool:
@@ -348,11 +351,21 @@ class Config(_Model):
     checks: ChecksConfig = ChecksConfig()
 
     def environment(self, name: str) -> EnvironmentConfig:
+        """The environment `name`, or the one whose stack is `name` (they differ in a platform repository)."""
         for env in self.environments:
-            if env.name == name:
+            if name in (env.name, self.stack_name(env.name)):
                 return env
         known = ", ".join(e.name for e in self.environments)
         raise KeyError(f"no environment named {name!r} (known: {known})")
+
+    def stack_name(self, environment: str) -> str:
+        """The stack of `environment` (its cdktf id and directory under `stacks/`): the environment's name, or in a
+        platform repository `<project>-<env>` (`cdktf deploy 'proj-a-*'` deploys one project)."""
+        return self._stack_prefix + environment
+
+    @property
+    def stack_names(self) -> list[str]:
+        return [self.stack_name(env.name) for env in self.environments]
 
     @property
     def shared_secrets_stack(self) -> str:
@@ -363,6 +376,9 @@ class Config(_Model):
         return env.git_provider or names.git_provider_for(self.github.server_url)
 
     _source: Path | None = PrivateAttr(default=None)
+    _stack_prefix: str = PrivateAttr(default="")
+    _base_directory: Path | None = PrivateAttr(default=None)
+    _platform_file: Path | None = PrivateAttr(default=None)
 
     @property
     def source(self) -> Path | None:
@@ -373,6 +389,8 @@ class Config(_Model):
     def directory(self) -> Path:
         """What relative paths in the configuration (a local state path) are relative to: the
         directory of its file, else the current directory."""
+        if self._base_directory is not None:
+            return self._base_directory
         return self._source.parent if self._source else Path.cwd().resolve()
 
     def loaded_from(self, path: str | Path) -> "Config":
@@ -380,6 +398,21 @@ class Config(_Model):
         located = self.model_copy()
         located._source = Path(path).resolve()
         return located
+
+    def in_platform(self, platform_file: str | Path) -> "Config":
+        """This project of the platform repository whose configuration file is `platform_file`: stacks
+        `<project>-<env>`, and relative paths (local state) relative to that file's directory, where every project
+        keeps its state under `.mlops-cicd/state/<project>/`."""
+        member = self.model_copy()
+        member._platform_file = Path(platform_file).resolve()
+        member._stack_prefix, member._base_directory = f"{self.project.name}-", member._platform_file.parent
+        return member
+
+    @property
+    def owner_file(self) -> Path | None:
+        """The configuration file whose output (synthesized stacks, rehearsal) this project's stacks are part of: the
+        platform repository's file for one of its projects, else `source`."""
+        return self._platform_file or self._source
 
 
 @dataclass(frozen=True)
@@ -450,8 +483,9 @@ def _name_problems(config: Config, env: EnvironmentConfig, where: str) -> list[P
     if (problem := names.secret_scope_problem(scope)) is not None:
         over = len(scope) - names.SECRET_SCOPE_MAX
         problems.append(Problem(f"{where}.name", f"the secret scope name <env>-<project>-cd-credentials {problem}: shorten this name or project.name by {over} character(s) together"))
-    if f"{env.name.upper().replace('-', '_')}_".startswith(names.GITHUB_RESERVED_SECRET_PREFIX):
+    if f"{github_names.env_prefix(env.name)}_".startswith(names.GITHUB_RESERVED_SECRET_PREFIX):
         problems.append(Problem(f"{where}.name", "the environment's GitHub secrets and variables would start with GITHUB_, which GitHub reserves; choose another name"))
+    problems.extend(_github_names_problems(config, env, where))
     provider = config.git_provider_of(env)
     expected = names.git_provider_for(config.github.server_url)
     if provider != expected:
@@ -496,6 +530,26 @@ def _oidc_subject_problems(config: Config) -> list[Problem]:
         for field in ("owner_id", "repository_id"):
             if getattr(gh, field) is not None:
                 problems.append(Problem(f"github.{field}", "only the immutable subject form carries ids: set oidc_subject = \"immutable\" or remove it"))
+    return problems
+
+
+def _github_names_problems(config: Config, env: EnvironmentConfig, where: str) -> list[Problem]:
+    """`github_names` renames names this environment writes, each to a name GitHub accepts, no two to one."""
+    problems, field = [], f"{where}.github_names"
+    defaults = github_names.written_names(env.name, env.credential_mode, env.placement,
+                                          env.name == config.shared_secrets_stack)
+    for default, name in env.github_names.items():
+        if default not in defaults:
+            problems.append(Problem(f"{field}.{default}", f"this environment writes no secret or variable of that name "
+                                    f"(credential_mode = \"{env.credential_mode}\", {env.placement} level); rename one "
+                                    f"of: {', '.join(defaults)}"))
+        elif (problem := github_names.name_problem(name)) is not None:
+            problems.append(Problem(f"{field}.{default}", problem))
+    written = [github_names.renamed(env.github_names, name).upper() for name in defaults]
+    clashes = sorted({name for name in written if written.count(name) > 1})
+    if clashes:
+        problems.append(Problem(field, f"two secrets or variables would be written as {', '.join(clashes)} (GitHub "
+                                "ignores case): give each its own name"))
     return problems
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .config import Config, ConfigError, LocalBackend, Problem
+from .fleet import Fleet
 from .locks import OWNER_FILE
 from .stacks.backends import LOCAL_STATE_DIR, local_state_path, previous_local_state_path
 from .synthesized import DEFAULT_OUTPUT
@@ -115,8 +116,34 @@ class LocalStatePlan:
                   f"and {why}; delete it yourself if it is not needed", file=sys.stderr)
 
 
-def plan(config: Config, outdir: Path) -> LocalStatePlan:
-    """What synth into `outdir` does to local state files; raises (nothing changed) when it must not."""
+def plan_fleet(fleet: Fleet, outdir: Path) -> FleetStatePlan:
+    """What synth of every project of `fleet` into `outdir` does to local state files; raises (nothing changed)
+    when it must not. Only stack directories of no project's environment are swept (once)."""
+    configured = set(fleet.stack_names)
+    return FleetStatePlan([plan(project, outdir, configured=configured, sweep=index == 0, owner_file=fleet.owner_file)
+                           for index, project in enumerate(fleet.projects)])
+
+
+@dataclass
+class FleetStatePlan:
+    plans: list[LocalStatePlan]
+
+    @property
+    def moves(self) -> list[Move]:
+        return [move for plan in self.plans for move in plan.moves]
+
+    def carry_out(self) -> None:
+        for plan in self.plans:
+            plan.carry_out()
+
+
+def plan(config: Config, outdir: Path, *, configured: set[str] | None = None, sweep: bool = True,
+         owner_file: Path | None = None) -> LocalStatePlan:
+    """What synth into `outdir` does to local state files; raises (nothing changed) when it must not.
+
+    `configured`: the stack names of the whole output (default: this configuration's); with `sweep`, the stack
+    directories of no configured stack are removed (or kept, saying why). `owner_file`: the configuration file
+    recorded as the output's maker (default: this configuration's)."""
     outdir = Path(outdir).resolve()
     stacks_dir = outdir / "stacks"
     project = config.project.name
@@ -135,7 +162,7 @@ def plan(config: Config, outdir: Path) -> LocalStatePlan:
                 f"`path` (default: {LOCAL_STATE_DIR}/{project}/{env.name}.tfstate beside the configuration "
                 f"file) or choose a path outside it"))
         result.state_files[env.name] = target
-        result.stack_dirs[env.name] = stacks_dir / env.name
+        result.stack_dirs[env.name] = stacks_dir / config.stack_name(env.name)
     if problems:
         raise ConfigError(str(config.source or "configuration"), problems)
     check_owners(config, result.state_files)
@@ -161,8 +188,8 @@ def plan(config: Config, outdir: Path) -> LocalStatePlan:
             result.moves.append(Move(name, old, target, where))
             claimed |= {old, Path(f"{old}{BACKUP_SUFFIX}")}  # moved together; anything else found is refused
 
-    configured = {env.name for env in config.environments}
-    stack_dirs = sorted(p for p in stacks_dir.iterdir() if p.is_dir()) if stacks_dir.is_dir() else []
+    configured = set(config.stack_names) if configured is None else configured
+    stack_dirs = sorted(p for p in stacks_dir.iterdir() if p.is_dir()) if stacks_dir.is_dir() and sweep else []
     for stack_dir in stack_dirs:
         stray = [path for path in _state_files_in(stack_dir) if path.resolve() not in claimed]
         if stray:
@@ -176,21 +203,21 @@ def plan(config: Config, outdir: Path) -> LocalStatePlan:
                 f"if its resources still exist, keep managing them from that state (`terraform state push` "
                 f"into the environment's backend) or destroy them")
         if stack_dir.name not in configured:
-            if (why := _not_removable(stack_dir, outdir, config)) is None:
+            if (why := _not_removable(stack_dir, outdir, owner_file or config.owner_file)) is None:
                 result.unconfigured_stacks.append(stack_dir)
             else:
                 result.kept_stacks[stack_dir] = why
     return result
 
 
-def _not_removable(stack_dir: Path, outdir: Path, config: Config) -> str | None:
+def _not_removable(stack_dir: Path, outdir: Path, owner_file: Path | None) -> str | None:
     """Why synth may not delete `stack_dir`, a directory in `<outdir>/stacks` of no configured environment."""
     try:
         maker = (outdir / OWNER_FILE).read_text().strip()
     except OSError:
         maker = None
-    if config.source is None or maker != str(config.source):
-        return f"{outdir} does not record {config.source or 'this configuration'} as what made it"
+    if owner_file is None or maker != str(owner_file):
+        return f"{outdir} does not record {owner_file or 'this configuration'} as what made it"
     foreign = sorted(entry.name for entry in stack_dir.iterdir() if entry.name not in GENERATED_IN_STACK)
     if foreign:
         return f"it holds files synth does not write ({', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''})"
@@ -205,7 +232,8 @@ def _old_places(config: Config, stacks_dir: Path, name: str) -> list[tuple[Path,
     """Where earlier versions kept the state of `name`."""
     configured = config.environment(name).backend.path
     # Where the old relative path resolved: in the directory terraform ran in.
-    places = [((stacks_dir / name / (configured or f"terraform.{name}.tfstate")).resolve(), IN_OUTPUT)]
+    stack = stacks_dir / config.stack_name(name)
+    places = [((stack / (configured or f"terraform.{name}.tfstate")).resolve(), IN_OUTPUT)]
     if not configured:
         places.append((previous_local_state_path(config.directory, name), PREVIOUS_DEFAULT))
     return places

@@ -19,10 +19,13 @@ import fcntl
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .errors import UserError
 from .config import Config
+
+if TYPE_CHECKING:
+    from .fleet import Fleet
 
 OWNER_FILE = ".mlops-cicd-config"
 
@@ -72,22 +75,24 @@ def _locked(directory: str | Path, command: str, operation: int) -> Iterator[Non
                 handle.truncate(0)  # a pid left behind would name an unrelated process later
 
 
-def claim(directory: str | Path, config: Config, what: str) -> None:
-    """Refuse `directory` when it holds the `what` (e.g. "stacks") of another configuration file."""
-    if config.source is None:
+def claim(directory: str | Path, config: Config | Fleet, what: str) -> None:
+    """Refuse `directory` when it holds the `what` (e.g. "stacks") of another configuration file (for a project
+    of a platform repository: of another than the platform's)."""
+    source = config.owner_file
+    if source is None:
         return  # built in code: the caller chose the directory
     try:
         owner = (Path(directory) / OWNER_FILE).read_text().strip()
     except (FileNotFoundError, NotADirectoryError):
         return
-    if owner and owner != str(config.source):
+    if owner and owner != str(source):
         raise UserError(
-            f"{directory} holds the {what} of {owner}; running {config.source} there would replace them",
+            f"{directory} holds the {what} of {owner}; running {source} there would replace them",
             f"give this configuration its own directory (--output/--outdir, --rehearsal-dir), or delete "
             f"{directory} if the {what} of {owner} are no longer needed")
 
 
-def record_owner(directory: str | Path, config: Config) -> None:
-    if config.source is not None:
+def record_owner(directory: str | Path, config: Config | Fleet) -> None:
+    if config.owner_file is not None:
         Path(directory).mkdir(parents=True, exist_ok=True)
-        (Path(directory) / OWNER_FILE).write_text(f"{config.source}\n")
+        (Path(directory) / OWNER_FILE).write_text(f"{config.owner_file}\n")

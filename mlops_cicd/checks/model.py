@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Literal, Mapping
 
 from ..config import Config, EnvironmentConfig
+from ..fleet import Fleet
 from ..passed_in import passed_in_values
 from ..secret_patterns import redact
+from ..workflow_jobs import Workflows
 
 Severity = Literal["error", "warning"]
 
@@ -37,9 +39,11 @@ class Synthesis:
     composed in code). `environ` supplies TF_VAR_* values to keep out of messages: only those are kept (whatever
     else is given is dropped), and they are never part of the repr."""
 
-    config: Config | None
+    config: Config | Fleet | None
     stacks: tuple[Stack, ...]
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
+    workflows: Workflows | None = None
+    """The project's own GitHub Actions workflows (`check --workflows DIR`), for the workflow contract checks."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "environ", passed_in_values(self.environ))

@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 from ..config import DEFAULT_CONFIG_FILE, Config, load_config
+from ..errors import usage_error
+from ..fleet import Fleet, StackRef, load_fleet
 from ..synthesized import DEFAULT_OUTPUT, OUTPUT_ENV
 
 CONFIG_ENV = "MLOPS_CICD_CONFIG"
@@ -31,11 +33,14 @@ def add_json_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def add_environments_argument(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("environments", nargs="*", metavar="ENV", help=f"environments {what} (default: all)")
+    parser.add_argument("environments", nargs="*", metavar="ENV",
+                        help=f"environments {what} (default: all; in a platform repository stacks `<project>-<env>`, "
+                             "or globs such as 'proj-a-*')")
 
 
 def add_environment_argument(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("environment", metavar="ENV", help=f"the environment {what}")
+    parser.add_argument("environment", metavar="ENV",
+                        help=f"the environment {what} (in a platform repository its stack, `<project>-<env>`)")
 
 
 def config_path(args: argparse.Namespace) -> str:
@@ -49,6 +54,19 @@ def config_given(args: argparse.Namespace) -> bool:
 
 def config_of(args: argparse.Namespace) -> Config:
     return load_config(config_path(args))
+
+
+def fleet_of(args: argparse.Namespace) -> Fleet:
+    """Every project the configuration file describes: itself, or a platform repository's projects (fleet.py)."""
+    return load_fleet(config_path(args))
+
+
+def stack_of(args: argparse.Namespace, name: str) -> StackRef:
+    """The one stack `name` (ENV; in a platform repository `<project>-<env>`) of the configuration."""
+    stacks = fleet_of(args).select([name])
+    if len(stacks) != 1 or stacks[0].name != name:
+        raise usage_error(f"{name} names {len(stacks)} stacks, not one", "name one stack, without wildcards")
+    return stacks[0]
 
 
 def add_rehearsal_dir_option(parser: argparse.ArgumentParser) -> None:

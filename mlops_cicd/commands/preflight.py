@@ -7,15 +7,14 @@ import argparse
 
 from ..errors import EXIT_CHECKS_FAILED, EXIT_OK
 from ..operations.preflight import preflight
-from ..operations.synthesis import selected_environments, synthesized_aside
-from .options import add_config_option, add_environment_argument, add_json_option, config_of, config_path
+from ..operations.synthesis import synthesized_aside
+from .options import add_config_option, add_environment_argument, add_json_option, config_path, stack_of
 from .printing import print_json, print_table
 
 
 def run(args: argparse.Namespace) -> int:
-    config = config_of(args)
-    selected_environments(config, [args.environment])
-    document = synthesized_aside(config, config_path(args))[args.environment]
+    stack = stack_of(args, args.environment)
+    document = synthesized_aside(stack.config, config_path(args))[stack.name]
     found = preflight(document)
     ok = not any(r.severity == "error" for r in found)
     if args.json:

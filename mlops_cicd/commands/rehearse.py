@@ -8,23 +8,22 @@ import sys
 
 from ..errors import EXIT_CHECKS_FAILED, EXIT_OK
 from ..operations.rehearsal import rehearse
-from ..operations.synthesis import selected_environments
 from .options import (
     add_config_option,
     add_environments_argument,
     add_json_option,
     add_output_option,
     add_rehearsal_dir_option,
-    config_of,
     config_path,
+    fleet_of,
     rehearsal_directory,
 )
 from .printing import print_json
 
 
 def run(args: argparse.Namespace) -> int:
-    config = config_of(args)
-    names = selected_environments(config, args.environments)
+    config = fleet_of(args)
+    names = [stack.name for stack in config.select(args.environments)]
     stream = sys.stderr if args.json else sys.stdout  # with --json, stdout holds the JSON alone
     result = rehearse(config, config_path(args), names, output=args.output, rehearsal=rehearsal_directory(args),
                       echo=lambda text: print(text, file=stream, flush=True))

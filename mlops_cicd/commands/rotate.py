@@ -6,23 +6,22 @@ import argparse
 
 from ..errors import EXIT_OK
 from ..operations.rotate_environment import rotate_environment
-from ..operations.synthesis import existing_output, selected_environments
+from ..operations.synthesis import existing_output
 from .options import (
     add_config_option,
     add_environment_argument,
     add_json_option,
     add_output_option,
     add_rehearsal_dir_option,
-    config_of,
     rehearsal_directory,
+    stack_of,
 )
 from .printing import print_json
 
 
 def run(args: argparse.Namespace) -> int:
-    config = config_of(args)
-    selected_environments(config, [args.environment])
-    rotation = rotate_environment(config, args.environment, output=existing_output(args.output),
+    stack = stack_of(args, args.environment)
+    rotation = rotate_environment(stack.config, stack.name, output=existing_output(args.output),
                                   rehearsal_dir=rehearsal_directory(args) if args.rehearsal else None)
     if args.json:
         print_json(rotation.as_dict())

@@ -7,12 +7,12 @@ import argparse
 from ..errors import EXIT_OK
 from ..operations.synthesis import synthesize
 from ..summary import render, summaries
-from .options import add_config_option, add_json_option, add_output_option, config_of, config_path
+from .options import add_config_option, add_json_option, add_output_option, config_path, fleet_of
 from .printing import print_json
 
 
 def run(args: argparse.Namespace) -> int:
-    output = synthesize(config_of(args), config_path(args), args.output)
+    output = synthesize(fleet_of(args), config_path(args), args.output)
     stacks = summaries(output)
     if args.json:
         print_json({"ok": True, "output": str(output), "stacks": stacks})

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..config import Config
+from ..fleet import Fleet
 from ..emulator import DEFAULT_REHEARSAL_DIR, load
 from ..errors import UserError
 from ..locks import claim, exclusive, record_owner
@@ -27,7 +28,7 @@ def rehearsal_dir(explicit: str | Path | None = None) -> Path:
     return Path(explicit or os.environ.get(REHEARSAL_DIR_ENV) or DEFAULT_REHEARSAL_DIR)
 
 
-def rehearse(config: Config, source: str, names: list[str], *, output: str | Path | None, rehearsal: Path,
+def rehearse(config: Config | Fleet, source: str, names: list[str], *, output: str | Path | None, rehearsal: Path,
              echo: Callable[[str], None]) -> dict:
     """Synthesize (checks enforced) into `output`, then rehearse the stacks `names` in `rehearsal`; `echo` gets
     each stack's report as it finishes. Returns {"ok", "rehearsal_dir", "stacks": [per-stack steps]}."""

@@ -65,7 +65,7 @@ def _state_in_place(config: Config, output: Path) -> None:
     rules (`local_state.plan`), without moving anything."""
     from ..local_state import plan
 
-    pending = plan(config, output).moves  # raises on a state recorded as another configuration file's
+    pending = plan(config, output, sweep=False).moves  # raises on a state recorded as another configuration file's
     if pending:
         move = pending[0]
         raise UserError(f"the state of {move.environment} is still at {move.source} ({move.where}); the stack "

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..config import Config, LocalBackend
+from ..fleet import Fleet, StackRef, by_project
 from ..errors import usage_error
 from ..locks import shared
 from ..state_paths import local_state_path
@@ -119,9 +120,10 @@ class Unread:
 def _unread(config: Config, name: str, directory: Path) -> Unread | None:
     """Why the state of stack `name`, whose directory was not initialized, cannot be read; None when it is known
     not to exist: a local backend without its state file. Any other backend may hold one (remote state)."""
-    backend = config.environment(name).backend
+    env = config.environment(name)
+    backend = env.backend
     if isinstance(backend, LocalBackend):
-        state_file = local_state_path(config.directory, config.project.name, name, backend.path)
+        state_file = local_state_path(config.directory, config.project.name, env.name, backend.path)
         if not state_file.exists():
             return None
         where = f"its local state {state_file} exists"
@@ -209,7 +211,7 @@ def status(config: Config, requested: list[str], source: Source, *, now: datetim
             states, clock_now = rehearsal_states(names, source.rehearsal_dir)
         clock, where = "emulated", source.rehearsal_dir / "work"
     elif source.from_json:
-        states = saved_states(source.from_json, source.output, [e.name for e in config.environments], requested)
+        states = saved_states(source.from_json, source.output, config.stack_names, requested)
         where = source.output / "stacks"
     else:
         (states, unread), where = deployed_states(config, names, source.output), source.output / "stacks"
@@ -223,6 +225,39 @@ def status(config: Config, requested: list[str], source: Source, *, now: datetim
     warning_days = config.checks.expiry_warning_days
     return as_json(states, assessments(states, clock_now, warning_days), clock_now, clock, warning_days, orphans,
                    unread)
+
+
+def fleet_status(fleet: Fleet, stacks: list[StackRef], source: Source, *, now: datetime | None = None,
+                 live: bool = False) -> dict:
+    """The status document of `stacks` (`Fleet.select`), project by project; in a platform repository each stack
+    names its `project`, and the stacks come soonest-expiring first (`days_left` of their nearest credential; a
+    stack without one last). `warning_days` is each project's own window; the document's is the widest."""
+    # A project with all its stacks selected asks for none in particular (with --from-json: those given).
+    documents = [(project, status(project, [] if names == project.stack_names else names, source, now=now, live=live))
+                 for project, names in by_project(stacks)]
+    if not documents:
+        raise usage_error("no stack selected", "leave out the filters, or name a configured stack")
+    merged = {**documents[0][1], "stacks": [], "warnings": 0,
+              "warning_days": max(document["warning_days"] for _, document in documents)}
+    for project, document in documents:
+        merged["warnings"] += document["warnings"]
+        for stack in document["stacks"]:
+            merged["stacks"].append({**stack, "project": project.project.name,
+                                     "warning_days": document["warning_days"]} if fleet.platform else stack)
+    if fleet.platform:
+        merged["stacks"].sort(key=_soonest)
+    return merged
+
+
+def _soonest(stack: dict) -> tuple[bool, int]:
+    left = [c["days_left"] for c in stack["credentials"] if c["days_left"] is not None]
+    return (not left, min(left, default=0))
+
+
+def within(document: dict, days: int) -> list[tuple[str, str, int]]:
+    """(stack, address, days left) of every credential expiring or due within `days` days (`--fail-within`)."""
+    return [(stack["name"], c["address"], c["days_left"]) for stack in document["stacks"] for c in stack["credentials"]
+            if c["days_left"] is not None and c["days_left"] <= days]
 
 
 def _workspace_api(config: Config, name: str, source: Source):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..config import Config
+from ..fleet import Fleet
 from ..errors import EXIT_CONFIG_ERROR, UserError, usage_error
 from ..jsii_node import require_node
 from ..synthesized import DEFAULT_OUTPUT, load_stacks, output_directory
@@ -80,12 +81,16 @@ def existing_output(path: str | Path | None, option: str = "--output") -> Path:
     return output
 
 
-def synthesize(config: Config, source: str, output: str | Path | None, option: str = "--output") -> Path:
+def _stack_count(config: Config | Fleet) -> int:
+    return len(config.stack_names)
+
+
+def synthesize(config: Config | Fleet, source: str, output: str | Path | None, option: str = "--output") -> Path:
     """Synthesize every stack, checks enforced, into `output` (default $CDKTF_OUTDIR, else cdktf.out): checked
     first, so a bad one fails before any work; on any failure nothing is written."""
     ready_to_synthesize()
     target = writable_directory(output_directory(output), option)
-    with step(f"synthesizing {len(config.environments)} stack(s) and running the checks"), building(source):
+    with step(f"synthesizing {_stack_count(config)} stack(s) and running the checks"), building(source):
         from ..app import synth  # cdktf start-up is slow: inside the step, which it is part of
 
         try:
@@ -95,11 +100,11 @@ def synthesize(config: Config, source: str, output: str | Path | None, option: s
                             f"free space or fix the permissions there, or choose another {option}") from None
 
 
-def synthesized_aside(config: Config, source: str, *, enforce_checks: bool = False) -> dict[str, dict]:
+def synthesized_aside(config: Config | Fleet, source: str, *, enforce_checks: bool = False) -> dict[str, dict]:
     """Synthesize every stack into a throwaway directory and return each stack's document by name; with
     `enforce_checks`, a check error raises ChecksFailed. Nothing is written anywhere else."""
     ready_to_synthesize()
-    with step(f"synthesizing {len(config.environments)} stack(s)"), tempfile.TemporaryDirectory(prefix="mlops-cicd-") as scratch:
+    with step(f"synthesizing {_stack_count(config)} stack(s)"), tempfile.TemporaryDirectory(prefix="mlops-cicd-") as scratch:
         from ..app import synth_into  # cdktf start-up is slow: inside the step, which it is part of
 
         with building(source):
@@ -108,8 +113,9 @@ def synthesized_aside(config: Config, source: str, *, enforce_checks: bool = Fal
 
 
 def selected_environments(config: Config, requested: list[str]) -> list[str]:
-    """The environments a command works on: those named (each must exist), else all, in config order."""
-    known = [env.name for env in config.environments]
+    """The stacks a command works on: those named (each must exist), else all, in config order (a stack is named
+    after its environment; in a platform repository `<project>-<env>`)."""
+    known = config.stack_names
     unknown = [name for name in requested if name not in known]
     if unknown:
         raise usage_error(f"unknown environment(s): {', '.join(unknown)}", f"use one of: {', '.join(known)}")

@@ -20,6 +20,7 @@ from ..constructs.oidc_federation import GitHubOidcFederation, github_oidc_issue
 from ..constructs.rotation import RotationSchedule
 from ..constructs.service_principal import CicdServicePrincipal
 from ..constructs.workspace_token import WorkspaceToken
+from ..github_names import default_names
 from ..framework import databricks
 
 # the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
@@ -39,12 +40,11 @@ class Credentials:
     """secret name -> the rotation schedule of the credential it holds (the others hold no rotated value)."""
 
 
-def env_prefix(env: EnvironmentConfig) -> str:
-    return env.name.upper().replace("-", "_")
-
-
 def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, cicd: CicdServicePrincipal) -> Credentials:
+    """The environment's credential, and the secrets and variables holding it by their default names
+    (github_names.py; the stack writes each under the name `github_names` gives it)."""
     sp = cicd.service_principal
+    names = default_names(env.name, env.credential_mode, env.placement)
     if env.credential_mode == "pat":
         token = WorkspaceToken(
             scope, "workspace_token",
@@ -54,7 +54,7 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
             rotation_days=env.rotation_days,
             comment=f"{config.project.name} {env.name} CI/CD (mlops-cicd)",
         )
-        name = f"{env_prefix(env)}_WORKSPACE_TOKEN"
+        name = names["secret:workspace_token"]
         return Credentials(secrets={name: token.value}, credential=token, rotations={name: token.rotation})
 
     if env.credential_mode == "oauth":
@@ -64,13 +64,11 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
             lifetime_days=env.token_lifetime_days,
             rotation_days=env.rotation_days,
         )
-        # Repository-level names are shared by every environment: prefix them so stacks do not collide.
-        prefix = f"{env_prefix(env)}_" if env.placement == "repository" else ""
         return Credentials(
-            secrets={f"{prefix}DATABRICKS_CLIENT_ID": sp.application_id, f"{prefix}DATABRICKS_CLIENT_SECRET": secret.value},
-            variables={f"{prefix}DATABRICKS_HOST": env.workspace_host},
+            secrets={names["secret:client_id"]: sp.application_id, names["secret:client_secret"]: secret.value},
+            variables={names["variable:host"]: env.workspace_host},
             credential=secret,
-            rotations={f"{prefix}DATABRICKS_CLIENT_SECRET": secret.rotation},
+            rotations={names["secret:client_secret"]: secret.rotation},
         )
 
     assert env.account is not None  # guaranteed by config validation
@@ -93,10 +91,10 @@ def build_credentials(scope: Construct, config: Config, env: EnvironmentConfig, 
     )
     return Credentials(
         variables={
-            "DATABRICKS_HOST": env.workspace_host,
-            "DATABRICKS_CLIENT_ID": sp.application_id,
-            "DATABRICKS_AUTH_TYPE": "github-oidc",
-            "DATABRICKS_TOKEN_AUDIENCE": env.account.account_id,
+            names["variable:host"]: env.workspace_host,
+            names["variable:client_id"]: sp.application_id,
+            names["variable:auth_type"]: "github-oidc",
+            names["variable:token_audience"]: env.account.account_id,
         },
         credential=federation,
     )

@@ -20,6 +20,7 @@ from ..constructs.service_principal import (
 from ..constructs.service_principal_roles import ServicePrincipalRoles
 from ..constructs.signature import shows_init_signature
 from ..framework import core, databricks, github, time_provider
+from ..github_names import TRIGGER_TOKEN_SECRET, renamed
 from .backends import apply_backend
 from .credentials import build_credentials
 from .provider_versions import pin_provider_versions
@@ -34,7 +35,6 @@ TimeProvider = time_provider.provider.TimeProvider
 # Secrets arrive as sensitive Terraform variables: set TF_VAR_<name> before `cdktf deploy`.
 GIT_READ_TOKEN_VARIABLE = "git_read_token"
 TRIGGER_TOKEN_VARIABLE = "trigger_workflows_github_token"
-TRIGGER_TOKEN_SECRET = "TRIGGER_WORKFLOWS_GITHUB_TOKEN"
 TRIGGER_SECRET_ID = "github_secret_trigger_workflows_github_token"
 TRIGGER_SECRET_ADDRESS = f"github_actions_secret.{TRIGGER_SECRET_ID}"
 """Where the shared secrets stack keeps the trigger token secret (a repository secret, top-level construct)."""
@@ -73,9 +73,10 @@ class EnvironmentStack(TerraformStack):
         Args:
             scope: the cdktf `App`.
             config: the whole configuration (`load_config`): project, repository, other environments.
-            env: the environment to build, one of `config.environments`; its name is the stack's.
+            env: the environment to build, one of `config.environments`; its name is the stack's (in a platform
+                repository, `<project>-<env>`: `config.stack_name`).
         """
-        super().__init__(scope, env.name)
+        super().__init__(scope, config.stack_name(env.name))
         project, gh = config.project.name, config.github
         apply_backend(self, project, env.name, env.backend, config.directory)
 
@@ -142,17 +143,20 @@ class EnvironmentStack(TerraformStack):
         self.github_environment = self._github_environment(gh.repository, env)
         placement = env.placement
         environment_name = self.github_environment.environment.environment if placement == "environment" else None
+        # Construct ids (Terraform addresses) follow the default names, so renaming one (`github_names`) replaces
+        # that secret in place of deleting it from one address and creating it at another.
+        written = lambda name: renamed(env.github_names, name)  # noqa: E731
         self.github_secrets = {
-            name: actions_secret(
-                self, f"github_secret_{name.lower()}", repository=gh.repository, name=name, value=value,
+            written(name): actions_secret(
+                self, f"github_secret_{name.lower()}", repository=gh.repository, name=written(name), value=value,
                 placement=placement, environment=environment_name, written_since=self.credentials.rotations.get(name),
             )
             for name, value in self.credentials.secrets.items()
         }
         if env.name == config.shared_secrets_stack:
-            self.github_secrets[TRIGGER_TOKEN_SECRET] = actions_secret(
+            self.github_secrets[written(TRIGGER_TOKEN_SECRET)] = actions_secret(
                 self, TRIGGER_SECRET_ID,
-                repository=gh.repository, name=TRIGGER_TOKEN_SECRET, value=trigger_token.string_value,
+                repository=gh.repository, name=written(TRIGGER_TOKEN_SECRET), value=trigger_token.string_value,
             )
         else:
             # This stack may have written it before (`github.shared_secrets_stack` moved, or environments
@@ -160,8 +164,8 @@ class EnvironmentStack(TerraformStack):
             # CreateOrUpdateRepoSecret, no existence check), and deploying this stack must not delete it.
             forget_if_managed(self, TRIGGER_SECRET_ADDRESS)
         self.github_variables = {
-            name: actions_variable(
-                self, f"github_variable_{name.lower()}", repository=gh.repository, name=name, value=value,
+            written(name): actions_variable(
+                self, f"github_variable_{name.lower()}", repository=gh.repository, name=written(name), value=value,
                 placement=placement, environment=environment_name,
             )
             for name, value in self.credentials.variables.items()
