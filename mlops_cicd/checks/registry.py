@@ -17,6 +17,7 @@ from .production_names import production_like_names
 from .rotation import bare_replace_triggers, schedule_reaches_credential, token_rotation
 from .secrets import git_credential_token, literal_secrets, prod_secret_placement
 from .token_permission import token_permission
+from .workflow_contract import environment_values_received, oidc_token_requested, unknown_names
 
 CHECKS: tuple[Check, ...] = (
     one_stack("MLOPS001", "error", "no literal secret in the synthesized JSON", literal_secrets),
@@ -35,6 +36,10 @@ CHECKS: tuple[Check, ...] = (
     one_stack("MLOPS014", "error", "the config says which direct grants on the project directory stay", directory_grants_decided),
     comparing_stacks("MLOPS015", "error", "no stack's project directory lies inside another's on one workspace (two non-production stacks: a warning)", nested_directories),
     one_stack("MLOPS016", "warning", "an environment named like production (prod, prd, live, production) is production", production_like_names),
+    # with `check --workflows DIR` only: the project's own workflows against what the stacks write to GitHub
+    comparing_stacks("MLOPS017", "error", "a workflow job reading an environment's secret or variable declares that environment", environment_values_received),
+    comparing_stacks("MLOPS018", "error", "a workflow job authenticating to an oidc environment may request GitHub's OIDC token (id-token: write) and runs in that environment", oidc_token_requested),
+    comparing_stacks("MLOPS019", "warning", "a workflow reads no secret or variable named like ours that no stack writes", unknown_names),
 )
 
 CHECK_IDS = frozenset(check.id for check in CHECKS)
