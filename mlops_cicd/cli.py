@@ -12,7 +12,7 @@ import sys
 from importlib import metadata
 from typing import Iterator
 
-from .commands import check, preflight, rehearse, rotate, status, synth
+from .commands import check, preflight, rehearse, rotate, status, synth, workflow
 from .commands.options import add_config_option
 from .config import ConfigError
 from .errors import EXIT_CHECKS_FAILED, EXIT_CONFIG_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, UserError
@@ -20,7 +20,7 @@ from .operations import progress
 from .passed_in import secret_values
 from .secret_patterns import redact
 
-COMMANDS = (synth, check, preflight, rehearse, status, rotate)
+COMMANDS = (synth, check, preflight, rehearse, status, rotate, workflow)
 CDKTF_APP_MARKER = "SYNTH_HCL_OUTPUT"
 """Set by cdktf-cli for the app it runs (@cdktf/cli-core 0.21.0, src/lib/synth-stack.js, beside
 CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS); a user has no reason to set it."""

@@ -81,16 +81,32 @@ def _account_level(document: dict) -> bool:
     return any(isinstance(c, dict) and c.get("account_id") for c in (configs if isinstance(configs, list) else [configs]))
 
 
+GITHUB_OIDC = "github-oidc"
+"""DATABRICKS_AUTH_TYPE of a GitHub Actions job signing in with its OIDC token: databricks-sdk-go v0.139.0,
+config/auth_oidc.go (githubOIDC) with DATABRICKS_CLIENT_ID and the ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN that
+GitHub gives only a job with `permissions: id-token: write` (config/config.go `env:` tags)."""
+
+
+def _github_oidc(environ: Mapping[str, str]) -> bool:
+    return environ.get("DATABRICKS_AUTH_TYPE") == GITHUB_OIDC and _set(environ, "DATABRICKS_CLIENT_ID")
+
+
 def _deployer(document: dict, environ: Mapping[str, str], home: Path) -> list[Requirement]:
     found = []
     config_file = Path(environ.get("DATABRICKS_CONFIG_FILE") or home / ".databrickscfg")
-    if _account_level(document) and not _any_set(environ, DATABRICKS[1:]):
+    if _account_level(document) and not _any_set(environ, DATABRICKS[1:]) and not _github_oidc(environ):
         found.append(Requirement("Databricks account", "warning", "the stack manages account-level objects, and "
                                  "neither DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET nor DATABRICKS_CONFIG_PROFILE is "
                                  "set: account APIs take OAuth credentials of an account admin, not a workspace token",
                                  "export DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET of an account admin service "
                                  "principal"))
-    if _any_set(environ, DATABRICKS):
+    if _github_oidc(environ) and not _set(environ, "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"):
+        found.append(Requirement("Databricks deployer", "error", f"DATABRICKS_AUTH_TYPE={GITHUB_OIDC}, but this job "
+                                 "gets no GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set)",
+                                 "give the job `permissions: id-token: write`"))
+    elif _github_oidc(environ):
+        found.append(Requirement("Databricks deployer", "ok", f"GitHub OIDC (DATABRICKS_AUTH_TYPE={GITHUB_OIDC})"))
+    elif _any_set(environ, DATABRICKS):
         found.append(Requirement("Databricks deployer", "ok", "credentials set"))
     elif config_file.is_file():
         found.append(Requirement("Databricks deployer", "warning", f"none of {_spelled(DATABRICKS)} is set: the "
@@ -129,13 +145,27 @@ def _hcp_token_variable(hostname: str) -> str:
     return "TF_TOKEN_" + hostname.replace("-", "__").replace(".", "_")
 
 
+def _hcp_variable(document: dict) -> str:
+    return _hcp_token_variable(backend_config(document).get("hostname") or "app.terraform.io")
+
+
+def backend_variables(document: dict) -> tuple[str, ...]:
+    """The variables of the first way listed here to open the stack's state (none for local, or a backend with no
+    credentials known): what an unattended run, such as the generated re-deploy workflow, sets from its secrets."""
+    kind = backend_kind(document)
+    if kind in ("cloud", "remote"):
+        return (_hcp_variable(document),)
+    alternatives, _ = BACKEND_CREDENTIALS.get(kind, ((), True))
+    return tuple(alternatives[0]) if alternatives else ()
+
+
 def _backend(document: dict, environ: Mapping[str, str], home: Path) -> list[Requirement]:
     kind = backend_kind(document)
     what = f"state backend ({kind})"
     if kind == "local":
         return [Requirement(what, "ok", "local state: nothing to set")]
     if kind in ("cloud", "remote"):
-        variable = _hcp_token_variable(backend_config(document).get("hostname") or "app.terraform.io")
+        variable = _hcp_variable(document)
         if _set(environ, variable):
             return [Requirement(what, "ok", f"{variable} set")]
         if (home / ".terraform.d" / "credentials.tfrc.json").is_file():

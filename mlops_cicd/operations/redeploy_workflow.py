@@ -1,0 +1,315 @@
+"""The scheduled re-deploy as a GitHub Actions workflow, generated from the configuration (`mlops-cicd workflow`).
+
+Rotation happens when a stack is applied after its schedule is due (README, "Rotation"); this workflow applies
+every stack on a schedule, so nobody has to remember. Per stack, in parallel (a matrix):
+status (informational) -> plan -> apply, only when the plan has changes -> status again, failing the job on any
+warning (a credential within `checks.expiry_warning_days`, expired, or expiring before its next rotation).
+
+"Plan not empty" covers "rotation due", which is how `status` decides it (operations/credential_health.py: a
+`time_rotating` whose `rotation_rfc3339` has passed, or a credential stamped with an older period): the time
+provider drops a due `time_rotating` from state on refresh (hashicorp/terraform-provider-time v0.13.1,
+internal/provider/resource_time_rotating.go Read: RemoveResource once now is after rotation_rfc3339), so the plan
+creates it again and replaces what hangs off it; a credential of an older period differs in its stamped argument,
+which forces its replacement (constructs/rotation.py). So the apply never waits for status, and status only fails
+after the apply had its chance to rotate.
+
+Where the deployer's credentials come from, per stack: the secrets of a GitHub environment of this repository,
+`mlops-cicd-<stack>` (`deploy_environment`), never a repository secret, so a workflow on an unprotected branch
+cannot read them and one stack's job cannot read another's. Stacks in `credential_mode = "oidc"` also sign the
+deployer in with GitHub OIDC (`permissions: id-token: write`, DATABRICKS_AUTH_TYPE=github-oidc and
+DATABRICKS_CLIENT_ID: databricks-sdk-go v0.139.0, config/config.go `env:` tags and config/auth_oidc.go, the SDK of
+databricks provider 1.116.0): their job has no Databricks secret. GitHub has no OIDC sign-in for its provider, so
+every job needs the deployer's GitHub token (DEPLOYER_GITHUB_TOKEN: GitHub refuses secret names starting GITHUB_).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..config import LocalBackend
+from ..errors import EXIT_CONFIG_ERROR, UserError, usage_error
+from ..fleet import Fleet, StackRef
+from ..synthesized import DEFAULT_OUTPUT, required_variables
+from .commented_yaml import Commented, dump
+from .preflight import GITHUB_OIDC, backend_variables
+
+WORKFLOW_FILE = "mlops-cicd-redeploy.yml"
+DEFAULT_DIRECTORY = ".github/workflows"
+DEFAULT_CRON = "17 4 * * *"
+"""Daily at 04:17 UTC: off the full hour, when GitHub delays scheduled runs most."""
+DEPLOY_ENVIRONMENT_PREFIX = "mlops-cicd-"
+DEPLOYER_GITHUB_SECRET = "DEPLOYER_GITHUB_TOKEN"
+PLAN_FILE = "redeploy.tfplan"
+RUNNER = "ubuntu-24.04"
+PYTHON_VERSION = "3.11"
+NODE_VERSION = "22"
+TERRAFORM_VERSION = "1.11.4"
+"""The Terraform the stacks are tested with here (README: a fresh machine needs >= 1.7)."""
+
+ACTIONS = {
+    # Pinned by full commit SHA (a tag can be moved; a commit cannot); the tag each one is, in the comment beside
+    # it. Read from each repository's tags: git rev-list -n1 <tag>.
+    "checkout": ("actions/checkout", "3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "python": ("actions/setup-python", "5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "node": ("actions/setup-node", "820762786026740c76f36085b0efc47a31fe5020", "v7.0.0"),
+    "terraform": ("hashicorp/setup-terraform", "dfe3c3f87815947d99a8997f908cb6525fc44e9e", "v4.0.1"),
+}
+DATABRICKS_SECRETS = ("DATABRICKS_TOKEN", "DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET")
+"""A deployer signing in with secrets: a token, or an OAuth service principal (what account-level stacks need).
+The environment holds the one it uses; an empty one is no setting to the SDK (v0.139.0, config/config_attribute.go
+ReadEnv skips ""), and `mlops-cicd preflight` fails the job, naming what is missing."""
+_CRON_FIELD = re.compile(r"[0-9A-Za-z*/,-]+")
+
+
+@dataclass(frozen=True)
+class StackTarget:
+    """One stack as the workflow deploys it."""
+
+    name: str
+    environment: str
+    """The GitHub environment of this repository that holds the stack's deployer secrets and gates its job."""
+    oidc: bool
+    """The deployer signs in with GitHub OIDC (no Databricks secret)."""
+    secrets: tuple[str, ...]
+    """The secrets its job reads beyond the deployer's own: TF_VAR_* and the state backend's credentials."""
+
+
+def deploy_environment(stack: str) -> str:
+    return DEPLOY_ENVIRONMENT_PREFIX + stack
+
+
+def stack_targets(fleet: Fleet, documents: dict[str, dict]) -> list[StackTarget]:
+    """Every stack of the configuration (single project: named after its environment; platform repository:
+    `<project>-<env>`), with what its job needs; `documents` are the synthesized stacks by name."""
+    return [
+        StackTarget(stack.name, deploy_environment(stack.name), stack.env.credential_mode == "oidc",
+                    tuple(f"TF_VAR_{name}" for name in required_variables(documents[stack.name]))
+                    + backend_variables(documents[stack.name]))
+        for stack in fleet.stacks
+    ]
+
+
+def refuse_unschedulable(fleet: Fleet, source: str) -> None:
+    """A stack whose state is a local file cannot be re-deployed by GitHub's runners, which start with an empty
+    disk: each run would plan every resource anew (a second service principal, token, secret scope...). And a
+    deploy environment must not be one of the projects' own environments (their jobs would get the deployer's
+    credentials)."""
+    local = [stack.name for stack in fleet.stacks if isinstance(stack.env.backend, LocalBackend)]
+    if local:
+        raise UserError(f"{source}: {', '.join(local)} keep their state in a local file (backend.type = \"local\"): "
+                        "a GitHub-hosted runner starts with an empty disk, so each scheduled run would create every "
+                        "resource again; no workflow was written",
+                        "give each of them a remote [environments.backend] (s3, azurerm, gcs, pg or cloud), move the "
+                        "state there (`terraform init -migrate-state` in its stack directory), then run this again",
+                        EXIT_CONFIG_ERROR)
+    taken = {stack.env.github_environment_name for stack in fleet.stacks}
+    clashes = sorted(taken & {deploy_environment(stack.name) for stack in fleet.stacks})
+    if clashes:
+        raise UserError(f"{source}: the GitHub environment(s) {', '.join(clashes)} are a project's own, and also "
+                        "where this workflow would keep a stack's deployer credentials; no workflow was written",
+                        "rename the project's environment ([environments.github_environment] name)", EXIT_CONFIG_ERROR)
+
+
+def checked_cron(cron: str) -> str:
+    fields = cron.split()
+    if len(fields) != 5 or not all(_CRON_FIELD.fullmatch(field) for field in fields):
+        raise usage_error(f"--cron {cron!r} is not a cron schedule of 5 fields",
+                          f"e.g. --cron '{DEFAULT_CRON}' (minute hour day-of-month month day-of-week, in UTC)")
+    return " ".join(fields)
+
+
+def _uses(action: str) -> str:
+    repository, sha, _ = ACTIONS[action]
+    return f"{repository}@{sha}"
+
+
+def _step(name: str, comment: str, **body: object) -> Commented:
+    return Commented({"name": name, **body}, comment)
+
+
+def _action(action: str, name: str, with_: dict) -> Commented:
+    return _step(name, f"{ACTIONS[action][2]} of {ACTIONS[action][0]}, pinned by commit", uses=_uses(action),
+                 **{"with": with_})
+
+
+PLAN_SCRIPT = f"""\
+if [ -z "$(terraform -chdir="$STACK_DIR" state list)" ]; then
+  echo "::error::$STACK has no resources in its state: the schedule re-deploys, it never deploys a stack the first time (a wrong backend would create everything again). Deploy it once by hand: cdktf deploy $STACK"
+  exit 1
+fi
+set +e
+terraform -chdir="$STACK_DIR" plan -input=false -no-color -lock-timeout=10m -detailed-exitcode -out={PLAN_FILE}
+code=$?
+set -e
+case "$code" in
+  0) echo "changes=false" >> "$GITHUB_OUTPUT" ;;
+  2) echo "changes=true" >> "$GITHUB_OUTPUT" ;;
+  *) exit "$code" ;;
+esac
+"""
+
+INSTALL_SCRIPT = """\
+python -m pip install --disable-pip-version-check -r requirements.txt
+# A repository that is itself a Python package (mlops-cicd's own) is installed as well.
+if [ -f pyproject.toml ]; then python -m pip install --disable-pip-version-check --no-deps -e .; fi
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; fi
+mlops-cicd --version
+"""
+
+
+def _check_script(options: str) -> str:
+    # GITHUB_WORKFLOW_REF is owner/repo/<path of this file>@<ref>.
+    return f"""\
+workflow="${{GITHUB_WORKFLOW_REF#"$GITHUB_REPOSITORY"/}}"
+mlops-cicd workflow --check "${{workflow%@*}}"{options}
+"""
+
+
+def _steps(options: str) -> list:
+    return [
+        _action("checkout", "Check out the configuration", {"persist-credentials": False}),
+        _action("python", "Set up Python", {"python-version": PYTHON_VERSION}),
+        _action("node", "Set up Node (jsii runs on it)", {"node-version": NODE_VERSION}),
+        _action("terraform", "Set up Terraform",
+                {"terraform_version": TERRAFORM_VERSION,
+                 # The wrapper would print and capture terraform's output; the plan step reads the exit code itself.
+                 "terraform_wrapper": False}),
+        _step("Install mlops-cicd and the project", "The pinned packages of this repository.", run=INSTALL_SCRIPT),
+        _step("Check this workflow matches the configuration",
+              "A stack added to the configuration after this file was generated would never be re-deployed: fail "
+              "until it is generated again.", run=_check_script(options)),
+        _step("Preflight", "Names every secret this stack's environment lacks (never a value).",
+              run='mlops-cicd preflight "$STACK"'),
+        _step("Synthesize", "Every stack, with the synth-time checks.", run="mlops-cicd synth"),
+        _step("Terraform init", "Opens the stack's remote state.",
+              run='terraform -chdir="$STACK_DIR" init -input=false -no-color'),
+        _step("Status before", "What is due, for the log; warnings do not fail the job yet: the apply may fix them.",
+              run='mlops-cicd status "$STACK"'),
+        _step("Plan", "Exit code 2 of -detailed-exitcode: changes, among them a due rotation (its schedule is "
+                      "planned anew).", id="plan", run=PLAN_SCRIPT),
+        _step("Apply", "Only the saved plan, and only when it has changes.",
+              **{"if": "steps.plan.outputs.changes == 'true'"},
+              run=f'terraform -chdir="$STACK_DIR" apply -input=false -no-color -lock-timeout=10m {PLAN_FILE}'),
+        _step("Remove the saved plan", "It holds the stack's secrets in plain text.", **{"if": "always()"},
+              run=f'rm -f "$STACK_DIR/{PLAN_FILE}"'),
+        _step("Status after", "Fails loudly when a credential is still within the warning window (or any other "
+                              "warning) after the apply.", run='mlops-cicd status "$STACK" --fail-on-warning'),
+    ]
+
+
+def _job_env(targets: list[StackTarget], oidc: bool, config: str) -> dict:
+    env: dict[str, object] = {
+        "MLOPS_CICD_CONFIG": config,
+        "STACK": "${{ matrix.stack.name }}",
+        "STACK_DIR": f"{DEFAULT_OUTPUT}/stacks/${{{{ matrix.stack.name }}}}",
+        "CHECKPOINT_DISABLE": "1",
+    }
+    if oidc:
+        env["DATABRICKS_AUTH_TYPE"] = Commented(GITHUB_OIDC, "The deployer signs in with this job's OIDC token: no "
+                                                "Databricks secret.")
+        env["DATABRICKS_CLIENT_ID"] = "${{ vars.DATABRICKS_CLIENT_ID }}"
+    else:
+        for name in DATABRICKS_SECRETS:
+            env[name] = f"${{{{ secrets.{name} }}}}"
+    env["GITHUB_TOKEN"] = f"${{{{ secrets.{DEPLOYER_GITHUB_SECRET} }}}}"
+    for name in sorted({secret for target in targets for secret in target.secrets}):
+        env[name] = f"${{{{ secrets.{name} }}}}"
+    return env
+
+
+def _job(targets: list[StackTarget], oidc: bool, config: str, options: str) -> dict:
+    output = "oidc" if oidc else "secrets"
+    job: dict[str, object] = {
+        "name": "Re-deploy ${{ matrix.stack.name }}",
+        "needs": "stacks",
+        "if": f"needs.stacks.outputs.{output} != '[]'",
+        "runs-on": RUNNER,
+        "timeout-minutes": 60,
+    }
+    if oidc:
+        job["permissions"] = Commented({"contents": "read", "id-token": "write"},
+                                       "id-token: write lets the job ask GitHub for its OIDC token.")
+    job["environment"] = Commented("${{ matrix.stack.environment }}",
+                                   "Releases the stack's deployer secrets, after the environment's protection rules.")
+    job["concurrency"] = Commented({"group": "mlops-cicd-redeploy-${{ matrix.stack.name }}",
+                                    "cancel-in-progress": False},
+                                   "One run at a time per stack; an apply in progress is never cancelled.")
+    job["strategy"] = {"fail-fast": False, "matrix": {"stack": f"${{{{ fromJSON(needs.stacks.outputs.{output}) }}}}"}}
+    job["env"] = _job_env(targets, oidc, config)
+    job["steps"] = _steps(options)
+    return job
+
+
+SELECT_SCRIPT = """\
+pick() { jq -c --arg chosen "$CHOSEN" '[.[] | select($chosen == "all" or .name == $chosen)]' <<<"$1"; }
+echo "secrets=$(pick "$SECRETS_STACKS")" >> "$GITHUB_OUTPUT"
+echo "oidc=$(pick "$OIDC_STACKS")" >> "$GITHUB_OUTPUT"
+"""
+
+
+def _matrix(targets: list[StackTarget]) -> str:
+    return json.dumps([{"name": t.name, "environment": t.environment} for t in targets], separators=(",", ":"))
+
+
+def _list_job(by_secrets: list[StackTarget], by_oidc: list[StackTarget]) -> dict:
+    return {
+        "name": "List the stacks",
+        "runs-on": RUNNER,
+        "outputs": {"secrets": "${{ steps.select.outputs.secrets }}", "oidc": "${{ steps.select.outputs.oidc }}"},
+        "steps": [_step("Select", "Every stack on the schedule; the one picked when run by hand.", id="select",
+                        env={"CHOSEN": "${{ inputs.stack || 'all' }}", "SECRETS_STACKS": _matrix(by_secrets),
+                             "OIDC_STACKS": _matrix(by_oidc)},
+                        run=SELECT_SCRIPT)],
+    }
+
+
+def _header(targets: list[StackTarget], command: str) -> str:
+    lines = [f"Generated by `{command}` from the mlops-cicd configuration: do not edit, generate it again.",
+             "Re-deploys every stack on a schedule (credentials due for rotation are replaced) and fails when a",
+             "credential is within the warning window. Each stack's job runs in a GitHub environment of this",
+             "repository holding its deployer's secrets (limit it to the default branch):"]
+    for target in targets:
+        databricks = "variable DATABRICKS_CLIENT_ID (GitHub OIDC)" if target.oidc else \
+            "DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET"
+        lines.append(f"  {target.environment}: {databricks}; {', '.join((DEPLOYER_GITHUB_SECRET, *target.secrets))}")
+    return "\n".join(lines)
+
+
+def workflow_text(targets: list[StackTarget], *, config: str, cron: str = DEFAULT_CRON) -> str:
+    """The workflow for `targets`; `config` is the configuration file's path from the repository's root."""
+    options = "" if cron == DEFAULT_CRON else f" --cron {shlex.quote(cron)}"
+    by_secrets = [t for t in targets if not t.oidc]
+    by_oidc = [t for t in targets if t.oidc]
+    jobs: dict[str, object] = {"stacks": _list_job(by_secrets, by_oidc)}
+    if by_secrets:
+        jobs["redeploy"] = Commented(_job(by_secrets, False, config, options),
+                                     "Stacks whose deployer signs in with secrets of its environment.")
+    if by_oidc:
+        jobs["redeploy-oidc"] = Commented(_job(by_oidc, True, config, options),
+                                          "Stacks whose deployer signs in with GitHub OIDC.")
+    document = {
+        "name": "mlops-cicd re-deploy",
+        "on": {
+            "schedule": [{"cron": cron}],
+            "workflow_dispatch": {"inputs": {"stack": {
+                "description": "The stack to re-deploy", "type": "choice", "default": "all",
+                "options": ["all", *(t.name for t in targets)]}}},
+        },
+        "permissions": {"contents": "read"},
+        "defaults": Commented({"run": {"shell": "bash"}}, "bash -eo pipefail: a failing command fails its step."),
+        "jobs": jobs,
+    }
+    return dump(document, _header(targets, f"mlops-cicd workflow{options}"))
+
+
+def repository_path(path: str, root: str) -> str:
+    """`path` (a file inside the repository at `root`) as the workflow names it: relative, with `/`."""
+    absolute, base = Path(path).resolve(), Path(root).resolve()
+    if not absolute.is_relative_to(base):
+        raise usage_error(f"the configuration {path} is outside {base}, where the workflow runs from",
+                          "run `mlops-cicd workflow` from the root of the repository that holds the configuration")
+    return str(PurePosixPath(*absolute.relative_to(base).parts))
