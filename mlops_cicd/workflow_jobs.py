@@ -21,6 +21,9 @@ from typing import Iterator, Literal
 
 from .synthesized import strings_with_paths
 
+OIDC_AUTH_TYPE = "github-oidc"
+"""DATABRICKS_AUTH_TYPE of a job that signs in with GitHub's OIDC token (databricks-sdk)."""
+
 Context = Literal["secrets", "vars"]
 
 
@@ -58,8 +61,8 @@ class Job:
     permissions: object
     """Its own `permissions`, or ABSENT."""
     reads: tuple[Read, ...]
-    mentions: frozenset[str]
-    """Literal words it sets that matter to the check (e.g. `github-oidc`, the OIDC auth type)."""
+    sets_oidc_auth: bool
+    """It sets the `github-oidc` auth type itself (a literal value in it or in the workflow's `env`)."""
 
     @property
     def label(self) -> str:
@@ -101,7 +104,6 @@ _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 # `my-secrets.x`; contexts are matched case-insensitively.
 _CONTEXT_READ = re.compile(
     r"(?<![\w.-])(secrets|vars)\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']*)'\s*\])", re.I)
-_OIDC_AUTH_TYPE = "github-oidc"
 
 
 def _expressions(path: str, text: str) -> list[str]:
@@ -136,10 +138,11 @@ def _job(workflow: str, job_id: str, line: int, body: dict, workflow_env: object
     reads = list(reads_in(scanned))
     if calls is None:
         reads += [Read(r.context, r.name, f"{r.where} (workflow level)") for r in reads_in(workflow_env, "env")]
-    words = {text.strip() for _, text in strings_with_paths([scanned, workflow_env if calls is None else None])}
+    sets_oidc_auth = any(text.strip() == OIDC_AUTH_TYPE
+                         for _, text in strings_with_paths([scanned, workflow_env if calls is None else None]))
     environment, expression = _environment(body.get("environment"))
     return Job(workflow, job_id, line, environment, expression, calls, body.get("permissions", ABSENT),
-               tuple(reads), frozenset(words & {_OIDC_AUTH_TYPE}))
+               tuple(reads), sets_oidc_auth)
 
 
 def _triggers(document: dict) -> set[str]:

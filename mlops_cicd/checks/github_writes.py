@@ -10,6 +10,7 @@ from typing import Iterable, Iterator
 
 from ..errors import usage_error
 from ..synthesized import nested_blocks, references, resource, resources
+from ..workflow_jobs import OIDC_AUTH_TYPE
 from .identities import github_repository
 from .model import Stack
 from .terraform_json import literal
@@ -36,6 +37,8 @@ class Written:
     """The GitHub environment holding it; None: repository-level."""
     stack: str
     address: str
+    signs_in: bool = False
+    """It names who CI signs in as (the SP's application id) or how (`github-oidc`): a job reading it authenticates."""
 
     @property
     def key(self) -> str:
@@ -59,6 +62,11 @@ def _environment_of(document: dict, body: dict) -> str | None:
         if kind == "github_repository_environment" and attribute == "environment":
             return literal((resource(document, f"{kind}.{name}") or {}).get("environment"))
     return None
+
+
+def _signs_in(body: dict) -> bool:
+    value = body.get("value", body.get("plaintext_value"))
+    return value == OIDC_AUTH_TYPE or any(r.endswith(".application_id") for r in references(value))
 
 
 def repositories_written(documents: Iterable[dict]) -> list[str]:
@@ -89,7 +97,7 @@ def written(stacks: tuple[Stack, ...], repository: str) -> Iterator[Written]:
                 environment = _environment_of(stack.document, body) if environment_level else None
                 if environment_level and environment is None:
                     continue
-                yield Written(context, name, environment, stack.name, address)
+                yield Written(context, name, environment, stack.name, address, _signs_in(body))
 
 
 def oidc_environments(stacks: tuple[Stack, ...], repository: str) -> Iterator[OidcEnvironment]:

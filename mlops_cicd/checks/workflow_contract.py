@@ -145,16 +145,17 @@ class _OidcUse:
 
 
 def _oidc_use(contract: _Contract, job: Job) -> _OidcUse | None:
-    """The OIDC environments a job authenticates to: it reads a value an `oidc` stack writes, or it runs in an
-    oidc environment and sets the `github-oidc` auth type itself."""
+    """The OIDC environments a job authenticates to: it reads what an `oidc` stack writes to sign in with (the SP's
+    client id, the `github-oidc` auth type; not the host alone), or it runs in an oidc environment and sets the
+    `github-oidc` auth type itself."""
     by_stack = {o.stack: o for o in contract.oidc}
     trusted, repository_level = {}, False
     for read in job.reads:
         for write in contract.writes_of(read):
-            if write.stack in by_stack:
+            if write.stack in by_stack and write.signs_in:
                 trusted[write.stack] = by_stack[write.stack]
                 repository_level |= write.environment is None
-    if "github-oidc" in job.mentions:
+    if job.sets_oidc_auth:
         trusted.update({o.stack: o for o in contract.oidc if _in(job.environment, [o.environment])})
     return _OidcUse(tuple(trusted.values()), repository_level) if trusted else None
 

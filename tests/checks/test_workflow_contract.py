@@ -98,6 +98,19 @@ def test_every_way_of_reading_it_is_found(default_stacks, tmp_path, read):
     assert {f[0] for f in contract(default_stacks, workflows(tmp_path, "prod-cd.yml", edit=quoted))[0]} == {"MLOPS017"}
 
 
+def test_a_condition_reads_without_braces(oidc_stacks, tmp_path):
+    check = ("on: push\njobs:\n  notify:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - if: vars.DATABRICKS_HOST != ''\n        run: echo deployed\n")
+    found = contract(oidc_stacks, workflows(tmp_path, extra={"notify.yml": check}), oidc_raw())[1]
+    assert [(f.check_id, "vars.DATABRICKS_HOST (at steps[0].if)" in f.message) for f in found] == [("MLOPS017", True)]
+
+
+def test_a_step_or_input_called_secrets_is_no_read(default_stacks, tmp_path):
+    reads = ("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - id: secrets\n        run: x\n"
+             "      - run: echo ${{ steps.secrets.outputs.PROD_WORKSPACE_TOKEN }} ${{ inputs.vars }}\n")
+    assert contract(default_stacks, workflows(tmp_path, extra={"a.yml": reads}))[0] == set()
+
+
 def test_repository_secrets_and_unrelated_secrets_are_left_alone(default_stacks, tmp_path):
     # STAGING_WORKSPACE_TOKEN is a repository secret; GITHUB_TOKEN and SLACK_WEBHOOK are not the project's.
     assert contract(default_stacks, workflows(tmp_path, "staging-ci.yml"))[0] == set()
@@ -134,6 +147,16 @@ def test_job_level_permissions_replace_the_workflows_id_token_write(oidc_stacks,
 def test_id_token_write_where_github_reads_it(oidc_stacks, tmp_path, change, flagged):
     found = contract(oidc_stacks, workflows(tmp_path, "oidc-cd.yml", edit=lambda n, t: change(t)), oidc_raw())[0]
     assert {f[0] for f in found} == ({"MLOPS018"} if flagged else set())
+
+
+def test_a_prod_job_setting_github_oidc_itself_needs_the_token(oidc_stacks, tmp_path):
+    own = ("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environment: prod\n    env:\n"
+           "      DATABRICKS_AUTH_TYPE: github-oidc\n      DATABRICKS_HOST: https://example.cloud.databricks.com\n"
+           "    steps:\n      - run: databricks bundle deploy -t prod\n")
+    found = contract(oidc_stacks, workflows(tmp_path, extra={"own.yml": own}), oidc_raw())[0]
+    assert found == {("MLOPS018", "error", "prod", "own.yml.jobs.deploy")}
+    found = contract(oidc_stacks, workflows(tmp_path, extra={"own.yml": own.replace("prod\n    env", "staging\n    env")}), oidc_raw())[0]
+    assert found == set()  # staging has no federation policy: not an OIDC sign-in this project set up
 
 
 def test_an_oidc_job_without_the_environment_is_told_to_declare_it(oidc_stacks, tmp_path):
