@@ -29,7 +29,7 @@ h2 { font-size:17px; margin:32px 0 10px; }
 .card .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
 .card .value { font-size:26px; font-weight:650; margin-top:2px; }
 .card .detail { color:var(--muted); font-size:12px; overflow-wrap:anywhere; }
-.card.warning .value { color:var(--warn); } .card.expired .value { color:var(--bad); } .card.ok .value { color:var(--ok); }
+.card.warning .value { color:var(--warn); } .card.expired .value, .card.overdue .value { color:var(--bad); } .card.ok .value { color:var(--ok); }
 .panel { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px 12px 6px; }
 .legend { display:flex; flex-wrap:wrap; gap:6px 18px; color:var(--muted); font-size:12px; margin:0 4px 8px; padding:0;
   list-style:none; }
@@ -54,8 +54,8 @@ svg.timeline { width:100%; height:auto; display:block; }
 .timeline .bar { fill:var(--ok); opacity:.85; }
 .timeline .bar.schedule { fill:var(--card); stroke:var(--ok); stroke-dasharray:4 3; opacity:1; }
 .timeline .warning .bar { fill:var(--warn); } .timeline .warning .bar.schedule { fill:var(--card); stroke:var(--warn); }
-.timeline .expired .bar { fill:var(--bad); } .timeline .expired .bar.schedule { fill:var(--card); stroke:var(--bad); }
-.timeline .warning .days { fill:var(--warn); } .timeline .expired .days { fill:var(--bad); } .timeline .ok .days { fill:var(--ok); }
+.timeline .expired .bar { fill:var(--bad); } .timeline .overdue .bar.schedule { fill:var(--card); stroke:var(--bad); }
+.timeline .warning .days { fill:var(--warn); } .timeline .expired .days, .timeline .overdue .days { fill:var(--bad); } .timeline .ok .days { fill:var(--ok); }
 .timeline .created { fill:var(--card); stroke:var(--ink); stroke-width:2; }
 .timeline .created.estimated { stroke-dasharray:2 2; }
 .timeline .rotation { fill:var(--ink); stroke:var(--card); stroke-width:1.5; }
@@ -71,12 +71,12 @@ caption { text-align:left; color:var(--muted); padding:0 0 8px; caption-side:top
 th, td { text-align:left; padding:8px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
 tbody th { font-weight:600; }
 thead th { font-size:11px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); background:var(--row); }
-td.address { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; overflow-wrap:anywhere; }
+td.address { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; overflow-wrap:break-word; }
 td.days { text-align:right; font-weight:700; white-space:nowrap; }
 td.date { white-space:nowrap; }
-tr.ok td.days { color:var(--ok); } tr.warning td.days { color:var(--warn); } tr.expired td.days { color:var(--bad); }
+tr.ok td.days { color:var(--ok); } tr.warning td.days { color:var(--warn); } tr.expired td.days, tr.overdue td.days { color:var(--bad); }
 .pill { display:inline-block; border-radius:999px; padding:1px 8px; font-size:11px; font-weight:600; color:#fff; }
-.pill.ok { background:var(--ok); } .pill.warning { background:var(--warn); } .pill.expired { background:var(--bad); }
+.pill.ok { background:var(--ok); } .pill.warning { background:var(--warn); } .pill.expired, .pill.overdue { background:var(--bad); }
 ul.warnings { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:10px 14px 10px 32px; }
 ul.warnings li { margin:4px 0; overflow-wrap:anywhere; }
 code { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; }
@@ -107,12 +107,17 @@ def _date_cell(moment, estimated: bool = False) -> str:
     return f'<td class="date">{mark}<time datetime="{iso}">{text}</time></td>'
 
 
+def _breakable(address: str) -> str:
+    """Escaped, and allowed to wrap after each dot (module.x.type.name) rather than anywhere."""
+    return "<wbr>".join(escape(part) + "." for part in address.split(".")[:-1]) + escape(address.split(".")[-1])
+
+
 def _table_row(row: CredentialRow, project: str | None) -> str:
     days = "-" if row.days_left is None else str(row.days_left)
     notes = "".join(f"<div>{escape(w)}</div>" for w in row.warnings)
     project_cell = "" if project is None else f"<td>{escape(project)}</td>"
     return (f'<tr class="{row.state}">{project_cell}<th scope="row">{escape(row.stack)}</th>'
-            f"<td>{escape(row.kind)}</td><td class=\"address\">{escape(row.address)}</td>"
+            f"<td>{escape(row.kind)}</td><td class=\"address\">{_breakable(row.address)}</td>"
             f"{_date_cell(row.created, row.created_estimated)}{_date_cell(row.next_rotation)}"
             f"{_date_cell(row.expires)}<td class=\"days\">{days}</td>"
             f'<td><span class="pill {row.state}">{row.state}</span>{notes}</td></tr>')
@@ -167,12 +172,15 @@ def _cards(document: dict) -> str:
     soonest = next((r for r in rows if r.days_left is not None), None)
     if soonest is not None:
         cards.append(_card("Soonest deadline", f"{soonest.days_left} days",
-                           f"{escape(soonest.stack)} · {escape(soonest.kind)} ({soonest.deadline_word})",
+                           f"{escape(soonest.stack)} · {escape(soonest.kind)}: {soonest.countdown}",
                            soonest.state))
     needing = sum(1 for r in rows if r.state != "ok")
     cards.append(_card("Needing attention", str(needing), f"{document['warnings']} warning(s) in all",
                        "warning" if document["warnings"] else "ok"))
-    cards.append(_card("Warning window", f"{document['warning_days']} days", "checks.expiry_warning_days"))
+    windows = sorted({g.warning_days for g in groups(document)})
+    window = f"{windows[0]}–{windows[-1]} days" if len(windows) > 1 else f"{document['warning_days']} days"
+    cards.append(_card("Warning window", window, "checks.expiry_warning_days" + (
+        ", each project's own" if len(windows) > 1 else "")))
     return f'<section class="cards" aria-label="Summary">{"".join(cards)}</section>'
 
 

@@ -33,8 +33,12 @@ class CredentialRow:
         return "warning" if self.warnings else "ok"
 
     @property
-    def deadline_word(self) -> str:
-        """What `days_left` counts down to."""
+    def countdown(self) -> str:
+        """What `days_left` counts down to, or that it is past."""
+        if self.days_left is None:
+            return "no deadline"
+        if self.days_left < 0:
+            return "expired" if self.expires else "rotation overdue"
         return "until expiry" if self.expires else "until rotation"
 
 
@@ -50,6 +54,8 @@ class QuietStack:
 @dataclass(frozen=True)
 class Group:
     name: str
+    warning_days: int
+    """The project's own window (a platform repository's projects may each set checks.expiry_warning_days)."""
     rows: tuple[CredentialRow, ...]
     quiet: tuple[QuietStack, ...]
 
@@ -91,10 +97,10 @@ def quiet_stacks(document: dict) -> list[QuietStack]:
 def groups(document: dict) -> list[Group]:
     """The rows by project (or stack), the group with the soonest deadline first."""
     project_of = {stack["name"]: group_name(stack) for stack in document["stacks"]}
-    names = list(dict.fromkeys(project_of.values()))
+    window = {group_name(stack): stack.get("warning_days", document["warning_days"]) for stack in document["stacks"]}
     rows, quiet = credential_rows(document), quiet_stacks(document)
-    built = [Group(name, tuple(r for r in rows if project_of[r.stack] == name),
-                   tuple(q for q in quiet if project_of[q.stack] == name)) for name in names]
+    built = [Group(name, days, tuple(r for r in rows if project_of[r.stack] == name),
+                   tuple(q for q in quiet if project_of[q.stack] == name)) for name, days in window.items()]
     return sorted(built, key=lambda g: (min((_sort_key(r.days_left) for r in g.rows), default=math.inf), g.name))
 
 
@@ -105,6 +111,6 @@ def has_projects(document: dict) -> bool:
 def time_span(document: dict) -> tuple[datetime, datetime]:
     """From the earliest creation (or now) to the latest deadline (or the end of the warning window)."""
     now = parse_time(document["as_of"])
-    window_end = now + timedelta(days=document["warning_days"])
+    window_end = now + timedelta(days=document["warning_days"])  # the widest of the projects' windows
     moments = [m for r in credential_rows(document) for m in (r.created, r.next_rotation, r.expires) if m]
     return min([now, *moments]), max([window_end, *moments])

@@ -11,7 +11,9 @@ from .rows import CredentialRow, Group, QuietStack, groups, parse_time, time_spa
 
 WIDTH = 1200
 LABEL_X = 16
-CHART_X0, CHART_X1 = 430, 1080
+CHART_X1 = 1080
+CHART_X0_RANGE = (330, 640)
+"""Where the chart starts: after the widest label, within these bounds."""
 DAYS_X = WIDTH - 16
 AXIS_Y = 58
 FIRST_ROW_Y = 72
@@ -24,7 +26,8 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 class Scale:
     """Dates to x: the document's span, padded so no marker sits on the chart's edge."""
 
-    def __init__(self, start: datetime, end: datetime):
+    def __init__(self, start: datetime, end: datetime, x0: float):
+        self.x0 = x0
         if end - start < MIN_SPAN:
             end = start + MIN_SPAN
         pad = (end - start) * 0.03
@@ -32,7 +35,7 @@ class Scale:
 
     def x(self, moment: datetime) -> float:
         share = (moment - self.start) / (self.end - self.start)
-        return round(CHART_X0 + share * (CHART_X1 - CHART_X0), 1)
+        return round(self.x0 + share * (CHART_X1 - self.x0), 1)
 
     def ticks(self) -> list[tuple[datetime, str]]:
         """Month starts (every 1, 2, 3, 6 or 12 months: at most 10 ticks), or Mondays on a short span."""
@@ -58,14 +61,6 @@ def _day(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d") if moment else "-"
 
 
-def _days_text(row: CredentialRow) -> tuple[str, str]:
-    if row.days_left is None:
-        return "-", "no deadline"
-    if row.days_left < 0:
-        return f"{row.days_left} d", "expired" if row.expires else "rotation overdue"
-    return f"{row.days_left} d", row.deadline_word
-
-
 def _tooltip(row: CredentialRow) -> str:
     created = ("~" if row.created_estimated else "") + _day(row.created)
     parts = [f"{row.stack} · {row.address}", f"created {created}", f"next rotation {_day(row.next_rotation)}",
@@ -79,11 +74,13 @@ def _diamond(x: float, y: float, r: float = 6) -> str:
     return f"M{x} {y - r}L{x + r} {y}L{x} {y + r}L{x - r} {y}Z"
 
 
-def _credential(row: CredentialRow, y: float, scale: Scale, now: datetime) -> str:
-    mid = y + ROW_HEIGHT / 2
-    start = row.created or now
-    end = row.expires or row.next_rotation or start
-    x0, x1 = scale.x(start), scale.x(end)
+def _marks(row: CredentialRow, mid: float, scale: Scale) -> list[str]:
+    """The row's bar (created to expiry; a schedule: to its next rotation) and its creation, rotation and expiry
+    marks; a credential whose state holds no date has none."""
+    start, end = row.created, row.expires or row.next_rotation
+    if start is None and end is None:
+        return [f'<text class="quiet-reason" x="{scale.x0}" y="{mid + 4}">no date in its state</text>']
+    x0, x1 = scale.x(start or end), scale.x(end or start)
     schedule = "" if row.expires else " schedule"
     marks = [f'<rect class="bar{schedule}" x="{x0}" y="{mid - 5}" width="{max(x1 - x0, 2)}" height="10" rx="5"/>']
     if row.created:
@@ -92,9 +89,13 @@ def _credential(row: CredentialRow, y: float, scale: Scale, now: datetime) -> st
     if row.next_rotation:
         marks.append(f'<path class="rotation" d="{_diamond(scale.x(row.next_rotation), mid)}"/>')
     if row.expires:
-        xe = scale.x(row.expires)
-        marks.append(f'<rect class="expiry" x="{xe - 2}" y="{mid - 9}" width="4" height="18" rx="1"/>')
-    number, word = _days_text(row)
+        marks.append(f'<rect class="expiry" x="{scale.x(row.expires) - 2}" y="{mid - 9}" width="4" height="18" rx="1"/>')
+    return marks
+
+
+def _credential(row: CredentialRow, y: float, scale: Scale) -> str:
+    marks = _marks(row, y + ROW_HEIGHT / 2, scale)
+    number = "-" if row.days_left is None else f"{row.days_left} d"
     return (
         f'<g class="credential {row.state}" data-stack="{escape(row.stack)}" data-address="{escape(row.address)}">'
         f"<title>{escape(_tooltip(row))}</title>"
@@ -104,27 +105,29 @@ def _credential(row: CredentialRow, y: float, scale: Scale, now: datetime) -> st
         f'<text class="row-address" x="{LABEL_X}" y="{y + 32}">{escape(row.address)}</text>'
         + "".join(marks)
         + f'<text class="days" x="{DAYS_X}" y="{y + 19}">{escape(number)}</text>'
-        f'<text class="days-word" x="{DAYS_X}" y="{y + 32}">{escape(word)}</text></g>'
+        f'<text class="days-word" x="{DAYS_X}" y="{y + 32}">{row.countdown}</text></g>'
     )
 
 
-def _quiet(item: QuietStack, y: float) -> str:
+def _quiet(item: QuietStack, y: float, scale: Scale) -> str:
     return (f'<g class="quiet" data-stack="{escape(item.stack)}">'
             f'<text class="row-stack" x="{LABEL_X}" y="{y + 17}">{escape(item.stack)}</text>'
-            f'<text class="quiet-reason" x="{CHART_X0}" y="{y + 17}">{escape(item.reason)}</text></g>')
+            f'<text class="quiet-reason" x="{scale.x0}" y="{y + 17}">{escape(item.reason)}</text></g>')
 
 
-def _group_header(group: Group, y: float) -> str:
+def _group_header(group: Group, y: float, own_window: bool) -> str:
     stacks = len({r.stack for r in group.rows} | {q.stack for q in group.quiet})
     summary = f"{stacks} stack{'s' if stacks != 1 else ''} · {len(group.rows)} credential" + (
         "s" if len(group.rows) != 1 else "")
+    if own_window:
+        summary += f" · warning window {group.warning_days} days"
     return (f'<g class="group"><line class="group-rule" x1="{LABEL_X}" x2="{DAYS_X}" y1="{y + 6}" y2="{y + 6}"/>'
             f'<text class="group-name" x="{LABEL_X}" y="{y + 26}">{escape(group.name)}'
             f'<tspan class="group-summary" dx="10">{escape(summary)}</tspan></text></g>')
 
 
 def _axis(scale: Scale, bottom: float) -> str:
-    parts = [f'<line class="axis" x1="{CHART_X0}" x2="{CHART_X1}" y1="{AXIS_Y}" y2="{AXIS_Y}"/>']
+    parts = [f'<line class="axis" x1="{scale.x0}" x2="{CHART_X1}" y1="{AXIS_Y}" y2="{AXIS_Y}"/>']
     for moment, label in scale.ticks():
         x = scale.x(moment)
         parts.append(f'<line class="grid" x1="{x}" x2="{x}" y1="{AXIS_Y}" y2="{bottom}"/>'
@@ -134,11 +137,15 @@ def _axis(scale: Scale, bottom: float) -> str:
     return "".join(parts)
 
 
-def _window(scale: Scale, now: datetime, warning_days: int, bottom: float) -> str:
-    """Beneath the rows: a credential whose expiry falls in this band gets a warning from `status`."""
+def _window(scale: Scale, now: datetime, warning_days: int, top: float, bottom: float) -> str:
+    """Beneath a group's rows: a credential whose expiry falls in this band gets a warning from `status`."""
     x_now, x_end = scale.x(now), scale.x(now + timedelta(days=warning_days))
-    return (f'<rect class="window" x="{x_now}" y="{AXIS_Y}" width="{x_end - x_now}" height="{bottom - AXIS_Y}"/>'
-            f'<text class="window-label" x="{x_now + 4}" y="{bottom + 18}">warning window: {warning_days} days</text>')
+    return f'<rect class="window" x="{x_now}" y="{top}" width="{x_end - x_now}" height="{bottom - top}"/>'
+
+
+def _window_label(scale: Scale, now: datetime, windows: set[int], bottom: float) -> str:
+    text = f"warning window: {windows.pop()} days" if len(windows) == 1 else "warning window: each project's own"
+    return f'<text class="window-label" x="{scale.x(now) + 4}" y="{bottom + 18}">{text}</text>'
 
 
 def _today(scale: Scale, now: datetime, bottom: float) -> str:
@@ -148,26 +155,39 @@ def _today(scale: Scale, now: datetime, bottom: float) -> str:
             f'<text class="today-label" x="{x_now}" y="{AXIS_Y - 32}">today {escape(_day(now))}</text>')
 
 
+def _label_width(fleet: list[Group]) -> float:
+    """Room for the widest label: a monospace address about 7 px a character, a bold stack name about 7.6."""
+    widths = [w for g in fleet for r in g.rows for w in (7.0 * len(r.address), 7.6 * len(f"{r.stack} · {r.kind}"))]
+    widths += [7.6 * len(q.stack) for g in fleet for q in g.quiet]
+    low, high = CHART_X0_RANGE
+    return min(max(LABEL_X + max(widths, default=0) + 24, low), high)
+
+
 def timeline_svg(document: dict) -> str:
     now = parse_time(document["as_of"])
-    scale = Scale(*time_span(document))
-    body, y = [], FIRST_ROW_Y
-    for group in groups(document):
-        body.append(_group_header(group, y))
+    fleet = groups(document)
+    scale = Scale(*time_span(document), _label_width(fleet))
+    windows = {group.warning_days for group in fleet} or {document["warning_days"]}
+    bands, body, y = [], [], FIRST_ROW_Y
+    for group in fleet:
+        body.append(_group_header(group, y, len(windows) > 1))
         y += GROUP_HEIGHT
+        top = y
         for row in group.rows:
-            body.append(_credential(row, y, scale, now))
+            body.append(_credential(row, y, scale))
             y += ROW_HEIGHT
         for item in group.quiet:
-            body.append(_quiet(item, y))
+            body.append(_quiet(item, y, scale))
             y += QUIET_HEIGHT
+        bands.append(_window(scale, now, group.warning_days, top, y))
     bottom, height = y + 4, y + FOOT_HEIGHT
     return (
         f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="timeline-title" '
         f'xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="timeline-title">Timeline of every credential: creation, next rotation and expiry, '
-        f'today and the {document["warning_days"]}-day warning window (the table below has the same data)</title>'
-        + _window(scale, now, document["warning_days"], bottom)
+        f'<title id="timeline-title">Timeline of every credential: creation, next rotation and expiry, today and '
+        f'the warning window (the table below has the same data)</title>'
+        + "".join(bands)
+        + _window_label(scale, now, windows, bottom)
         + _axis(scale, bottom)
         + "".join(body)
         + _today(scale, now, bottom)
