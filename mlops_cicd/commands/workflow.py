@@ -58,14 +58,13 @@ def run(args: argparse.Namespace) -> int:
     stacks = [{"name": t.name, "environment": t.environment, "oidc": t.oidc, "secrets": list(t.secrets)}
               for t in targets]
     if args.check:
-        current = _check(Path(args.check), text)
-        if args.json:
-            print_json({"ok": current, "path": args.check, "current": current, "stacks": stacks})
-        if not current:
+        if not _check(Path(args.check), text):
             raise UserError(f"{args.check} is not what the configuration gives now (a stack was added, removed or "
                             "changed since it was generated)", f"run `mlops-cicd workflow --output "
                             f"{Path(args.check).parent}` and commit the result", EXIT_CHECKS_FAILED)
-        if not args.json:
+        if args.json:
+            print_json({"ok": True, "path": args.check, "current": True, "stacks": stacks})
+        else:
             print(f"{args.check} matches the configuration ({len(targets)} stack(s))")
         return EXIT_OK
     path = target / WORKFLOW_FILE

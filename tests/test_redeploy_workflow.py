@@ -1,0 +1,342 @@
+"""`mlops-cicd workflow`: the scheduled re-deploy workflow, generated from the configuration.
+
+Each generated workflow passes actionlint (kjanat/actionlint, with shellcheck on every `run:` script), for the
+shipped configuration with a remote backend, for a platform repository with one project per credential mode
+(pat, oauth, oidc), and for every remote backend. Its scripts are run here with bash against a stand-in terraform,
+so "apply only when the plan has changes" is what the script does, not only what its `if:` says."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mlops_cicd.cli import main
+from mlops_cicd.operations.commented_yaml import Commented, dump, plain
+from mlops_cicd.operations.preflight import preflight
+from mlops_cicd.operations.redeploy_workflow import DEFAULT_CRON, WORKFLOW_FILE
+
+from helpers import ROOT, SHIPPED_CONFIG
+
+BIN = Path(sys.executable).parent
+ACTIONLINT, SHELLCHECK = BIN / "actionlint", BIN / "shellcheck"
+LOCAL_BACKEND = '[environments.backend]\ntype = "local"\n'
+BACKENDS = {
+    "s3": 'type = "s3"\nbucket = "acme-tfstate"\nregion = "eu-west-1"\n',
+    "pg": 'type = "pg"\n',
+    "cloud": 'type = "cloud"\norganization = "acme"\n',
+    "gcs": 'type = "gcs"\nbucket = "acme-tfstate"\n',
+    "azurerm": 'type = "azurerm"\nresource_group_name = "tfstate"\nstorage_account_name = "acmetfstate"\n'
+               'container_name = "tfstate"\n',
+}
+SECRET_BACKENDS = {"s3": {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}, "pg": {"PG_CONN_STR"},
+                   "cloud": {"TF_TOKEN_app_terraform_io"}, "gcs": {"GOOGLE_BACKEND_CREDENTIALS"},
+                   "azurerm": {"ARM_ACCESS_KEY"}}
+
+
+def shipped_with(directory: Path, staging: str, prod: str) -> Path:
+    """The shipped configuration, its two local backends replaced by `staging`'s and `prod`'s (BACKENDS keys)."""
+    text = SHIPPED_CONFIG.read_text()
+    assert text.count(LOCAL_BACKEND) == 2, "the shipped config changed: update this helper"
+    for kind in (staging, prod):
+        text = text.replace(LOCAL_BACKEND, "[environments.backend]\n" + BACKENDS[kind], 1)
+    path = directory / "mlops-cicd.toml"
+    path.write_text(text)
+    return path
+
+
+def generate(capsys, root: Path, *argv: str) -> tuple[int, str, str]:
+    """`mlops-cicd workflow ARGV` run from `root`, the repository's root."""
+    before = Path.cwd()
+    os.chdir(root)
+    try:
+        code = main(["workflow", *argv])
+    finally:
+        os.chdir(before)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """name -> (repository root, workflow path) of each configuration, generated once for the module."""
+    found = {}
+    platform = tmp_path_factory.mktemp("platform")
+    shutil.copytree(ROOT / "examples" / "platform", platform, dirs_exist_ok=True)
+    repositories = {"platform": platform}
+    for name, (staging, prod) in {"s3": ("s3", "s3"), "pg+cloud": ("pg", "cloud"), "gcs+azurerm": ("gcs", "azurerm")}.items():
+        repositories[name] = tmp_path_factory.mktemp(name.replace("+", "-"))
+        shipped_with(repositories[name], staging, prod)
+    for name, root in repositories.items():
+        before = Path.cwd()
+        os.chdir(root)
+        try:
+            code = main(["workflow", "--output", ".github/workflows"])
+        finally:
+            os.chdir(before)
+        assert code == 0, name
+        found[name] = (root, root / ".github" / "workflows" / WORKFLOW_FILE)
+    return found
+
+
+def load(path: Path) -> dict:
+    document = yaml.safe_load(path.read_text())
+    assert "on" in document, "`on` must stay a string key (quoted): YAML 1.1 readers take a bare on for true"
+    return document
+
+
+def actionlint(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ACTIONLINT), "-no-color", "-shellcheck", str(SHELLCHECK), str(path)],
+                          capture_output=True, text=True, cwd=path.parent)
+
+
+def jobs_by_stack(document: dict) -> dict[str, tuple[str, dict]]:
+    """stack -> (its job's id, its matrix entry), from the list job's stack lists."""
+    select = document["jobs"]["stacks"]["steps"][0]["env"]
+    found = {}
+    for variable, job in (("SECRETS_STACKS", "redeploy"), ("OIDC_STACKS", "redeploy-oidc")):
+        for entry in json.loads(select[variable]):
+            found[entry["name"]] = (job, entry)
+    return found
+
+
+@pytest.mark.parametrize("name", ["platform", "s3", "pg+cloud", "gcs+azurerm"])
+def test_every_generated_workflow_passes_actionlint_with_shellcheck(generated, name):
+    result = actionlint(generated[name][1])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_here_does_check_run_scripts(generated, tmp_path):
+    """The lint above would pass vacuously if shellcheck were not run: an unquoted variable in a script fails it."""
+    text = generated["s3"][1].read_text()
+    assert 'mlops-cicd preflight "$STACK"' in text
+    broken = tmp_path / ".github" / "workflows" / WORKFLOW_FILE
+    broken.parent.mkdir(parents=True)
+    broken.write_text(text.replace('mlops-cicd preflight "$STACK"', "mlops-cicd preflight $STACK"))
+    result = actionlint(broken)
+    assert result.returncode == 1 and "SC2086" in result.stdout
+
+
+def test_the_matrix_holds_every_stack_and_the_dispatch_input_offers_each(generated):
+    platform = load(generated["platform"][1])
+    stacks = [f"{project}-{env}" for project in ("churn-model", "demand-forecast", "fraud-scoring")
+              for env in ("staging", "prod")]
+    assert sorted(jobs_by_stack(platform)) == sorted(stacks)
+    assert platform["on"]["workflow_dispatch"]["inputs"]["stack"]["options"] == ["all", *stacks]
+    assert platform["on"]["schedule"] == [{"cron": DEFAULT_CRON}]
+    single = load(generated["s3"][1])
+    assert sorted(jobs_by_stack(single)) == ["prod", "staging"]  # a single project: stacks named after environments
+    for document in (platform, single):
+        for job, output in (("redeploy", "secrets"), ("redeploy-oidc", "oidc")):
+            if job in document["jobs"]:
+                strategy = document["jobs"][job]["strategy"]
+                assert strategy["fail-fast"] is False
+                assert strategy["matrix"]["stack"] == f"${{{{ fromJSON(needs.stacks.outputs.{output}) }}}}"
+                assert document["jobs"][job]["if"] == f"needs.stacks.outputs.{output} != '[]'"
+    assert "redeploy-oidc" not in single["jobs"]  # no oidc stack: no job that may ask for an OIDC token
+
+
+def test_each_stack_runs_in_its_own_environment_prod_included_and_one_at_a_time(generated):
+    document = load(generated["platform"][1])
+    for stack, (job_id, entry) in jobs_by_stack(document).items():
+        assert entry["environment"] == f"mlops-cicd-{stack}"
+        job = document["jobs"][job_id]
+        assert job["environment"] == "${{ matrix.stack.environment }}"
+        assert job["concurrency"] == {"group": "mlops-cicd-redeploy-${{ matrix.stack.name }}", "cancel-in-progress": False}
+    assert "churn-model-prod" in jobs_by_stack(document)
+
+
+def test_oidc_stacks_get_an_id_token_and_no_databricks_secret(generated):
+    document = load(generated["platform"][1])
+    by_stack = jobs_by_stack(document)
+    assert {s for s, (job, _) in by_stack.items() if job == "redeploy-oidc"} == {"fraud-scoring-staging", "fraud-scoring-prod"}
+    oidc, secrets = document["jobs"]["redeploy-oidc"], document["jobs"]["redeploy"]
+    assert oidc["permissions"] == {"contents": "read", "id-token": "write"}
+    assert oidc["env"]["DATABRICKS_AUTH_TYPE"] == "github-oidc"
+    assert oidc["env"]["DATABRICKS_CLIENT_ID"] == "${{ vars.DATABRICKS_CLIENT_ID }}"
+    assert not {"DATABRICKS_TOKEN", "DATABRICKS_CLIENT_SECRET"} & set(oidc["env"])
+    assert not any("secrets.DATABRICKS" in str(value) for value in oidc["env"].values())
+    # the stacks signing in with secrets get no OIDC token, and the workflow as a whole only reads the code
+    assert "permissions" not in secrets and document["permissions"] == {"contents": "read"}
+    assert secrets["env"]["DATABRICKS_TOKEN"] == "${{ secrets.DATABRICKS_TOKEN }}"
+    assert "DATABRICKS_AUTH_TYPE" not in secrets["env"]
+    for job in (oidc, secrets):
+        assert job["env"]["GITHUB_TOKEN"] == "${{ secrets.DEPLOYER_GITHUB_TOKEN }}"
+
+
+@pytest.mark.parametrize("name,staging,prod", [("s3", "s3", "s3"), ("pg+cloud", "pg", "cloud"),
+                                               ("gcs+azurerm", "gcs", "azurerm")])
+def test_each_job_reads_the_deploy_variables_and_its_backends_credentials(generated, name, staging, prod):
+    env = load(generated[name][1])["jobs"]["redeploy"]["env"]
+    wanted = {"TF_VAR_git_read_token", "TF_VAR_trigger_workflows_github_token",
+              *SECRET_BACKENDS[staging], *SECRET_BACKENDS[prod]}
+    assert wanted <= set(env)
+    for variable in wanted:
+        assert env[variable] == f"${{{{ secrets.{variable} }}}}"
+    others = set().union(*SECRET_BACKENDS.values()) - SECRET_BACKENDS[staging] - SECRET_BACKENDS[prod]
+    assert not others & set(env)
+
+
+def test_status_plan_apply_status_in_that_order(generated):
+    steps = load(generated["s3"][1])["jobs"]["redeploy"]["steps"]
+    names = [step["name"] for step in steps]
+    order = ["Preflight", "Synthesize", "Terraform init", "Status before", "Plan", "Apply", "Remove the saved plan",
+             "Status after"]
+    assert [n for n in names if n in order] == order
+    by_name = {step["name"]: step for step in steps}
+    assert by_name["Apply"]["if"] == "steps.plan.outputs.changes == 'true'"
+    assert by_name["Apply"]["run"].endswith("redeploy.tfplan")  # the saved plan, nothing planned anew
+    assert by_name["Remove the saved plan"]["if"] == "always()"
+    assert by_name["Status before"]["run"] == 'mlops-cicd status "$STACK"'
+    assert by_name["Status after"]["run"] == 'mlops-cicd status "$STACK" --fail-on-warning'
+    assert "if" not in by_name["Status after"]  # runs after an apply and after an empty plan alike
+
+
+def test_actions_are_pinned_by_commit(generated):
+    for step in load(generated["platform"][1])["jobs"]["redeploy"]["steps"]:
+        if "uses" in step:
+            reference = step["uses"].split("@", 1)[1]
+            assert len(reference) == 40 and int(reference, 16) >= 0, step["uses"]
+
+
+FAKE_TERRAFORM = """#!/bin/bash
+case "$2" in
+  state) [ -n "$FAKE_STATE" ] && echo "$FAKE_STATE" ;;
+  plan) echo "planned" ; exit "$FAKE_PLAN_EXIT" ;;
+esac
+"""
+
+
+def run_step(script: str, tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess, str]:
+    """`script` under bash -eo pipefail as a step runs it; (result, what it wrote to $GITHUB_OUTPUT)."""
+    fake = tmp_path / "bin"
+    fake.mkdir(exist_ok=True)
+    (fake / "terraform").write_text(FAKE_TERRAFORM)
+    (fake / "terraform").chmod(0o755)
+    output = tmp_path / "github-output"
+    output.write_text("")
+    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], capture_output=True,
+                            text=True, env={"PATH": f"{fake}:{os.environ['PATH']}", "GITHUB_OUTPUT": str(output),
+                                            "STACK": "prod", "STACK_DIR": "cdktf.out/stacks/prod", **env})
+    return result, output.read_text()
+
+
+@pytest.mark.parametrize("plan_exit,changes", [("0", "false"), ("2", "true")])
+def test_the_plan_step_says_whether_there_are_changes(generated, tmp_path, plan_exit, changes):
+    plan = {s["name"]: s for s in load(generated["s3"][1])["jobs"]["redeploy"]["steps"]}["Plan"]["run"]
+    result, output = run_step(plan, tmp_path, FAKE_STATE="time_rotating.schedule", FAKE_PLAN_EXIT=plan_exit)
+    assert result.returncode == 0, result.stderr
+    assert output == f"changes={changes}\n"
+
+
+def test_a_failed_plan_fails_the_step_and_an_empty_state_is_never_deployed_from_scratch(generated, tmp_path):
+    plan = {s["name"]: s for s in load(generated["s3"][1])["jobs"]["redeploy"]["steps"]}["Plan"]["run"]
+    result, output = run_step(plan, tmp_path, FAKE_STATE="time_rotating.schedule", FAKE_PLAN_EXIT="1")
+    assert result.returncode == 1 and output == ""
+    result, output = run_step(plan, tmp_path, FAKE_STATE="", FAKE_PLAN_EXIT="2")
+    assert result.returncode == 1 and output == "" and "planned" not in result.stdout
+    assert "::error::prod has no resources in its state" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq (on GitHub's runners) is not installed here")
+@pytest.mark.parametrize("chosen", ["all", "fraud-scoring-prod", "churn-model-staging"])
+def test_the_list_job_selects_the_stack_picked_by_hand(generated, tmp_path, chosen):
+    document = load(generated["platform"][1])
+    step = document["jobs"]["stacks"]["steps"][0]
+    env = {name: value for name, value in step["env"].items() if name != "CHOSEN"}
+    result, output = run_step(step["run"], tmp_path, CHOSEN=chosen, **env)
+    assert result.returncode == 0, result.stderr
+    outputs = dict(line.split("=", 1) for line in output.splitlines())
+    picked = [entry["name"] for key in ("secrets", "oidc") for entry in json.loads(outputs[key])]
+    assert picked == (list(jobs_by_stack(document)) if chosen == "all" else [chosen])
+
+
+def test_check_accepts_the_file_as_generated_and_refuses_a_stale_one(generated, capsys):
+    root, path = generated["s3"]
+    code, out, err = generate(capsys, root, "--check", str(path.relative_to(root)))
+    assert code == 0, err  # generated again from the same configuration: the same bytes
+    stale = root / "stale.yml"
+    stale.write_text(path.read_text().replace("- prod\n", "", 1))
+    code, out, err = generate(capsys, root, "--check", "stale.yml", "--json")
+    report = json.loads(out)
+    assert code == 1 and report["ok"] is False and report["exit_code"] == 1
+    assert "stale.yml is not what the configuration gives now" in report["problems"][0]["message"]
+    assert "mlops-cicd workflow --output" in err
+
+
+def test_the_shipped_configuration_is_refused_for_its_local_state(capsys, tmp_path):
+    shutil.copy(SHIPPED_CONFIG, tmp_path / "mlops-cicd.toml")
+    code, out, err = generate(capsys, tmp_path, "--output", "workflows", "--json")
+    assert code == 4
+    problem = json.loads(out)["problems"][0]
+    assert "staging, prod keep their state in a local file" in problem["message"]
+    assert "remote [environments.backend]" in problem["fix"]
+    assert not (tmp_path / "workflows").exists()
+
+
+def test_json_names_what_was_written_and_a_rewrite_leaves_no_temporary_file(capsys, tmp_path):
+    shipped_with(tmp_path, "s3", "pg")
+    target = tmp_path / "flows"
+    target.mkdir()
+    (target / WORKFLOW_FILE).write_text("old")
+    code, out, err = generate(capsys, tmp_path, "--output", "flows", "--cron", "5 1 * * 1", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["path"] == str(Path("flows") / WORKFLOW_FILE) and report["cron"] == "5 1 * * 1"
+    assert [s["name"] for s in report["stacks"]] == ["staging", "prod"]
+    assert os.listdir(target) == [WORKFLOW_FILE]
+    document = load(target / WORKFLOW_FILE)
+    assert document["on"]["schedule"] == [{"cron": "5 1 * * 1"}]
+    check = {s["name"]: s for s in document["jobs"]["redeploy"]["steps"]}["Check this workflow matches the configuration"]
+    assert check["run"].rstrip().endswith("--cron '5 1 * * 1'")  # the check generates it again with the same schedule
+
+
+@pytest.mark.parametrize("cron", ["daily", "1 2 3 4", "* * * * * *", "1 2 ; rm 4 5"])
+def test_a_bad_cron_is_a_usage_error(capsys, tmp_path, cron):
+    shipped_with(tmp_path, "s3", "s3")
+    code, out, err = generate(capsys, tmp_path, "--cron", cron)
+    assert code == 2 and "--cron" in err and not (tmp_path / ".github").exists()
+
+
+@pytest.mark.parametrize("text", ["on", "yes", "1", "0.5", "null", "~", "a: b", "x #y", "#x", "'q'", '"q"', "",
+                                  " lead", "trail ", "${{ secrets.X }}", "@at", "- dash", "[1]", "{a}", "*star",
+                                  "it's"])
+def test_every_scalar_reads_back_as_the_same_string(text):
+    assert yaml.safe_load(dump({"key": text, text or "empty": "value"})) == {"key": text, text or "empty": "value"}
+
+
+def test_comments_never_change_what_is_read_back():
+    document = {"jobs": Commented({"a": [Commented({"name": "x", "run": "echo 1\necho 2\n"}, "why\nand more"),
+                                         {"run": "no newline at the end"}, [], {}]}, "a comment " * 30),
+                "flag": False, "count": 3}
+    text = dump(document, "header")
+    assert yaml.safe_load(text) == plain(document)
+    assert all(len(line) <= 110 for line in text.splitlines() if line.lstrip().startswith("#"))
+
+
+@pytest.fixture
+def oidc_job_environment(tmp_path):
+    return {"DATABRICKS_AUTH_TYPE": "github-oidc", "DATABRICKS_CLIENT_ID": "6e2b1a3c-0000-4000-8000-000000000001",
+            "GITHUB_TOKEN": "set", "HOME": str(tmp_path), "PATH": "/nonexistent"}
+
+
+def deployer(environ: dict, home: Path) -> dict:
+    found = preflight({}, environ, home=home, registry_url="http://127.0.0.1:9/")
+    return next(r.as_dict() for r in found if r.what == "Databricks deployer")
+
+
+def test_preflight_accepts_a_github_oidc_deployer_given_the_jobs_id_token(oidc_job_environment, tmp_path):
+    given = {**oidc_job_environment, "ACTIONS_ID_TOKEN_REQUEST_URL": "https://example.invalid/token?x=1",
+             "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "t" * 20}
+    assert deployer(given, tmp_path)["severity"] == "ok"
+
+
+def test_preflight_names_the_missing_id_token_permission(oidc_job_environment, tmp_path):
+    result = deployer(oidc_job_environment, tmp_path)
+    assert result["severity"] == "error" and "id-token: write" in result["fix"]
