@@ -77,4 +77,4 @@ def read_workflows(directory: str | Path, repository: str | None) -> Workflows:
     paths = sorted(p for p in folder.iterdir() if p.suffix in WORKFLOW_SUFFIXES and p.is_file())
     if not paths:
         raise usage_error(f"--workflows {folder} holds no workflow file (*.yml, *.yaml)", _FOLDER_FIX)
-    return Workflows(folder, tuple(read_workflow(p) for p in paths), repository)
+    return Workflows(tuple(read_workflow(p) for p in paths), repository)

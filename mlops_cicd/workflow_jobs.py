@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator, Literal
 
 from .synthesized import strings_with_paths
@@ -80,10 +79,9 @@ class Workflow:
     """Its file name (GitHub reads every workflow from one folder, so file names are unique)."""
     permissions: object
     """The workflow-level `permissions`, or ABSENT."""
-    reusable: bool
-    """`on: workflow_call`: other workflows may call it."""
     only_reusable: bool
-    """Called only (no other trigger): its token permissions come from the caller when it sets none."""
+    """Only other workflows call it (`on: workflow_call` and no other trigger): the caller's token permissions
+    apply to a job that sets none."""
     jobs: tuple[Job, ...]
 
 
@@ -92,7 +90,6 @@ class Workflows:
     """The workflow files of one repository, and which repository they are (`owner/name`, as the stacks write to
     it; None when the stacks write to no repository)."""
 
-    directory: Path
     files: tuple[Workflow, ...]
     repository: str | None
 
@@ -157,9 +154,7 @@ def workflow_from_document(name: str, document: dict, job_lines: dict[str, int])
     the line of each job in its file."""
     jobs = tuple(_job(name, str(job_id), job_lines.get(str(job_id), 0), body, document.get("env"))
                  for job_id, body in document["jobs"].items())
-    triggers = _triggers(document)
-    return Workflow(name, document.get("permissions", ABSENT), "workflow_call" in triggers,
-                    triggers == {"workflow_call"}, jobs)
+    return Workflow(name, document.get("permissions", ABSENT), _triggers(document) == {"workflow_call"}, jobs)
 
 
 def grants_id_token(permissions: object) -> bool:

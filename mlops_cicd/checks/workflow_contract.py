@@ -151,7 +151,10 @@ def _oidc_use(contract: _Contract, job: Job) -> _OidcUse | None:
     by_stack = {o.stack: o for o in contract.oidc}
     trusted, repository_level = {}, False
     for read in job.reads:
-        for write in contract.writes_of(read):
+        writes = contract.writes_of(read)
+        # the copy the job receives (its environment's, or a repository-level one); none: MLOPS017 says so
+        received = [w for w in writes if w.environment is None or _in(job.environment, [w.environment])]
+        for write in received or writes:
             if write.stack in by_stack and write.signs_in:
                 trusted[write.stack] = by_stack[write.stack]
                 repository_level |= write.environment is None

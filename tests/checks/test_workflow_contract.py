@@ -178,6 +178,22 @@ def test_repository_level_oidc_values_still_need_the_trusted_environment(oidc_st
     assert "its token's subject does not name 'prod'" in finding.message
 
 
+def test_with_two_oidc_environments_a_job_signs_in_to_its_own(oidc_stacks, tmp_path):
+    # staging in oidc mode too, writing the same variable names to its own environment
+    documents = copy.deepcopy(oidc_stacks)
+    prod, staging = documents["prod"], documents["staging"]
+    staging["resource"]["github_actions_environment_variable"] = {
+        name: dict(body, environment="staging") for name, body in copy.deepcopy(
+            prod["resource"]["github_actions_environment_variable"]).items()}
+    staging["resource"]["databricks_service_principal_federation_policy"] = policies = copy.deepcopy(
+        prod["resource"]["databricks_service_principal_federation_policy"])
+    for body in policies.values():
+        body["oidc_policy"]["subject"] = body["oidc_policy"]["subject"].replace(":environment:prod", ":environment:staging")
+    found, (finding,) = contract(documents, workflows(tmp_path, "oidc-cd.yml"), oidc_raw())
+    assert found == {("MLOPS018", "error", "prod", "oidc-cd.yml.jobs.prod")}
+    assert "the federation policy of 'prod', but cannot request the token" in finding.message
+
+
 def test_a_caller_of_an_oidc_workflow_grants_the_token(oidc_stacks, tmp_path):
     called = (SAMPLES / "oidc-cd.yml").read_text().replace("on:\n  push:\n    branches:\n      - release\n", "on: workflow_call\n")
     called = called.replace("permissions:\n  id-token: write\n  contents: read\n", "").replace("    permissions:\n      contents: read\n", "")
@@ -237,9 +253,11 @@ def test_a_file_that_is_no_workflow_is_named(tmp_path, text, message):
 
 
 def test_yaml_on_is_the_trigger_key_not_true(tmp_path):
-    folder = workflows(tmp_path, extra={"called.yml": "on:\n  workflow_call: {}\njobs:\n  a: {runs-on: x}\n"})
+    # PyYAML's YAML 1.1 would read `on:` as True, and `off`/`yes` as booleans: a workflow called only by others
+    # would look triggered by nothing, and an environment called `yes` would be True.
+    folder = workflows(tmp_path, extra={"called.yml": "on:\n  workflow_call: {}\njobs:\n  a: {runs-on: x, environment: yes}\n"})
     (workflow,) = read_workflows(folder, None).files
-    assert workflow.reusable and workflow.only_reusable
+    assert workflow.only_reusable and workflow.jobs[0].environment == "yes"
 
 
 def test_several_repositories_need_one_named(default_stacks):
