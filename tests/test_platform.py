@@ -217,20 +217,22 @@ def test_commands_take_stack_names_and_globs_and_refuse_unknown_ones(capsys, tmp
     assert code == 2 and "name one stack, without wildcards" in err
     code, _, err = run_cli(capsys, "--config", config, "status", "--project", "nope")
     assert code == 2 and "unknown project(s): nope" in err
+    code, _, err = run_cli(capsys, "--config", config, "rehearse", "-j", "0")
+    assert code == 2 and "'0' is not a number of stacks at a time" in err
 
 
 @pytest.mark.terraform
 @pytest.mark.slow
 def test_the_example_rehearses_and_reports_the_fleet(capsys, tmp_path):
-    """The example repository end to end: synth, checks, offline deploy of every stack with "No changes" on the
-    re-plan, then the fleet status: every project, soonest expiry first, filtered and failing within a window."""
+    """The example repository end to end: synth, checks, offline deploy of every stack (two at a time) with "No
+    changes" on the re-plan, reported in stack order, then the fleet status: every project, soonest expiry first, filtered and failing within a window."""
     config = platform_copy(tmp_path)
     where = ("--config", str(config), "--rehearsal-dir", str(tmp_path / "rehearsal"))
 
     def cli(command: str, *args: str) -> tuple[int, str, str]:
         return run_cli(capsys, command, *where, *args)
 
-    code, out, _ = cli("rehearse", "--json", "--output", str(tmp_path / "cdktf.out"))
+    code, out, _ = cli("rehearse", "--json", "-j", "2", "--output", str(tmp_path / "cdktf.out"))
     rehearsal = json.loads(out)
     assert code == 0 and [s["name"] for s in rehearsal["stacks"]] == EXAMPLE_STACKS
     assert all(s["ok"] and s["steps"][-1]["step"] == "replan" and s["steps"][-1]["ok"] for s in rehearsal["stacks"])

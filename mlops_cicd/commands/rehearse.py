@@ -26,13 +26,19 @@ def run(args: argparse.Namespace) -> int:
     names = [stack.name for stack in config.select(args.environments)]
     stream = sys.stderr if args.json else sys.stdout  # with --json, stdout holds the JSON alone
     result = rehearse(config, config_path(args), names, output=args.output, rehearsal=rehearsal_directory(args),
-                      echo=lambda text: print(text, file=stream, flush=True))
+                      echo=lambda text: print(text, file=stream, flush=True), jobs=args.jobs)
     if args.json:
         print_json(result)
     elif result["ok"]:
         print(f"rehearsal kept in {result['rehearsal_dir']}; next: `mlops-cicd status --rehearsal`, "
               "`mlops-cicd rotate ENV --rehearsal`")
     return EXIT_OK if result["ok"] else EXIT_CHECKS_FAILED
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of stacks at a time (1 or more)")
+    return int(text)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -49,4 +55,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_rehearsal_dir_option(parser)
     add_output_option(parser, "where to synthesize the stacks")
     add_json_option(parser, "the per-stack step report")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                        help="rehearse N stacks at a time, each with its own stand-in providers (default 1)")
     parser.set_defaults(handler=run)

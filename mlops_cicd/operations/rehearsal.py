@@ -29,16 +29,17 @@ def rehearsal_dir(explicit: str | Path | None = None) -> Path:
 
 
 def rehearse(config: Config | Fleet, source: str, names: list[str], *, output: str | Path | None, rehearsal: Path,
-             echo: Callable[[str], None]) -> dict:
-    """Synthesize (checks enforced) into `output`, then rehearse the stacks `names` in `rehearsal`; `echo` gets
-    each stack's report as it finishes. Returns {"ok", "rehearsal_dir", "stacks": [per-stack steps]}."""
+             echo: Callable[[str], None], jobs: int = 1) -> dict:
+    """Synthesize (checks enforced) into `output`, then rehearse the stacks `names` in `rehearsal`, `jobs` at a
+    time; `echo` gets each stack's report as it finishes. Returns {"ok", "rehearsal_dir", "stacks": [per-stack
+    steps, in the order of `names`]}."""
     run_stacks = load("harness.rehearse").rehearse  # before any work: without the extra, say so at once
     out = writable_directory(rehearsal, "--rehearsal-dir")
     with exclusive(out, "rehearse"):  # two rehearsals at once would share, and corrupt, one emulated world
         claim(out, config, "rehearsal")
         synthesized = synthesize(config, source, output)
         record_owner(out, config)
-        message = "rehearsing offline: init, validate, plan, apply, re-plan"
+        message = "rehearsing offline: init, validate, plan, apply, re-plan" + (f" ({jobs} at a time)" if jobs > 1 else "")
         with counted(len(names), message) as begin:
             pending = iter(names)
             begin(next(pending))
@@ -48,7 +49,7 @@ def rehearse(config: Config | Fleet, source: str, names: list[str], *, output: s
                 if (following := next(pending, None)) is not None:
                     begin(following)
 
-            reports = run_stacks(synthesized / "stacks", out, names, echo=finished)
+            reports = run_stacks(synthesized / "stacks", out, names, echo=finished, jobs=jobs)
     return {"ok": all(report.ok for report in reports), "rehearsal_dir": str(out), "stacks": [asdict(r) for r in reports]}
 
 

@@ -1,7 +1,7 @@
 """Rehearse a full deploy offline: for each synthesized stack, terraform init, validate, plan, apply
 against fresh emulated workspaces, then plan again and require "No changes".
 
-    python -m mlops_cicd_offline.harness.rehearse [--stacks cdktf.out/stacks] [--out build/rehearsal] [--build-dir DIR] [env ...]
+    python -m mlops_cicd_offline.harness.rehearse [--stacks cdktf.out/stacks] [--out build/rehearsal] [--build-dir DIR] [-j N] [env ...]
 
 Paths are relative to the working directory; the build dir defaults to $MLOPS_OFFLINE_BUILD_DIR, else build/offline.
 
@@ -19,6 +19,8 @@ import argparse
 import json
 import shutil
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -83,8 +85,13 @@ def rehearse_stack(harness: Harness, name: str, stacks_dir: Path) -> StackReport
 
 
 def rehearse(stacks_dir: Path = DEFAULT_STACKS, out_dir: Path = DEFAULT_OUT, envs: list[str] | None = None,
-             echo=print, build_dir: Path | None = None) -> list[StackReport]:
-    """Run the rehearsal; returns one report per stack (all share one fresh emulated world)."""
+             echo=print, build_dir: Path | None = None, jobs: int = 1) -> list[StackReport]:
+    """Run the rehearsal; returns one report per stack, in stack order (all share one fresh emulated world).
+
+    `jobs` > 1 rehearses that many stacks at a time, each worker with its own running providers (a pool serves one
+    terraform command at a time). The world's store takes a lock for every API call, and each workspace and
+    repository is its own part of it, so stacks on different workspaces do not meet; stacks that share one see
+    each other's objects as they would deployed side by side."""
     stacks_dir, out_dir = Path(stacks_dir), Path(out_dir)
     names = discover(stacks_dir, envs)
     if not names:
@@ -92,17 +99,30 @@ def rehearse(stacks_dir: Path = DEFAULT_STACKS, out_dir: Path = DEFAULT_OUT, env
     for sub in ("work", "state"):
         shutil.rmtree(out_dir / sub, ignore_errors=True)
     build = ensure_build(build_dir)
-    reports = []
-    # The providers run once for the whole rehearsal instead of being launched several times per terraform
-    # command (pool.py); `init` still installs them from the mirror as a user's terraform does.
-    with ProviderPool(build, out_dir / "state") as pool:
-        harness = Harness(out_dir / "work", out_dir / "state", build.root, pool=pool)
-        for name in names:
-            report = rehearse_stack(harness, name, stacks_dir)
-            reports.append(report)
-            echo(format_report(report, out_dir))
-    (out_dir / "summary.json").write_text(json.dumps([asdict(r) for r in reports], indent=2))
-    return reports
+    pending, reports, lock = iter(names), {}, threading.Lock()
+
+    def worker() -> None:
+        # The providers run once per worker instead of being launched several times per terraform command
+        # (pool.py); `init` still installs them from the mirror as a user's terraform does.
+        with ProviderPool(build, out_dir / "state") as pool:
+            harness = Harness(out_dir / "work", out_dir / "state", build.root, pool=pool)
+            while (name := _next(pending, lock)) is not None:
+                report = rehearse_stack(harness, name, stacks_dir)
+                with lock:
+                    reports[name] = report
+                    echo(format_report(report, out_dir))
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(names)))) as executor:
+        for started in [executor.submit(worker) for _ in range(max(1, min(jobs, len(names))))]:
+            started.result()  # a worker's exception (not a failed step: that is in its report) is raised here
+    ordered = [reports[name] for name in names]
+    (out_dir / "summary.json").write_text(json.dumps([asdict(r) for r in ordered], indent=2))
+    return ordered
+
+
+def _next(pending, lock: threading.Lock) -> str | None:
+    with lock:
+        return next(pending, None)
 
 
 def format_report(report: StackReport, out_dir: Path) -> str:
@@ -126,8 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stacks", type=Path, default=DEFAULT_STACKS)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--build-dir", type=Path, help="the stand-in providers' build (default: $MLOPS_OFFLINE_BUILD_DIR or build/offline)")
+    parser.add_argument("-j", "--jobs", type=int, default=1, help="stacks rehearsed at a time (default 1)")
     args = parser.parse_args(argv)
-    reports = rehearse(args.stacks, args.out, args.envs or None, build_dir=args.build_dir)
+    reports = rehearse(args.stacks, args.out, args.envs or None, build_dir=args.build_dir, jobs=args.jobs)
     return 0 if all(r.ok for r in reports) else 1
 
 

@@ -19,6 +19,7 @@ the deploy's doing: it is forgiven, not reported.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from mlops_cicd_offline.world import events, store
@@ -187,13 +188,33 @@ def forgive(world: dict) -> None:
 # ---- state isolation -------------------------------------------------------------------------------------
 def state_objects(state_file: Path) -> set[tuple[str, str]]:
     """(type, identity) of every managed resource instance in a Terraform state file (format version 4)."""
-    if not state_file.exists() or not state_file.read_text().strip():
+    state = _read_state(state_file)
+    if state is None:
         return set()
-    state = json.loads(state_file.read_text())
     found = {(resource["type"], events.identity(instance.get("attributes")))
              for resource in state.get("resources", []) if resource.get("mode") == "managed"
              for instance in resource.get("instances", [])}
     return {(tf_type, object_id) for tf_type, object_id in found if object_id is not None}
+
+
+def _read_state(state_file: Path, attempts: int = 20) -> dict | None:
+    """The state in `state_file`, None when there is none yet. Terraform rewrites a local state in place (truncate,
+    then write): a stack rehearsed beside this one (`rehearse -j`) may be half-way through, so an incomplete
+    document is read again until whole (each write takes milliseconds)."""
+    for attempt in range(attempts):
+        try:
+            text = state_file.read_text()
+        except FileNotFoundError:
+            return None
+        if not text.strip():
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+    return None
 
 
 def _scopes(world: dict) -> dict[tuple, str | None]:
