@@ -1,18 +1,15 @@
 """rehearse, status --rehearsal and rotate --rehearsal against the offline providers. One rehearsal of
-both stacks is made for the module; every test gets it as rehearsed (what a test changes, e.g. the
-emulated clock or a rotation, is undone after it), so the tests do not depend on their order."""
+both stacks is made for the session (`rehearsed`, tests/cli/conftest.py); every test gets it as rehearsed
+(what a test changes, e.g. the emulated clock or a rotation, is undone after it), so the tests do not depend on
+their order."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import shutil
 from datetime import datetime, timedelta
 
 import pytest
 
-from mlops_cicd.cli import main
 from mlops_cicd.operations.rehearsal import RehearsedStack
 from mlops_cicd_offline.world.base import digest
 from mlops_cicd_offline.harness.terraform import Harness
@@ -20,37 +17,12 @@ from mlops_cicd_offline.harness.world import World
 
 from helpers.cli import run_cli, run_json, write_config
 
-# Under `make test` (pytest-xdist, --dist loadgroup) one worker runs this module: the module's rehearsal is made once.
+# Under `make test` (pytest-xdist, --dist loadgroup) one worker runs this group: the session's rehearsal is made once.
 pytestmark = pytest.mark.xdist_group("cli-rehearsal")
 
 REPO = "ryuta-databricks/mlops-demo-classifier"
 STAGING_HOST = "https://mlops-demo-staging.cloud.databricks.com"
 PROD_HOST = "https://mlops-demo-prod.cloud.databricks.com"
-
-
-@pytest.fixture(scope="module")
-def rehearsed(tmp_path_factory):
-    """`mlops-cicd rehearse --json` of the shipped config: (JSON report, config path, rehearsal dir)."""
-    root = tmp_path_factory.mktemp("rehearsal")
-    config, directory = write_config(root), root / "rehearsal"
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["rehearse", "--json", "--config", str(config), "--rehearsal-dir", str(directory),
-                     "--output", str(root / "cdktf.out")])
-    assert code == 0, err.getvalue()
-    return json.loads(out.getvalue()), config, directory
-
-
-@pytest.fixture
-def rehearsal(rehearsed, tmp_path):
-    """The module's rehearsal, restored after the test: state, work dirs and emulated world as rehearsed.
-    Restored in place, as the work dirs' backend paths and the dummy variables' seed are absolute paths."""
-    directory = rehearsed[2]
-    saved = tmp_path / "saved-rehearsal"
-    shutil.copytree(directory, saved, symlinks=True)
-    yield rehearsed
-    shutil.rmtree(directory)
-    shutil.copytree(saved, directory, symlinks=True)
 
 
 def _declared_resources(rehearsal, stack: str) -> int:
