@@ -16,10 +16,13 @@ from ..errors import UserError
 
 
 def first_error_line(output: str) -> str | None:
-    """Terraform frames diagnostics with box characters; keep the `Error: ...` summary line."""
+    """Terraform frames diagnostics with box characters; keep the `Error: ...` summary line. `show -json` prints a
+    state it cannot render unframed, as `Failed to marshal state to json: <cause>` (terraform v1.11.4
+    internal/command/views/show.go; its causes, from internal/command/jsonstate/state.go, name addresses, types and
+    schema versions)."""
     for line in output.splitlines():
         text = line.strip("│╷╵ \t")
-        if text.startswith("Error:"):
+        if text.startswith(("Error:", "Failed to marshal state to json:")):
             return text
     return None
 

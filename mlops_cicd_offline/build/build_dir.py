@@ -28,7 +28,8 @@ BUILD_DIR_ENV = "MLOPS_OFFLINE_BUILD_DIR"
 DEFAULT_BUILD_DIR = Path("build", "offline")
 """Relative to the working directory (an installed package's own directory may not be writable)."""
 _INPUTS = ("build/tfplugin6.proto", "build/schema_extract.py", "build/schema.py", "build/overrides.py", "build/releases.py",
-           "build/build_dir.py", "build/tls.py", "build/mirror.py", "build/launcher.py", "server/schemas.py")
+           "build/schema_versions.py", "build/build_dir.py", "build/tls.py", "build/mirror.py", "build/launcher.py",
+           "server/schemas.py")
 """What the build is made from, relative to the package (with the Python and the bindings' archives)."""
 
 

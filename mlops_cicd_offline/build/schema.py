@@ -3,7 +3,8 @@ them one type at a time in the plugin).
 
 Layout under <build>/schema/<provider>/<version>/: provider.json, resource/<type>.json, data/<type>.json
 and schema.pb (the serialized GetProviderSchema response, so start-up does not rebuild it). One version is
-the installed binding's; newer ones served (releases.py) add their restated changes to it.
+the installed binding's; newer ones served (releases.py) add their restated changes to it. Each resource type
+carries its state schema version at that release (schema_versions.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import copy
 import json
 from pathlib import Path
 
-from mlops_cicd_offline.build import overrides, releases
+from mlops_cicd_offline.build import overrides, releases, schema_versions
 from mlops_cicd_offline.build.schema_extract import extract_provider
 from mlops_cicd_offline.build.versions import PROVIDERS, package_archive
 
@@ -72,6 +73,14 @@ def _apply_release(extracted: dict, release: releases.Release) -> None:
             extracted["resources"][tf_type]["attributes"][name]["sensitive"] = True
 
 
+def _state_versions(extracted: dict, provider: str, version: str) -> None:
+    """Each resource type's state schema version at this release, and the versions it upgrades
+    (schema_versions.py): the plugin answers them in GetProviderSchema and UpgradeResourceState."""
+    for tf_type, block in extracted["resources"].items():
+        stated = schema_versions.at(provider, version, tf_type)
+        block["schema_version"], block["upgraders"] = stated.version, list(stated.upgraders)
+
+
 def _write_version(root: Path, pb, extracted: dict) -> None:
     for kind, key in (("resource", "resources"), ("data", "data_sources")):
         (root / kind).mkdir(parents=True, exist_ok=True)
@@ -82,6 +91,7 @@ def _write_version(root: Path, pb, extracted: dict) -> None:
     response.provider.block.CopyFrom(_block_proto(pb, extracted["provider"]))
     for tf_type, block in extracted["resources"].items():
         response.resource_schemas[tf_type].block.CopyFrom(_block_proto(pb, block))
+        response.resource_schemas[tf_type].version = block["schema_version"]
     for tf_type, block in extracted["data_sources"].items():
         response.data_source_schemas[tf_type].block.CopyFrom(_block_proto(pb, block))
     response.server_capabilities.plan_destroy = False
@@ -105,5 +115,6 @@ def build(build_dir: Path, pb) -> dict[str, list[str]]:
             schema = copy.deepcopy(extracted)
             for release in releases.changes(name, stated_at, version):
                 _apply_release(schema, release)
+            _state_versions(schema, name, version)
             _write_version(build_dir / "schema" / name / version, pb, schema)
     return served

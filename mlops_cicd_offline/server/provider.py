@@ -10,6 +10,8 @@ call, in the same transaction, the world's invariants are checked (invariants.py
 
 from __future__ import annotations
 
+import json
+
 from mlops_cicd_offline import command_env
 from mlops_cicd_offline.errors import ProviderError
 from mlops_cicd_offline.server import planning, validation
@@ -18,7 +20,7 @@ from mlops_cicd_offline.server.failed_update import state_after_failed_update
 from mlops_cicd_offline.world.databricks.auth import principal_for
 from mlops_cicd_offline.world.base import Context
 from mlops_cicd_offline.server.schemas import ProviderSchemas, block_type
-from mlops_cicd_offline.server.values import decode, decode_json, encode, has_unknown
+from mlops_cicd_offline.server.values import conform, decode, encode, has_unknown
 
 
 class Provider:
@@ -111,11 +113,39 @@ class Provider:
 
     # ---- managed resources -------------------------------------------------------------------------
     def UpgradeResourceState(self, request, context):
+        """A state older than the type's schema version (build/schema_versions.py) goes through the upgraders the
+        served release has for its versions, in order, as SDK v2 runs them (terraform-plugin-sdk v2.38.1
+        helper/schema/grpc_provider.go `upgradeJSONState`: one whose version does not match is skipped, so a
+        version without one passes through); then attributes the schema lacks are dropped and new ones are null
+        (`removeAttributes`, here `conform`). Terraform saves the result with the new version (apply only)."""
         response = self.pb.UpgradeResourceState.Response()
         block = self._block("resource", request.type_name)
-        state = decode_json(request.raw_state.json, block_type(block))
-        response.upgraded_state.CopyFrom(self._dv(state, block))
+        raw = json.loads(request.raw_state.json) if request.raw_state.json else None
+        version = request.version
+        if raw is not None and version < block.get("schema_version", 0):
+            try:
+                raw = self._upgrade(request.type_name, block, version, raw, context)
+            except ProviderError as exc:
+                response.diagnostics.append(self._diag(f"cannot upgrade the state of {request.type_name} from "
+                                                       f"schema version {version}", str(exc)))
+                return response
+        response.upgraded_state.CopyFrom(self._dv(conform(raw, block_type(block)), block))
         return response
+
+    def _upgrade(self, tf_type: str, block: dict, version: int, raw: dict, context) -> dict:
+        upgraders = behaviours.resource(tf_type).state_upgraders
+        steps = [step for step in sorted(block.get("upgraders", ())) if step >= version]
+        if not steps:
+            return raw
+        with store.transaction() as world:  # an upgrader may call the API (github: Repositories.Get)
+            ctx = self._context(world, context)
+            for step in steps:
+                if step == version:
+                    raw = upgraders[step](ctx, raw)
+                    version += 1
+            events.record(world, kind="resource", tf_type=tf_type, operation="upgrade", outcome="ok",
+                          object_id=events.identity(raw), scope=self._scope(world, context))
+        return raw
 
     def ReadResource(self, request, context):
         response = self.pb.ReadResource.Response(private=request.private)

@@ -4,6 +4,8 @@ writes them).
 Block shape (JSON): {"attributes": {name: Attr}, "blocks": {name: {"nesting", "block", "min", "max"}}}
 Attr: {"type": cty-json | "nested": {"nesting", "attributes", "blocks"}, "required", "optional",
 "computed", "sensitive"?, "force_new"?, "default"?}
+A resource type's block also holds "schema_version" (its state schema version at the served release) and
+"upgraders" (the older versions it upgrades with a state upgrader): build/schema_versions.py.
 
 Layout under <build>/schema/<provider>/<version>/: provider.json, resource/<type>.json, data/<type>.json
 and schema.pb (the serialized GetProviderSchema response, so start-up does not rebuild it).

@@ -7,8 +7,6 @@ to the `UNKNOWN` sentinel and is encoded back as extension 0.
 
 from __future__ import annotations
 
-import json
-
 import msgpack
 
 
@@ -47,10 +45,6 @@ def decode(raw: bytes, cty_type):
     if not raw:
         return None
     return conform(msgpack.unpackb(raw, ext_hook=_ext_hook, raw=False, strict_map_key=False), cty_type)
-
-
-def decode_json(raw: bytes, cty_type):
-    return conform(json.loads(raw), cty_type) if raw else None
 
 
 def encode(value, cty_type) -> bytes:

@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import uuid
 from dataclasses import dataclass, field
+from typing import Callable
 
 from mlops_cicd_offline.server.values import UNKNOWN
 
@@ -53,6 +54,10 @@ def fill(planned: dict, **computed) -> dict:
 
 class Resource:
     """Generic managed resource: state lives only in Terraform's state file."""
+
+    state_upgraders: dict[int, Callable[[Context, dict], dict]] = {}
+    """Schema version -> the provider's state upgrader from it to the next, on the state's JSON (a dict).
+    Which of them a served release runs is build/schema_versions.py's; the server runs them in order."""
 
     def plan(self, ctx: Context, prior: dict | None, planned: dict, config: dict, replace: list[str]) -> dict:
         return planned

@@ -7,7 +7,8 @@ state directory. An event (world["events"][i]):
   seq        1, 2, ... (position in the log)
   kind       "resource" (managed resource) or "data" (data source)
   type       Terraform type name
-  operation  "create", "read", "update" or "delete"
+  operation  "create", "read", "update" or "delete"; "upgrade" when a state upgrader ran (a newer release raised
+             the type's schema version, build/schema_versions.py; github's call Repositories.Get)
   outcome    "ok", "failed" (the emulated API refused it) or "faulted" (an injected fault fired)
   fault      "before" (nothing changed) or "after" (the change took effect, then the call failed); None
   id         the object's id; for a create faulted after the call, the id of the object it did create

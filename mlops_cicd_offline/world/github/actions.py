@@ -7,6 +7,11 @@ depends on the release served (releases.py):
   (destroy_on_drift, integrations/terraform-provider-github v6.9.0 github/resource_github_actions_secret.go);
 - from 6.11.0 a new value is written in place (UpdateContext), and drift, seen as `remote_updated_at` !=
   `updated_at`, plans an in-place update (v6.11.0 github/resource_github_actions_secret.go, util_diff.go).
+
+From 6.11.0 each type also upgrades older state (build/schema_versions.py says from which versions): the
+upgraders below restate integrations/terraform-provider-github v6.11.0 (unchanged at v6.13.0)
+github/resource_github_actions_secret_migration.go, resource_github_actions_environment_secret_migration.go,
+resource_github_actions_variable_migration.go and resource_github_actions_environment_variable_migration.go.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from mlops_cicd_offline.errors import ProviderError
 from mlops_cicd_offline.build.releases import at_least
 from mlops_cicd_offline.server.values import UNKNOWN
 from mlops_cicd_offline.world.base import Context, Resource, fill
-from mlops_cicd_offline.world.github.models import environment, go_time, repo, seal, timestamp
+from mlops_cicd_offline.world.github.models import environment, go_time, repo, seal, timestamp, with_repository_id
 
 IN_PLACE_SECRETS = "6.11.0"
 
@@ -29,6 +34,12 @@ def _container(ctx: Context, values: dict, kind: str) -> dict:
 def _id(values: dict, name: str) -> str:
     parts = [values["repository"]] + ([values["environment"]] if values.get("environment") else []) + [name]
     return ":".join(parts)
+
+
+def _environment_level_v0(name_key: str):
+    """The V0 upgrader of an environment secret or variable: `id` rebuilt from repository, environment and name
+    (buildID(repoName, escapeIDPart(envName), name), as Create writes it), and `repository_id`."""
+    return lambda ctx, state: {**with_repository_id(ctx, state), "id": _id(state, state[name_key])}
 
 
 class ActionsSecret(Resource):
@@ -82,6 +93,15 @@ class ActionsSecret(Resource):
             pass
 
 
+class RepositorySecret(ActionsSecret):
+    # V0: destroy_on_drift true when the state lacks the key; V1: repository_id
+    state_upgraders = {0: lambda ctx, state: {"destroy_on_drift": True, **state}, 1: with_repository_id}
+
+
+class EnvironmentSecret(ActionsSecret):
+    state_upgraders = {0: _environment_level_v0("secret_name")}
+
+
 class ActionsVariable(Resource):
     def _write(self, ctx, planned) -> str:
         now = timestamp(ctx)
@@ -92,7 +112,8 @@ class ActionsVariable(Resource):
 
     def create(self, ctx, planned, config):
         now = self._write(ctx, planned)
-        return fill(planned, id=_id(planned, planned["variable_name"]), created_at=now, updated_at=now)
+        return fill(planned, id=_id(planned, planned["variable_name"]), created_at=now, updated_at=now,
+                    repository_id=repo(ctx, planned["repository"])["id"])  # from 6.11.0, when the schema has it
 
     def update(self, ctx, prior, planned, config):
         now = self._write(ctx, planned)
@@ -117,9 +138,17 @@ class ActionsVariable(Resource):
             pass
 
 
+class RepositoryVariable(ActionsVariable):
+    state_upgraders = {0: with_repository_id}
+
+
+class EnvironmentVariable(ActionsVariable):
+    state_upgraders = {0: _environment_level_v0("variable_name")}
+
+
 RESOURCES = {
-    "github_actions_secret": ActionsSecret(),
-    "github_actions_environment_secret": ActionsSecret(),
-    "github_actions_variable": ActionsVariable(),
-    "github_actions_environment_variable": ActionsVariable(),
+    "github_actions_secret": RepositorySecret(),
+    "github_actions_environment_secret": EnvironmentSecret(),
+    "github_actions_variable": RepositoryVariable(),
+    "github_actions_environment_variable": EnvironmentVariable(),
 }

@@ -1,4 +1,10 @@
-"""Repository environments, their deployment branch policies, and user/team lookups."""
+"""Repository environments, their deployment branch policies, and user/team lookups.
+
+From github 6.12.0 both resource types have schema version 1 (build/schema_versions.py): Create sets the new
+computed `repository_id` (and the policy's `policy_id`), and the V0 state upgraders add them to older state
+(integrations/terraform-provider-github v6.12.0, unchanged at v6.13.0, github/resource_github_repository_environment.go,
+resource_github_repository_environment_migration.go, resource_github_repository_environment_deployment_policy.go,
+resource_github_repository_environment_deployment_policy_migration.go)."""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import zlib
 
 from mlops_cicd_offline.server.values import UNKNOWN
 from mlops_cicd_offline.world.base import DataSource, Resource, fill
-from mlops_cicd_offline.world.github.models import account_id, ensure_repository, environment, repo
+from mlops_cicd_offline.world.github.models import account_id, ensure_repository, environment, repo, with_repository_id
 
 
 def _numeric_id(kind: str, name: str) -> int:
@@ -22,9 +28,12 @@ class Environment(Resource):
         current = envs.setdefault(planned["environment"], {"secrets": {}, "variables": {}, "policies": {}})
         current.update({k: planned.get(k) for k in self._FIELDS})
 
+    state_upgraders = {0: with_repository_id}
+
     def create(self, ctx, planned, config):
         self._write(ctx, planned)
-        return fill(planned, id=f"{planned['repository']}:{planned['environment']}")
+        return fill(planned, id=f"{planned['repository']}:{planned['environment']}",
+                    repository_id=repo(ctx, planned["repository"])["id"])  # from 6.12.0, when the schema has it
 
     def update(self, ctx, prior, planned, config):
         self._write(ctx, planned)
@@ -42,6 +51,9 @@ class Environment(Resource):
 
 class DeploymentPolicy(Resource):
     _PATTERNS = ("branch_pattern", "tag_pattern")
+    # V0: repository_id, and policy_id from the id's third part (parseID3)
+    state_upgraders = {0: lambda ctx, state: {**with_repository_id(ctx, state),
+                                               "policy_id": int(state["id"].rsplit(":", 1)[1])}}
 
     def plan(self, ctx, prior, planned, config, replace):
         """A pattern that appears or disappears forces replacement; a changed pattern updates in place
@@ -59,7 +71,8 @@ class DeploymentPolicy(Resource):
         while policy_id in policies:
             policy_id = str(int(policy_id) + 1)
         policies[policy_id] = {"branch_pattern": planned.get("branch_pattern"), "tag_pattern": planned.get("tag_pattern")}
-        return fill(planned, id=f"{planned['repository']}:{planned['environment']}:{policy_id}")
+        return fill(planned, id=f"{planned['repository']}:{planned['environment']}:{policy_id}",
+                    repository_id=repo(ctx, planned["repository"])["id"], policy_id=int(policy_id))  # from 6.12.0
 
     def _policies(self, ctx, state) -> dict | None:
         env = repo(ctx, state["repository"])["environments"].get(state["environment"])

@@ -31,6 +31,14 @@ def repo(ctx: Context, name: str) -> dict:
     return ensure_repository(ctx.world, full)
 
 
+def with_repository_id(ctx: Context, state: dict) -> dict:
+    """`repository_id` = the repository's numeric id (Repositories.Get(owner, repository).GetID()): what github's
+    V0 state upgraders add (integrations/terraform-provider-github v6.11.0 github/resource_github_actions_*_migration.go,
+    v6.12.0 github/resource_github_repository_environment*_migration.go). Create sets it too from the release that
+    adds the attribute (a state without it drops it: values.conform)."""
+    return {**state, "repository_id": repo(ctx, state["repository"])["id"]}
+
+
 def ensure_repository(world: dict, full_name: str) -> dict:
     """The emulated repository `owner/name`, made on first use with a numeric id, its owner's numeric id and
     `immutable_subject` off (a repository from before GitHub's 2026-07-15 switch that has not opted in)."""
