@@ -47,10 +47,10 @@ def workflows(tmp_path: Path, *samples: str, edit=lambda name, text: text, extra
     return folder
 
 
-def contract(documents: dict, folder: Path, raw: dict | None = None):
+def contract(documents: dict, folder: Path, raw: dict | None = None, repository: str | None = None):
     """The workflow contract's findings (id, severity, stack, address) and the findings themselves."""
     read = read_workflows(folder, None)
-    read = replace(read, repository=repository_to_check(documents.values(), None))
+    read = replace(read, repository=repository_to_check(documents.values(), repository))
     report = run_checks(parse_config(raw or shipped_raw()), documents, {}, workflows=read)
     found = [f for f in report.findings if f.check_id in CONTRACT_IDS]
     return {(f.check_id, f.severity, f.stack, f.address) for f in found}, found
@@ -268,3 +268,12 @@ def test_several_repositories_need_one_named(default_stacks):
     assert repository_to_check(documents.values(), "Someone-Else/mlops-demo-classifier") == "Someone-Else/mlops-demo-classifier"
     with pytest.raises(UserError, match="no stack writes secrets or variables to it"):
         repository_to_check(documents.values(), "someone/other")
+
+
+def test_only_what_is_written_to_the_checked_repository_applies(default_stacks, tmp_path):
+    documents = copy.deepcopy(default_stacks)
+    documents["staging"]["provider"]["github"][0]["owner"] = "someone-else"  # staging writes to another repository
+    folder = workflows(tmp_path, "staging-ci.yml")
+    found = contract(documents, folder, repository="ryuta-databricks/mlops-demo-classifier")[0]
+    assert found == {("MLOPS019", "warning", "staging-ci.yml", "staging-ci.yml.jobs.integration-tests")}
+    assert contract(documents, folder, repository="someone-else/mlops-demo-classifier")[0] == set()
