@@ -65,15 +65,17 @@ svg.timeline { width:100%; height:auto; display:block; }
 .timeline .today { stroke:var(--today); stroke-width:2; }
 .timeline .today-label { fill:var(--today); font-size:12px; font-weight:700; text-anchor:middle; }
 .timeline .quiet-reason { font-style:italic; }
-table { width:100%; border-collapse:collapse; background:var(--card); border:1px solid var(--line); border-radius:10px;
+.table-wrap { overflow-x:auto; }
+table { width:100%; min-width:960px; table-layout:fixed; border-collapse:collapse; background:var(--card); border:1px solid var(--line); border-radius:10px;
   overflow:hidden; font-size:13px; }
-caption { text-align:left; color:var(--muted); padding:0 0 8px; caption-side:top; }
-th, td { text-align:left; padding:8px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
+caption { text-align:left; color:var(--muted); padding:0 2px 8px; caption-side:top; }
+th, td { text-align:left; padding:8px 10px; border-bottom:1px solid var(--line); vertical-align:top; overflow-wrap:anywhere; }
 tbody th { font-weight:600; }
 thead th { font-size:11px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); background:var(--row); }
 td.address { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; overflow-wrap:break-word; }
 td.days { text-align:right; font-weight:700; white-space:nowrap; }
 td.date { white-space:nowrap; }
+td.status div { font-size:12px; margin-top:3px; }
 tr.ok td.days { color:var(--ok); } tr.warning td.days { color:var(--warn); } tr.expired td.days, tr.overdue td.days { color:var(--bad); }
 .pill { display:inline-block; border-radius:999px; padding:1px 8px; font-size:11px; font-weight:600; color:#fff; }
 .pill.ok { background:var(--ok); } .pill.warning { background:var(--warn); } .pill.expired, .pill.overdue { background:var(--bad); }
@@ -109,7 +111,8 @@ def _date_cell(moment, estimated: bool = False) -> str:
 
 def _breakable(address: str) -> str:
     """Escaped, and allowed to wrap after each dot (module.x.type.name) rather than anywhere."""
-    return "<wbr>".join(escape(part) + "." for part in address.split(".")[:-1]) + escape(address.split(".")[-1])
+    *parts, last = address.split(".")
+    return "".join(f"{escape(part)}.<wbr>" for part in parts) + escape(last)
 
 
 def _table_row(row: CredentialRow, project: str | None) -> str:
@@ -120,14 +123,16 @@ def _table_row(row: CredentialRow, project: str | None) -> str:
             f"<td>{escape(row.kind)}</td><td class=\"address\">{_breakable(row.address)}</td>"
             f"{_date_cell(row.created, row.created_estimated)}{_date_cell(row.next_rotation)}"
             f"{_date_cell(row.expires)}<td class=\"days\">{days}</td>"
-            f'<td><span class="pill {row.state}">{row.state}</span>{notes}</td></tr>')
+            f'<td class="status"><span class="pill {row.state}">{row.state}</span>{notes}</td></tr>')
 
 
 def _table(document: dict) -> str:
     project_of = {s["name"]: s.get("project") or "" for s in document["stacks"]} if has_projects(document) else None
-    head = (("<th scope=\"col\">Project</th>" if project_of is not None else "")
-            + "".join(f'<th scope="col">{h}</th>' for h in
-                      ("Stack", "Credential", "Address", "Created", "Next rotation", "Expires", "Days left", "Status")))
+    columns = [("Project", 9)] if project_of is not None else []
+    columns += [("Stack", 12), ("Credential", 9), ("Address", 27), ("Created", 8), ("Next rotation", 8),
+                ("Expires", 8), ("Days left", 5), ("Status", 14)]
+    widths = "".join(f'<col style="width:{share}%">' for _, share in columns)  # shares of what is left: fixed layout
+    head = "".join(f'<th scope="col">{name}</th>' for name, _ in columns)
     body = [_table_row(r, None if project_of is None else project_of[r.stack]) for r in credential_rows(document)]
     span = 9 if project_of is not None else 8
     for quiet in quiet_stacks(document):
@@ -136,8 +141,8 @@ def _table(document: dict) -> str:
                     f'<td colspan="{span - 1}">{escape(quiet.reason)}</td></tr>')
     caption = ("Every credential, soonest deadline first. Days left: until it expires (a rotation schedule: "
                "until it fires).")
-    return (f'<table id="credentials"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return (f'<div class="table-wrap"><table id="credentials"><caption>{caption}</caption><colgroup>{widths}</colgroup><thead><tr>{head}</tr>'
+            f"</thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _warnings(document: dict) -> str:

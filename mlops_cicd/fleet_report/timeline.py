@@ -179,7 +179,8 @@ def timeline_svg(document: dict) -> str:
         for item in group.quiet:
             body.append(_quiet(item, y, scale))
             y += QUIET_HEIGHT
-        bands.append(_window(scale, now, group.warning_days, top, y))
+        if group.rows:  # nothing of a group without credentials can fall in its window
+            bands.append(_window(scale, now, group.warning_days, top, y))
     bottom, height = y + 4, y + FOOT_HEIGHT
     return (
         f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="timeline-title" '
