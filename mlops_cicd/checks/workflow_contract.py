@@ -27,24 +27,30 @@ from ..workflow_jobs import ABSENT, Job, Read, Workflow, effective_permissions, 
 from .github_writes import OidcEnvironment, Written, oidc_environments, written
 from .model import Issue, Synthesis
 
-def _our_shapes() -> tuple[re.Pattern[str], ...]:
-    """The names the stacks write by default (github_names.py), for every credential mode and placement, with the
-    environment's prefix (`<ENV>_`, env_prefix) as a group: `([A-Z0-9_]+)_WORKSPACE_TOKEN`, `DATABRICKS_HOST`, ..."""
+def _default_names() -> tuple[set[str], set[str]]:
+    """The names the stacks write by default (github_names.py), for every credential mode and placement: those
+    that start with the environment's prefix (`<ENV>_`, env_prefix), without it, and those that do not."""
     sentinel = "environment"
     prefix = env_prefix(sentinel) + "_"
     modes = get_args(EnvironmentConfig.model_fields["credential_mode"].annotation)
-    names = {TRIGGER_TOKEN_SECRET} | {name for mode in modes for placement in ("repository", "environment")
-                                      for name in default_names(sentinel, mode, placement).values()}
-    return tuple(re.compile(f"([A-Z0-9_]+)_{re.escape(name.removeprefix(prefix))}" if name.startswith(prefix)
-                            else re.escape(name)) for name in sorted(names))
+    names = {name for mode in modes for placement in ("repository", "environment")
+             for name in default_names(sentinel, mode, placement).values()}
+    return {n.removeprefix(prefix) for n in names if n.startswith(prefix)}, {n for n in names if not n.startswith(prefix)}
 
 
-_OUR_SHAPES = _our_shapes()
+_PREFIXED, _UNPREFIXED = _default_names()
+_PREFIXED_SHAPE = re.compile(f"([A-Z0-9_]+)_({'|'.join(map(re.escape, sorted(_PREFIXED)))})")
 
 
-def our_shape(name: str) -> re.Match[str] | None:
-    """How `name` is shaped like a name the stacks write (group 1: the environment's prefix, if any), or None."""
-    return next((match for shape in _OUR_SHAPES if (match := shape.fullmatch(name.upper()))), None)
+def our_shape(name: str) -> str | None:
+    """How `name` is shaped like a name the stacks write by default: the environment its prefix names
+    (`QA_WORKSPACE_TOKEN` -> `qa`; `-` written as `_` reads back as `-`), `""` for a name without a prefix
+    (`DATABRICKS_HOST`, TRIGGER_WORKFLOWS_GITHUB_TOKEN), None when it is not shaped like one."""
+    key = name.upper()
+    if key in _UNPREFIXED or key == TRIGGER_TOKEN_SECRET:
+        return ""
+    match = _PREFIXED_SHAPE.fullmatch(key)
+    return match[1].lower().replace("_", "-") if match else None
 
 
 @dataclass(frozen=True)
@@ -234,10 +240,12 @@ def _unknown(contract: _Contract, job: Job, reads: list[Read]) -> Issue | None:
         return Issue(job.workflow, f"{job.label} reads {_read_at(reads)}, but the stacks write {read.name} as "
                      f"{kind} (stack {written_as_other[0].stack}): the job gets an empty value",
                      f"read `{other}.{written_as_other[0].name}` instead", job.address)
-    if (shape := our_shape(read.name)) is None:
+    if (environment := our_shape(read.name)) is None:
         return None
-    prefix = shape.group(1) if shape.re.groups else None
-    shaped = f"for an environment {prefix.lower().replace('_', '-')!r}" if prefix else "in one of the credential modes"
+    # DATABRICKS_HOST and the like are common names of secrets set by hand: ours only where a stack writes such names
+    if read.key in _UNPREFIXED and not any(w.key in _UNPREFIXED for w in contract.writes):
+        return None
+    shaped = f"for an environment {environment!r}" if environment else "in one of the credential modes"
     same_kind = sorted({w.name for w in contract.writes if w.context == read.context})
     instead = f"read one they write ({', '.join(same_kind)}), or " if same_kind else ""
     return Issue(job.workflow, f"{job.label} reads {_read_at(reads)}, named as the stacks name what they write "

@@ -228,8 +228,19 @@ def test_every_name_the_stacks_write_is_shaped_like_ours(request, stacks):
     documents = request.getfixturevalue(stacks)
     names = [body.get("secret_name") or body.get("variable_name") for document in documents.values()
              for kind, items in document["resource"].items() if kind.startswith("github_actions_") for body in items.values()]
-    assert names and all(our_shape(name) for name in names), names
+    assert names and all(our_shape(name) is not None for name in names), names
+    assert our_shape("STAGING_EU_WORKSPACE_TOKEN") == "staging-eu" and our_shape("DATABRICKS_HOST") == ""
     assert not any(our_shape(name) for name in ("GITHUB_TOKEN", "SLACK_WEBHOOK", "DATABRICKS_TOKEN", "PROD_AZURE_SP_TENANT_ID"))
+
+
+@pytest.mark.parametrize("stacks, flagged", [("default_stacks", False), ("oidc_stacks", True)])
+def test_a_common_databricks_name_is_ours_only_where_stacks_write_such_names(request, tmp_path, stacks, flagged):
+    # a pat project writes only <ENV>_WORKSPACE_TOKEN: its workflows' own DATABRICKS_CLIENT_SECRET is theirs
+    reads = ("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    environment: prod\n    steps:\n"
+             "      - run: x\n        env: {SECRET: '${{ secrets.DATABRICKS_CLIENT_SECRET }}'}\n")
+    raw = oidc_raw() if stacks == "oidc_stacks" else None
+    found = contract(request.getfixturevalue(stacks), workflows(tmp_path, extra={"a.yml": reads}), raw)[0]
+    assert found == ({("MLOPS019", "warning", "a.yml", "a.yml.jobs.a")} if flagged else set())
 
 
 # --- bad input ----------------------------------------------------------------------------------------------
