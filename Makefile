@@ -82,6 +82,7 @@ rehearse: setup
 bench: setup
 	$(PY) bench/offline_terraform.py
 	$(PY) bench/frameworks.py  # synth on CDKTF and on CDK Terrain (when set up) against each one's import floor
+	$(PY) bench/fleet_scale.py  # platform mode: 200 stacks synthesized and checked against the floor; rehearse -j 2
 
 # Mutation testing of constructs, checks, config and backends by the fast tests (not part of `make test`:
 # the whole run takes many hours on 2 cores, about 4,600 mutants at 3-60 s each). Works in mutants/ (its temp
