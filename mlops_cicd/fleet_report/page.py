@@ -30,11 +30,11 @@ h2 { font-size:17px; margin:32px 0 10px; }
 .card .value { font-size:26px; font-weight:650; margin-top:2px; }
 .card .detail { color:var(--muted); font-size:12px; overflow-wrap:anywhere; }
 .card.warning .value { color:var(--warn); } .card.expired .value, .card.overdue .value { color:var(--bad); } .card.ok .value { color:var(--ok); }
-.panel { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px 12px 6px; }
+.panel { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px 12px 6px; overflow-x:auto; }
 .legend { display:flex; flex-wrap:wrap; gap:6px 18px; color:var(--muted); font-size:12px; margin:0 4px 8px; padding:0;
   list-style:none; }
 .legend svg { vertical-align:middle; margin-right:5px; }
-svg.timeline { width:100%; height:auto; display:block; }
+svg.timeline { width:100%; min-width:980px; height:auto; display:block; }
 .timeline text { fill:var(--ink); font-size:13px; }
 .timeline .row-kind, .timeline .group-summary, .timeline .column-head, .timeline .days-word, .timeline .tick,
 .timeline .quiet-reason { fill:var(--muted); font-size:12px; }
@@ -66,12 +66,12 @@ svg.timeline { width:100%; height:auto; display:block; }
 .timeline .today-label { fill:var(--today); font-size:12px; font-weight:700; text-anchor:middle; }
 .timeline .quiet-reason { font-style:italic; }
 .table-wrap { overflow-x:auto; }
-table { width:100%; min-width:960px; table-layout:fixed; border-collapse:collapse; background:var(--card); border:1px solid var(--line); border-radius:10px;
+table { width:100%; min-width:1040px; table-layout:fixed; border-collapse:collapse; background:var(--card); border:1px solid var(--line); border-radius:10px;
   overflow:hidden; font-size:13px; }
 caption { text-align:left; color:var(--muted); padding:0 2px 8px; caption-side:top; }
 th, td { text-align:left; padding:8px 10px; border-bottom:1px solid var(--line); vertical-align:top; overflow-wrap:anywhere; }
 tbody th { font-weight:600; }
-thead th { font-size:11px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); background:var(--row); }
+thead th { overflow-wrap:normal; font-size:11px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); background:var(--row); }
 td.address { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; overflow-wrap:break-word; }
 td.days { text-align:right; font-weight:700; white-space:nowrap; }
 td.date { white-space:nowrap; }
