@@ -183,7 +183,10 @@ def test_at_most_one_project_manages_a_workspace_s_token_permission(tmp_path):
         "churn-model": pat_project("churn-model", "churn-model", extra=permission),
         "pricing": pat_project("pricing", "pricing", extra=permission),
     })
-    assert {"churn-model-staging", "pricing-staging"} <= _errors(config, tmp_path / "out")["MLOPS007"]
+    report = run_checks(load_fleet(config), synthesized(config, tmp_path / "out"))
+    found = [f for f in report.errors if f.check_id == "MLOPS007"]
+    assert {"churn-model-staging", "pricing-staging"} <= {f.stack for f in found}
+    assert all("of a single project" in f.fix for f in found)
 
 
 def test_a_project_s_suppression_applies_to_its_own_stacks_only(tmp_path):

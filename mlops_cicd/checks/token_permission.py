@@ -43,9 +43,9 @@ def token_permission(synthesis: Synthesis) -> Iterator[Issue]:
                 yield Issue(
                     stack,
                     f"{len(owners)} token permission objects manage {workspace} ({listed}); each overwrites "
-                    "the others on every apply",
-                    "keep one (token_usage mode = \"permission\" in a single environment per workspace) "
-                    "and let the others use mode = \"group\"",
+                    "the others on every apply, revoking the tokens of every principal the last one does not list",
+                    "keep one (token_usage mode = \"permission\" in a single environment per workspace: in a "
+                    "platform repository, of a single project) and let the others use mode = \"group\"",
                     address,
                 )
     yield from other_stacks_keep_token_use(synthesis)
