@@ -113,6 +113,12 @@ def test_every_generated_workflow_passes_actionlint_with_shellcheck(generated, n
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_example_platform_repository_holds_its_workflow_as_generated(generated):
+    shipped = ROOT / "examples" / "platform" / ".github" / "workflows" / WORKFLOW_FILE
+    assert shipped.read_text() == generated["platform"][1].read_text(), (
+        "examples/platform changed: run `mlops-cicd workflow` in examples/platform and commit the result")
+
+
 def test_actionlint_here_does_check_run_scripts(generated, tmp_path):
     """The lint above would pass vacuously if shellcheck were not run: an unquoted variable in a script fails it."""
     text = generated["s3"][1].read_text()
