@@ -27,9 +27,9 @@ class CredentialRow:
 
     @property
     def state(self) -> str:
-        """"expired" (its deadline has passed), "warning" (status warns about it) or "ok"."""
+        """"expired" (a schedule: "overdue") once its deadline has passed, "warning" when status warns, else "ok"."""
         if self.days_left is not None and self.days_left < 0:
-            return "expired"
+            return "expired" if self.expires else "overdue"
         return "warning" if self.warnings else "ok"
 
     @property

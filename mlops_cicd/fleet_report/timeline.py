@@ -144,7 +144,7 @@ def _window(scale: Scale, now: datetime, warning_days: int, top: float, bottom: 
 
 
 def _window_label(scale: Scale, now: datetime, windows: set[int], bottom: float) -> str:
-    text = f"warning window: {windows.pop()} days" if len(windows) == 1 else "warning window: each project's own"
+    text = f"warning window: {min(windows)} days" if len(windows) == 1 else "warning window: each project's own"
     return f'<text class="window-label" x="{scale.x(now) + 4}" y="{bottom + 18}">{text}</text>'
 
 

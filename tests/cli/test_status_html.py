@@ -21,7 +21,8 @@ HOSTILE = '<script>alert("project")</script>'
 
 TABLE_ROWS = """() => [...document.querySelectorAll('#credentials tbody tr:not(.quiet)')].map(tr => ({
   stack: tr.querySelector('th').textContent, address: tr.querySelector('td.address').textContent,
-  days: tr.querySelector('td.days').textContent, height: tr.getBoundingClientRect().height}))"""
+  days: tr.querySelector('td.days').textContent, status: tr.querySelector('.pill').textContent,
+  height: tr.getBoundingClientRect().height}))"""
 
 TIMELINE_ROWS = """() => {
   const centre = el => { if (!el) return null; const b = el.getBoundingClientRect(); return (b.left + b.right) / 2; };
@@ -150,6 +151,11 @@ def test_fleet_report_shows_every_credential_by_project_soonest_first(browser, t
 
     project_of = {stack["name"]: stack for stack in document["stacks"]}
     credentials = {(s["name"], c["address"]): c for s in document["stacks"] for c in s["credentials"]}
+    status = {(row["stack"], row["address"]): row["status"] for row in table}
+    assert status[("demand-forecast-staging", "databricks_obo_token.workspace_token_9CE72CD4")] == "expired"
+    assert status[("churn-model-prod", "time_rotating.rotation_1")] == "overdue"  # a schedule does not expire
+    assert status[("churn-model-prod", "databricks_obo_token.workspace_token_9CE72CD4")] == "warning"
+    assert status[("churn-model-staging", "databricks_obo_token.workspace_token_9CE72CD4")] == "ok"
     for row in timeline:
         (band,) = [b for b in frame["bands"] if b["top"] <= row["middle"] <= b["bottom"]]  # its project's window
         same_band = [r for r in timeline if band["top"] <= r["middle"] <= band["bottom"]]
