@@ -5,7 +5,8 @@ What each side reads (so what may be set instead of what):
 - the stack's variables without a default: `TF_VAR_<name>` (terraform v1.11.4, internal/command/meta_vars.go);
 - Databricks (databricks-sdk-go v0.139.0, config/config.go `env:` tags, which provider 1.116.0 builds on):
   `DATABRICKS_TOKEN`, or `DATABRICKS_CLIENT_ID` + `DATABRICKS_CLIENT_SECRET`, or a profile of the CLI's config
-  file (`DATABRICKS_CONFIG_PROFILE`, `DATABRICKS_CONFIG_FILE`, default ~/.databrickscfg);
+  file (`DATABRICKS_CONFIG_PROFILE`, `DATABRICKS_CONFIG_FILE`, default ~/.databrickscfg), or in a GitHub Actions job
+  `DATABRICKS_AUTH_TYPE=github-oidc` + `DATABRICKS_CLIENT_ID` with the job's OIDC token (`GITHUB_OIDC`);
   a stack with an account-level provider (oidc, service principal roles) gets a warning without OAuth
   credentials (`DATABRICKS_CLIENT_ID` + `DATABRICKS_CLIENT_SECRET`) or a profile: account APIs take no workspace token;
 - GitHub (integrations/terraform-provider-github v6.11.0, github/provider.go): `GITHUB_TOKEN`, or the app
