@@ -318,6 +318,24 @@ def test_json_names_what_was_written_and_a_rewrite_leaves_no_temporary_file(caps
     assert check["run"].rstrip().endswith("--cron '5 1 * * 1'")  # the check generates it again with the same schedule
 
 
+def test_a_configuration_outside_the_directory_it_runs_from_is_a_usage_error(capsys, tmp_path):
+    config = shipped_with(tmp_path, "s3", "s3")
+    inside = tmp_path / "elsewhere"
+    inside.mkdir()
+    code, out, err = generate(capsys, inside, "--config", str(config))
+    assert code == 2 and "outside" in err and "root of the repository" in err
+    assert not (inside / ".github").exists()
+
+
+def test_a_configuration_named_from_the_root_is_named_so_in_the_workflow(capsys, tmp_path):
+    (tmp_path / "platform").mkdir()
+    shipped_with(tmp_path / "platform", "s3", "s3")
+    code, out, err = generate(capsys, tmp_path, "--config", str(tmp_path / "platform" / "mlops-cicd.toml"))
+    assert code == 0, err
+    env = load(tmp_path / ".github" / "workflows" / WORKFLOW_FILE)["jobs"]["redeploy"]["env"]
+    assert env["MLOPS_CICD_CONFIG"] == "platform/mlops-cicd.toml"
+
+
 @pytest.mark.parametrize("cron", ["daily", "1 2 3 4", "* * * * * *", "1 2 ; rm 4 5"])
 def test_a_bad_cron_is_a_usage_error(capsys, tmp_path, cron):
     shipped_with(tmp_path, "s3", "s3")

@@ -51,10 +51,11 @@ def run(args: argparse.Namespace) -> int:
     cron = checked_cron(args.cron)
     target = None if args.check else writable_directory(args.output, "--output")
     source = config_path(args)
+    in_repository = repository_path(source, os.getcwd())
     fleet = fleet_of(args)
     refuse_unschedulable(fleet, source)
     targets = stack_targets(fleet, synthesized_aside(fleet, source))
-    text = workflow_text(targets, config=repository_path(source, os.getcwd()), cron=cron)
+    text = workflow_text(targets, config=in_repository, cron=cron)
     stacks = [{"name": t.name, "environment": t.environment, "oidc": t.oidc, "secrets": list(t.secrets)}
               for t in targets]
     if args.check:
