@@ -301,6 +301,16 @@ def test_the_shipped_configuration_is_refused_for_its_local_state(capsys, tmp_pa
     assert not (tmp_path / "workflows").exists()
 
 
+def test_a_projects_own_environment_never_holds_the_deployers_credentials(capsys, tmp_path):
+    """A project's CD jobs run in its environment: with the deployer's secrets there, they could use them."""
+    config = shipped_with(tmp_path, "s3", "s3")
+    strict = "[environments.github_environment]\nprevent_self_review = true\n"
+    config.write_text(config.read_text().replace(strict, strict + 'name = "mlops-cicd-staging"\n'))
+    code, out, err = generate(capsys, tmp_path, "--json")
+    assert code == 4 and "mlops-cicd-staging" in json.loads(out)["problems"][0]["message"]
+    assert not (tmp_path / ".github").exists()
+
+
 def test_json_names_what_was_written_and_a_rewrite_leaves_no_temporary_file(capsys, tmp_path):
     shipped_with(tmp_path, "s3", "pg")
     target = tmp_path / "flows"
