@@ -228,7 +228,8 @@ def test_actions_are_pinned_by_commit(generated):
 
 FAKE_TERRAFORM = """#!/bin/bash
 case "$2" in
-  state) [ -n "$FAKE_STATE" ] && echo "$FAKE_STATE" ;;
+  state) [ -z "$FAKE_STATE_FAILS" ] || { echo "Error: Failed to load state" >&2; exit 1; }
+         if [ -n "$FAKE_STATE" ]; then echo "$FAKE_STATE"; fi ;;
   plan) echo "planned" ; exit "$FAKE_PLAN_EXIT" ;;
 esac
 """
@@ -263,6 +264,9 @@ def test_a_failed_plan_fails_the_step_and_an_empty_state_is_never_deployed_from_
     result, output = run_step(plan, tmp_path, FAKE_STATE="", FAKE_PLAN_EXIT="2")
     assert result.returncode == 1 and output == "" and "planned" not in result.stdout
     assert "::error::prod has no resources in its state" in result.stdout
+    result, output = run_step(plan, tmp_path, FAKE_STATE_FAILS="1", FAKE_PLAN_EXIT="2")
+    assert result.returncode == 1 and output == "" and "Failed to load state" in result.stderr
+    assert "no resources" not in result.stdout  # a backend that refuses is not mistaken for an empty state
 
 
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq (on GitHub's runners) is not installed here")

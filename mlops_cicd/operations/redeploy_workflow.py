@@ -137,7 +137,9 @@ def _action(action: str, name: str, with_: dict) -> Commented:
 
 
 PLAN_SCRIPT = f"""\
-if [ -z "$(terraform -chdir="$STACK_DIR" state list)" ]; then
+# An assignment, so that a failing `state list` (the backend refused) fails the step as itself.
+resources="$(terraform -chdir="$STACK_DIR" state list)"
+if [ -z "$resources" ]; then
   echo "::error::$STACK has no resources in its state: the schedule re-deploys, it never deploys a stack the first time (a wrong backend would create everything again). Deploy it once by hand: cdktf deploy $STACK"
   exit 1
 fi
