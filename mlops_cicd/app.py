@@ -6,26 +6,29 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from . import local_state
 from .checks import enforce
 from .config import Config
 from .fleet import Fleet
-from .framework import core
 from .locks import claim, exclusive, record_owner
-from .stacks.environment_stack import EnvironmentStack
+from .synth_parts import compose, fleet_of
 from .synthesized import output_directory
 
-# the framework's classes, by the names used below (mlops_cicd/framework.py chooses CDKTF or CDK Terrain)
-App = core.App
+if TYPE_CHECKING:
+    from .framework import core
 
 
-def fleet_of(described: Config | Fleet) -> Fleet:
-    return described if isinstance(described, Fleet) else Fleet.of(described)
+def build_app(config: Config | Fleet, outdir: str | Path) -> core.App:
+    """An app with one stack per environment of `config` (of every project, for a platform repository's fleet).
 
+    The framework (mlops_cicd/framework.py chooses CDKTF or CDK Terrain) loads here, not when this module is
+    imported: synthesizing a large fleet composes it in other processes (synth_parts.py)."""
+    from .framework import core
+    from .stacks.environment_stack import EnvironmentStack
 
-def build_app(config: Config | Fleet, outdir: str | Path) -> App:
-    """An app with one stack per environment of `config` (of every project, for a platform repository's fleet)."""
-    app = App(outdir=str(outdir))
+    app = core.App(outdir=str(outdir))
     for stack in fleet_of(config).stacks:
         EnvironmentStack(app, stack.config, stack.env)
     return app
@@ -33,8 +36,7 @@ def build_app(config: Config | Fleet, outdir: str | Path) -> App:
 
 def synth_into(config: Config | Fleet, directory: str | Path, *, enforce_checks: bool) -> None:
     """Synthesize every stack into `directory`; with `enforce_checks`, a check error raises `ChecksFailed`."""
-    app = build_app(config, directory)
-    app.synth()
+    compose(config, directory)
     if enforce_checks:
         # Guard rails (README, "Checks at every synth"): the report goes to stderr, an error raises here. A fleet's
         # stacks are checked together, so the checks comparing stacks compare every project's.

@@ -38,7 +38,7 @@ from .errors import UserError
 from .config import Config, ConfigError, LocalBackend, Problem
 from .fleet import Fleet
 from .locks import OWNER_FILE
-from .stacks.backends import LOCAL_STATE_DIR, local_state_path, previous_local_state_path
+from .state_paths import LOCAL_STATE_DIR, local_state_path, previous_local_state_path
 from .synthesized import DEFAULT_OUTPUT
 
 STATE_SUFFIXES = (".tfstate", ".tfstate.backup")
