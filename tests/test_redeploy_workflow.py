@@ -282,6 +282,13 @@ def test_the_list_job_selects_the_stack_picked_by_hand(generated, tmp_path, chos
     assert picked == (list(jobs_by_stack(document)) if chosen == "all" else [chosen])
 
 
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq (on GitHub's runners) is not installed here")
+def test_the_list_job_fails_rather_than_hand_on_an_empty_list(generated, tmp_path):
+    step = load(generated["platform"][1])["jobs"]["stacks"]["steps"][0]
+    result, output = run_step(step["run"], tmp_path, CHOSEN="all", SECRETS_STACKS="not json", OIDC_STACKS="[]")
+    assert result.returncode != 0 and output == ""
+
+
 def test_check_accepts_the_file_as_generated_and_refuses_a_stale_one(generated, capsys):
     root, path = generated["s3"]
     code, out, err = generate(capsys, root, "--check", str(path.relative_to(root)))

@@ -248,8 +248,11 @@ def _job(targets: list[StackTarget], oidc: bool, config: str, options: str) -> d
 
 SELECT_SCRIPT = """\
 pick() { jq -c --arg chosen "$CHOSEN" '[.[] | select($chosen == "all" or .name == $chosen)]' <<<"$1"; }
-echo "secrets=$(pick "$SECRETS_STACKS")" >> "$GITHUB_OUTPUT"
-echo "oidc=$(pick "$OIDC_STACKS")" >> "$GITHUB_OUTPUT"
+# Assignments, so that a failing jq fails the step (inside echo's arguments it would not).
+secrets="$(pick "$SECRETS_STACKS")"
+oidc="$(pick "$OIDC_STACKS")"
+echo "secrets=$secrets" >> "$GITHUB_OUTPUT"
+echo "oidc=$oidc" >> "$GITHUB_OUTPUT"
 """
 
 
