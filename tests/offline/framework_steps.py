@@ -9,6 +9,11 @@ deploy: init, apply. upgrade-plan: `init -upgrade` to the other framework's prov
 
 Prints one JSON object: each terraform step's exit code and the last step's output; for refresh, each status run
 (exit code, stdout, stderr) and the state's schema version per resource type before and after.
+
+The harness's terraform commands other than `init` reattach to a pool of running providers (harness/pool.py), which
+serves the versions the lock file selected: several times faster than launching them for each command. `init`
+(installing the other framework's versions) and `mlops-cicd status`'s `terraform show` launch them as a user's
+terraform does.
 """
 
 import json
@@ -17,10 +22,13 @@ import sys
 from pathlib import Path
 
 from mlops_cicd_offline.build.build_dir import ensure_build
+from mlops_cicd_offline.harness.pool import ProviderPool
 from mlops_cicd_offline.harness.terraform import Harness
 
 step, synthesized, build, work, state = sys.argv[1], *map(Path, sys.argv[2:6])
-harness = Harness(work, state, ensure_build(build).root)
+offline_build = ensure_build(build)
+pool = ProviderPool(offline_build, state.parent / "provider-pool")
+harness = Harness(work, state, offline_build.root, pool=pool)
 stack = harness.prepare("staging", synthesized / "stacks" / "staging", fresh=step == "deploy")
 
 
@@ -41,15 +49,19 @@ def state_versions() -> dict[str, list[int]]:
     return versions
 
 
-report = {}
-if step == "deploy":
-    results = [stack.init(), stack.apply()]
-elif step == "upgrade-plan":  # the same work dir and state, the other framework's configuration: newer providers
-    results = [stack.run("init", "-input=false", "-no-color", "-upgrade"), stack.plan()]
-else:
-    report.update(status_before=status(), versions_before=state_versions())
+def run_step() -> tuple[list, dict]:
+    if step == "deploy":
+        return [stack.init(), stack.apply()], {}
+    if step == "upgrade-plan":  # the same work dir and state, the other framework's configuration: newer providers
+        return [stack.run("init", "-input=false", "-no-color", "-upgrade"), stack.plan()], {}
+    report = {"status_before": status(), "versions_before": state_versions()}
     results = [stack.apply("-refresh-only")]
     report.update(status_after=status(), versions_after=state_versions(),
                   environments=[r["values"] for r in stack.resources() if r["type"] == "github_repository_environment"])
+    return results, report
+
+
+with pool:
+    results, report = run_step()
 print(json.dumps({"exit_codes": [r.exit_code for r in results], "output": results[-1].output[-4000:],
                   "init": results[0].output[-2000:], **report}))
