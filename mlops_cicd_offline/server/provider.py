@@ -133,13 +133,12 @@ class Provider:
         return response
 
     def _upgrade(self, tf_type: str, block: dict, version: int, raw: dict, context) -> dict:
-        upgraders = behaviours.resource(tf_type).state_upgraders
-        steps = [step for step in sorted(block.get("upgraders", ())) if step >= version]
-        if not steps:
+        if version not in block.get("upgraders", ()):
             return raw
+        upgraders = behaviours.resource(tf_type).state_upgraders
         with store.transaction() as world:  # an upgrader may call the API (github: Repositories.Get)
             ctx = self._context(world, context)
-            for step in steps:
+            for step in sorted(block["upgraders"]):
                 if step == version:
                     raw = upgraders[step](ctx, raw)
                     version += 1

@@ -11,8 +11,9 @@ from mlops_cicd_offline.build import overrides, protocol, releases, schema_versi
 from mlops_cicd_offline.harness.world import World
 from mlops_cicd_offline.server.provider import Provider
 from mlops_cicd_offline.server.schemas import block_type
-from mlops_cicd_offline.server.values import decode
+from mlops_cicd_offline.server.values import UNKNOWN, decode
 from mlops_cicd_offline.world import behaviours
+from mlops_cicd_offline.world.base import Context
 from mlops_cicd_offline.world.store import STATE_DIR_ENV
 from mlops_cicd.operations.terraform import failure_summary
 
@@ -187,6 +188,25 @@ def test_a_databricks_state_below_its_version_passes_through(upgrade, tmp_path):
     state = {"id": "42", "git_provider": "gitHub", "git_username": "ci"}
     upgraded, problems = upgrade("databricks_git_credential", "1.116.0", tuple(state), state, 0)
     assert not problems and upgraded == state
+
+
+@pytest.mark.parametrize("tf_type, planned, created", [
+    ("github_repository_environment", {"repository": "app", "environment": "staging"}, {"id": "app:staging"}),
+    ("github_repository_environment_deployment_policy",
+     {"repository": "app", "environment": "staging", "branch_pattern": "main"}, {"id": "app:staging:1", "policy_id": 1}),
+    ("github_actions_variable", {"repository": "app", "variable_name": "FLAG", "value": "on"}, {"id": "app:FLAG"}),
+])
+def test_a_created_object_holds_the_ids_the_upgrader_would_add(tmp_path, tf_type, planned, created):
+    """From the release with the attribute (6.12.0 environments and policies, 6.11.0 variables), Create sets
+    `repository_id` (and `policy_id`) as the upgraders do, so a new object and an upgraded one look alike."""
+    world = {"github": {}}
+    ctx = Context(world=world, now=0.0, principal={"kind": "github", "owner": "acme"})
+    if tf_type.endswith("deployment_policy"):  # its environment must exist
+        behaviours.resource("github_repository_environment").create(ctx, {**planned, "id": UNKNOWN}, {})
+    state = behaviours.resource(tf_type).create(ctx, {**planned, "id": UNKNOWN, "repository_id": UNKNOWN,
+                                                      "policy_id": UNKNOWN}, {})
+    assert {k: state[k] for k in created} == created
+    assert state["repository_id"] == world["github"]["acme/app"]["id"]
 
 
 def test_status_names_the_cause_terraform_show_prints_unframed():

@@ -22,13 +22,12 @@ def _numeric_id(kind: str, name: str) -> int:
 
 class Environment(Resource):
     _FIELDS = ("wait_timer", "can_admins_bypass", "prevent_self_review", "reviewers", "deployment_branch_policy")
+    state_upgraders = {0: with_repository_id}
 
     def _write(self, ctx, planned) -> None:
         envs = repo(ctx, planned["repository"])["environments"]
         current = envs.setdefault(planned["environment"], {"secrets": {}, "variables": {}, "policies": {}})
         current.update({k: planned.get(k) for k in self._FIELDS})
-
-    state_upgraders = {0: with_repository_id}
 
     def create(self, ctx, planned, config):
         self._write(ctx, planned)
