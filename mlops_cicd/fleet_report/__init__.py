@@ -7,11 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import usage_error
-from .page import render_page
+from .page import render_html
 
 __all__ = ["render_html", "check_html_target", "write_html"]
-
-render_html = render_page
 
 FIX = "name a file in an existing, writable directory, e.g. --html fleet-report.html"
 

@@ -4,6 +4,7 @@ shows the same wherever it is opened."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from .rows import CredentialRow, credential_rows, groups, has_projects, quiet_stacks
@@ -29,8 +30,11 @@ h2 { font-size:17px; margin:32px 0 10px; }
 .card .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
 .card .value { font-size:26px; font-weight:650; margin-top:2px; }
 .card .detail { color:var(--muted); font-size:12px; overflow-wrap:anywhere; }
-.card.warning .value { color:var(--warn); } .card.expired .value, .card.overdue .value { color:var(--bad); } .card.ok .value { color:var(--ok); }
-.panel { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px 12px 6px; overflow-x:auto; }
+.card.warning .value { color:var(--warn); }
+.card.expired .value, .card.overdue .value { color:var(--bad); }
+.card.ok .value { color:var(--ok); }
+.panel { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:14px 12px 6px;
+  overflow-x:auto; }
 .legend { display:flex; flex-wrap:wrap; gap:6px 18px; color:var(--muted); font-size:12px; margin:0 4px 8px; padding:0;
   list-style:none; }
 .legend svg { vertical-align:middle; margin-right:5px; }
@@ -53,9 +57,13 @@ svg.timeline { width:100%; min-width:980px; height:auto; display:block; }
 .timeline .credential:hover .row-bg { fill:var(--row); }
 .timeline .bar { fill:var(--ok); opacity:.85; }
 .timeline .bar.schedule { fill:var(--card); stroke:var(--ok); stroke-dasharray:4 3; opacity:1; }
-.timeline .warning .bar { fill:var(--warn); } .timeline .warning .bar.schedule { fill:var(--card); stroke:var(--warn); }
-.timeline .expired .bar { fill:var(--bad); } .timeline .overdue .bar.schedule { fill:var(--card); stroke:var(--bad); }
-.timeline .warning .days { fill:var(--warn); } .timeline .expired .days, .timeline .overdue .days { fill:var(--bad); } .timeline .ok .days { fill:var(--ok); }
+.timeline .warning .bar { fill:var(--warn); }
+.timeline .warning .bar.schedule { fill:var(--card); stroke:var(--warn); }
+.timeline .expired .bar { fill:var(--bad); }
+.timeline .overdue .bar.schedule { fill:var(--card); stroke:var(--bad); }
+.timeline .warning .days { fill:var(--warn); }
+.timeline .expired .days, .timeline .overdue .days { fill:var(--bad); }
+.timeline .ok .days { fill:var(--ok); }
 .timeline .created { fill:var(--card); stroke:var(--ink); stroke-width:2; }
 .timeline .created.estimated { stroke-dasharray:2 2; }
 .timeline .rotation { fill:var(--ink); stroke:var(--card); stroke-width:1.5; }
@@ -66,19 +74,27 @@ svg.timeline { width:100%; min-width:980px; height:auto; display:block; }
 .timeline .today-label { fill:var(--today); font-size:12px; font-weight:700; text-anchor:middle; }
 .timeline .quiet-reason { font-style:italic; }
 .table-wrap { overflow-x:auto; }
-table { width:100%; min-width:1040px; table-layout:fixed; border-collapse:collapse; background:var(--card); border:1px solid var(--line); border-radius:10px;
+table { width:100%; min-width:1040px; table-layout:fixed; border-collapse:collapse; background:var(--card);
+  border:1px solid var(--line); border-radius:10px;
   overflow:hidden; font-size:13px; }
 caption { text-align:left; color:var(--muted); padding:0 2px 8px; caption-side:top; }
-th, td { text-align:left; padding:8px 10px; border-bottom:1px solid var(--line); vertical-align:top; overflow-wrap:anywhere; }
+th, td { text-align:left; padding:8px 10px; border-bottom:1px solid var(--line); vertical-align:top;
+  overflow-wrap:anywhere; }
 tbody th { font-weight:600; }
-thead th { overflow-wrap:normal; font-size:11px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); background:var(--row); }
-td.address { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; overflow-wrap:break-word; }
+thead th { overflow-wrap:normal; font-size:11px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted);
+  background:var(--row); }
+td.address { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px;
+  overflow-wrap:break-word; }
 td.days { text-align:right; font-weight:700; white-space:nowrap; }
 td.date { white-space:nowrap; }
 td.status div { font-size:12px; margin-top:3px; }
-tr.ok td.days { color:var(--ok); } tr.warning td.days { color:var(--warn); } tr.expired td.days, tr.overdue td.days { color:var(--bad); }
+tr.ok td.days { color:var(--ok); }
+tr.warning td.days { color:var(--warn); }
+tr.expired td.days, tr.overdue td.days { color:var(--bad); }
 .pill { display:inline-block; border-radius:999px; padding:1px 8px; font-size:11px; font-weight:600; color:#fff; }
-.pill.ok { background:var(--ok); } .pill.warning { background:var(--warn); } .pill.expired, .pill.overdue { background:var(--bad); }
+.pill.ok { background:var(--ok); }
+.pill.warning { background:var(--warn); }
+.pill.expired, .pill.overdue { background:var(--bad); }
 ul.warnings { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:10px 14px 10px 32px; }
 ul.warnings li { margin:4px 0; overflow-wrap:anywhere; }
 code { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; }
@@ -91,7 +107,8 @@ LEGEND = (
      "lifetime (created to expiry)"),
     ('<svg width="34" height="12"><rect x="1" y="1" width="32" height="10" rx="5" style="fill:none;stroke:var(--ok);" '
      'stroke-dasharray="4 3"/></svg>', "rotation schedule period"),
-    ('<svg width="14" height="14"><circle cx="7" cy="7" r="5" style="fill:none;stroke:var(--ink);" stroke-width="2"/></svg>',
+    ('<svg width="14" height="14"><circle cx="7" cy="7" r="5" style="fill:none;stroke:var(--ink);" '
+     'stroke-width="2"/></svg>',
      "created (dashed: estimated)"),
     ('<svg width="14" height="14"><path d="M7 1L13 7L7 13L1 7Z" style="fill:var(--ink);" /></svg>', "next rotation"),
     ('<svg width="8" height="18"><rect x="2" y="0" width="4" height="18" style="fill:var(--ink);" /></svg>', "expiry"),
@@ -100,7 +117,8 @@ LEGEND = (
      'stroke-width=".5"/></svg>', "warning window"),
 )
 
-def _date_cell(moment, estimated: bool = False) -> str:
+
+def _date_cell(moment: datetime | None, estimated: bool = False) -> str:
     if moment is None:
         return '<td class="date">-</td>'
     text = moment.strftime("%Y-%m-%d")
@@ -134,15 +152,14 @@ def _table(document: dict) -> str:
     widths = "".join(f'<col style="width:{share}%">' for _, share in columns)  # shares of what is left: fixed layout
     head = "".join(f'<th scope="col">{name}</th>' for name, _ in columns)
     body = [_table_row(r, None if project_of is None else project_of[r.stack]) for r in credential_rows(document)]
-    span = 9 if project_of is not None else 8
     for quiet in quiet_stacks(document):
         project_cell = "" if project_of is None else f"<td>{escape(project_of[quiet.stack])}</td>"
         body.append(f'<tr class="quiet">{project_cell}<th scope="row">{escape(quiet.stack)}</th>'
-                    f'<td colspan="{span - 1}">{escape(quiet.reason)}</td></tr>')
+                    f'<td colspan="{len(columns) - 1 - (project_of is not None)}">{escape(quiet.reason)}</td></tr>')
     caption = ("Every credential, soonest deadline first. Days left: until it expires (a rotation schedule: "
                "until it fires).")
-    return (f'<div class="table-wrap"><table id="credentials"><caption>{caption}</caption><colgroup>{widths}</colgroup><thead><tr>{head}</tr>'
-            f"</thead><tbody>{''.join(body)}</tbody></table></div>")
+    return (f'<div class="table-wrap"><table id="credentials"><caption>{caption}</caption>'
+            f"<colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _warnings(document: dict) -> str:
@@ -196,7 +213,7 @@ def _estimated_note(document: dict) -> str:
             "workspace tokens); the token may be older if the schedule was re-created without it (check MLOPS010)</p>")
 
 
-def render_page(document: dict) -> str:
+def render_html(document: dict) -> str:
     as_of = escape(document["as_of"])
     legend = "".join(f"<li>{icon}{escape(text)}</li>" for icon, text in LEGEND)
     return (

@@ -89,7 +89,8 @@ def _marks(row: CredentialRow, mid: float, scale: Scale) -> list[str]:
     if row.next_rotation:
         marks.append(f'<path class="rotation" d="{_diamond(scale.x(row.next_rotation), mid)}"/>')
     if row.expires:
-        marks.append(f'<rect class="expiry" x="{scale.x(row.expires) - 2}" y="{mid - 9}" width="4" height="18" rx="1"/>')
+        xe = scale.x(row.expires)
+        marks.append(f'<rect class="expiry" x="{xe - 2}" y="{mid - 9}" width="4" height="18" rx="1"/>')
     return marks
 
 
