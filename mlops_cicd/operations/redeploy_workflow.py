@@ -11,7 +11,7 @@ provider drops a due `time_rotating` from state on refresh (hashicorp/terraform-
 internal/provider/resource_time_rotating.go Read: RemoveResource once now is after rotation_rfc3339), so the plan
 creates it again and replaces what hangs off it; a credential of an older period differs in its stamped argument,
 which forces its replacement (constructs/rotation.py). So the apply never waits for status, and status only fails
-after the apply had its chance to rotate.
+after the apply had its chance to rotate (tests/offline/test_redeploy_sequence.py, against the emulated providers).
 
 Where the deployer's credentials come from, per stack: the secrets of a GitHub environment of this repository,
 `mlops-cicd-<stack>` (`deploy_environment`), never a repository secret, so a workflow on an unprotected branch
