@@ -32,7 +32,8 @@ TIMELINE_ROWS = """() => {
     const stack = g.querySelector('text.row-stack'), address = g.querySelector('text.row-address');
     const row = g.querySelector('rect.row-bg').getBoundingClientRect();
     const labels = [stack, address].map(t => t.getBoundingClientRect());
-    return {stack: stack.firstChild.textContent, address: address.textContent, days: g.querySelector('text.days').textContent,
+    return {stack: stack.firstChild.textContent, address: address.textContent,
+            days: g.querySelector('text.days').textContent,
             top: row.top, middle: (row.top + row.bottom) / 2,
             clear: labels.every(b => b.width > 0 && b.left >= svg.left && b.right <= chart),
             created: centre(g.querySelector('circle.created')), rotation: centre(g.querySelector('path.rotation')),
@@ -48,8 +49,8 @@ TIMELINE_FRAME = """() => ({
   scripts: document.querySelectorAll('script').length})"""
 
 
-def _credential(address: str, created: str | None, next_rotation: str | None, expires: str | None, days_left: int | None,
-                *warnings: str, estimated: bool = False) -> dict:
+def _credential(address: str, created: str | None, next_rotation: str | None, expires: str | None,
+                days_left: int | None, *warnings: str, estimated: bool = False) -> dict:
     type_ = address.split(".")[0]
     kinds = {"databricks_obo_token": "workspace token", "databricks_service_principal_secret": "OAuth secret",
              "time_rotating": "rotation schedule"}
@@ -94,7 +95,8 @@ def fleet_document() -> dict:
         _stack(HOSTILE, "staging", 14,
                _credential("databricks_obo_token.t\"'&<img src=x onerror=alert(2)>", "2026-05-01T00:00:00Z",
                            "2026-06-30T00:00:00Z", "2026-09-28T00:00:00Z", 119),
-               orphans=({"label": "<b>databricks_secret_scope.x</b>", "message": "not in state <script>alert(3)</script>",
+               orphans=({"label": "<b>databricks_secret_scope.x</b>",
+                         "message": "not in state <script>alert(3)</script>",
                          "address": "databricks_secret_scope.x", "import_id": "x", "fix": "terraform import"},)),
         _stack(HOSTILE, "prod", 14),  # OIDC: deployed, no stored credential
     ]
@@ -163,8 +165,10 @@ def test_fleet_report_shows_every_credential_by_project_soonest_first(browser, t
             sorted(_days(r["days"]) for r in same_band)
         credential = credentials[(row["stack"], row["address"])]
         if credential["created"] and credential["expires"]:  # to scale: today cuts the bar where the dates say
-            lived = (_time(AS_OF) - _time(credential["created"])) / (_time(credential["expires"]) - _time(credential["created"]))
-            assert (frame["today"] - row["created"]) / (row["expires"] - row["created"]) == pytest.approx(lived, abs=0.01)
+            created, expires = _time(credential["created"]), _time(credential["expires"])
+            lived = (_time(AS_OF) - created) / (expires - created)
+            drawn = (frame["today"] - row["created"]) / (row["expires"] - row["created"])
+            assert drawn == pytest.approx(lived, abs=0.01)
         if credential["expires"]:
             assert (row["expires"] > frame["today"]) == (credential["days_left"] >= 0)
             in_window = band["left"] <= row["expires"] <= band["right"]
