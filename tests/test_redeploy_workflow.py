@@ -322,6 +322,19 @@ def test_a_projects_own_environment_never_holds_the_deployers_credentials(capsys
     assert not (tmp_path / ".github").exists()
 
 
+def test_a_repository_secret_the_stacks_write_under_a_deploy_secrets_name_is_warned_about(capsys, tmp_path):
+    """GitHub gives a job the repository's secret when its environment has none of that name."""
+    config = shipped_with(tmp_path, "s3", "s3")
+    staging = 'secret_placement = "repository"\n'
+    config.write_text(config.read_text().replace(
+        staging, staging + 'github_names = { STAGING_WORKSPACE_TOKEN = "DATABRICKS_TOKEN" }\n', 1))
+    code, out, err = generate(capsys, tmp_path, "--json")
+    assert code == 0, err
+    (warning,) = json.loads(out)["warnings"]
+    assert "repository secret DATABRICKS_TOKEN, which a deploy job reads" in warning
+    assert "mlops-cicd: warning: the stacks write the repository secret DATABRICKS_TOKEN" in err
+
+
 def test_json_names_what_was_written_and_a_rewrite_leaves_no_temporary_file(capsys, tmp_path):
     shipped_with(tmp_path, "s3", "pg")
     target = tmp_path / "flows"
@@ -331,6 +344,7 @@ def test_json_names_what_was_written_and_a_rewrite_leaves_no_temporary_file(caps
     assert code == 0, err
     report = json.loads(out)
     assert report["path"] == str(Path("flows") / WORKFLOW_FILE) and report["cron"] == "5 1 * * 1"
+    assert report["warnings"] == []  # the shipped names: nothing a deploy job reads
     assert [s["name"] for s in report["stacks"]] == ["staging", "prod"]
     assert os.listdir(target) == [WORKFLOW_FILE]
     document = load(target / WORKFLOW_FILE)

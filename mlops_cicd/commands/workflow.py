@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ..operations.redeploy_workflow import (
     checked_cron,
     refuse_unschedulable,
     repository_path,
+    shadowing,
     stack_targets,
     workflow_text,
 )
@@ -54,8 +56,12 @@ def run(args: argparse.Namespace) -> int:
     in_repository = repository_path(source, os.getcwd())
     fleet = fleet_of(args)
     refuse_unschedulable(fleet, source)
-    targets = stack_targets(fleet, synthesized_aside(fleet, source))
+    documents = synthesized_aside(fleet, source)
+    targets = stack_targets(fleet, documents)
     text = workflow_text(targets, config=in_repository, cron=cron)
+    warnings = shadowing(fleet, documents, targets)
+    for warning in warnings:
+        print(f"mlops-cicd: warning: {warning}", file=sys.stderr)
     stacks = [{"name": t.name, "environment": t.environment, "oidc": t.oidc, "secrets": list(t.secrets)}
               for t in targets]
     if args.check:
@@ -64,14 +70,15 @@ def run(args: argparse.Namespace) -> int:
                             "changed since it was generated)", f"run `mlops-cicd workflow --output "
                             f"{Path(args.check).parent}` and commit the result", EXIT_CHECKS_FAILED)
         if args.json:
-            print_json({"ok": True, "path": args.check, "current": True, "stacks": stacks})
+            print_json({"ok": True, "path": args.check, "current": True, "stacks": stacks, "warnings": warnings})
         else:
             print(f"{args.check} matches the configuration ({len(targets)} stack(s))")
         return EXIT_OK
     path = target / WORKFLOW_FILE
     _write_atomically(path, text)
     if args.json:
-        print_json({"ok": True, "path": str(path), "written": True, "cron": cron, "stacks": stacks})
+        print_json({"ok": True, "path": str(path), "written": True, "cron": cron, "stacks": stacks,
+                    "warnings": warnings})
     else:
         print(f"wrote {path}: re-deploys {len(targets)} stack(s) on '{cron}' (UTC) and by hand")
         for t in targets:

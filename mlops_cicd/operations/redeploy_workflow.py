@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from ..config import LocalBackend
 from ..errors import EXIT_CONFIG_ERROR, UserError, usage_error
 from ..fleet import Fleet, StackRef
-from ..synthesized import DEFAULT_OUTPUT, required_variables
+from ..synthesized import DEFAULT_OUTPUT, required_variables, resources
 from .commented_yaml import Commented, dump
 from .preflight import GITHUB_OIDC, backend_variables
 
@@ -112,6 +112,25 @@ def refuse_unschedulable(fleet: Fleet, source: str) -> None:
         raise UserError(f"{source}: the GitHub environment(s) {', '.join(clashes)} are a project's own, and also "
                         "where this workflow would keep a stack's deployer credentials; no workflow was written",
                         "rename the project's environment ([environments.github_environment] name)", EXIT_CONFIG_ERROR)
+
+
+def shadowing(fleet: Fleet, documents: dict[str, dict], targets: list[StackTarget]) -> list[str]:
+    """Warnings: in a single project's repository the stacks write into this workflow's repository, and a
+    repository-level secret or variable named like one a deploy job reads is what the job gets wherever its
+    environment lacks that name (GitHub takes the environment's, else the repository's): the job would sign in
+    with the project's credential instead (a `github_names` rename such as DATABRICKS_TOKEN does it)."""
+    if fleet.platform:  # the projects' repositories are others
+        return []
+    secrets = {*DATABRICKS_SECRETS, DEPLOYER_GITHUB_SECRET, *(s for t in targets for s in t.secrets)}
+    variables = {"DATABRICKS_CLIENT_ID"} if any(t.oidc for t in targets) else set()
+    found = []
+    for kind, field, read in (("github_actions_secret", "secret_name", secrets),
+                              ("github_actions_variable", "variable_name", variables)):
+        written = {body.get(field) for document in documents.values() for _, body in resources(document, kind)}
+        found += [f"the stacks write the repository {field.split('_')[0]} {name}, which a deploy job reads: set "
+                  f"{name} in every mlops-cicd-<stack> environment, or rename the stacks' one (github_names)"
+                  for name in sorted(written & read)]
+    return found
 
 
 def checked_cron(cron: str) -> str:
