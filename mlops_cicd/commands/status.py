@@ -7,7 +7,7 @@ import sys
 
 from ..errors import EXIT_CHECKS_FAILED, EXIT_OK, EXIT_OPERATION_FAILED
 from ..fleet_report import check_html_target, write_html
-from ..operations.status import Source, parse_now, status
+from ..operations.status import Source, fleet_status, parse_now, within
 from ..operations.synthesis import existing_output
 from .options import (
     add_config_option,
@@ -15,7 +15,7 @@ from .options import (
     add_json_option,
     add_output_option,
     add_rehearsal_dir_option,
-    config_of,
+    fleet_of,
     rehearsal_directory,
 )
 from .printing import on_terminal, plain_table, print_json, print_table
@@ -65,13 +65,14 @@ def report_unread(document: dict) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = config_of(args)
+    fleet = fleet_of(args)
+    stacks = fleet.select(args.environments, projects=args.project or (), environments=args.env or ())
     now = parse_now(args.now) if args.now else None  # a bad --now fails before any slow step
     if args.html:
         check_html_target(args.html)  # and so does a bad --html
     source = Source(existing_output(args.output), tuple(args.from_json or ()),
                     rehearsal_directory(args) if args.rehearsal else None)
-    document = status(config, args.environments, source, now=now, live=args.live)
+    document = fleet_status(fleet, stacks, source, now=now, live=args.live)
     if args.html:
         write_html(args.html, document)
     if args.json:
@@ -84,7 +85,19 @@ def run(args: argparse.Namespace) -> int:
         print(render_table(document))
     if report_unread(document):
         return EXIT_OPERATION_FAILED
+    if args.fail_within is not None and (due := within(document, args.fail_within)):
+        for stack, address, days in due:
+            print(f"mlops-cicd: error: {stack} {address} expires in {days} day(s), within --fail-within "
+                  f"{args.fail_within}\n  fix: `cdktf deploy {stack}` once its rotation is due, or `mlops-cicd rotate "
+                  f"{stack}` now", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
     return EXIT_CHECKS_FAILED if args.fail_on_warning and document["warnings"] else EXIT_OK
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 or more)")
+    return int(text)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -115,4 +128,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--html", metavar="FILE", help="also write the status as one self-contained HTML page: a "
                         "timeline of every credential's creation, next rotation and expiry, and the same data as a table")
     parser.add_argument("--fail-on-warning", action="store_true", help="exit 1 when any credential has a warning (for scheduled CI)")
+    parser.add_argument("--fail-within", type=_days, metavar="DAYS",
+                        help="exit 1 when any credential expires within DAYS days (for scheduled CI)")
+    parser.add_argument("--project", action="append", metavar="NAME",
+                        help="only the stacks of this project (platform repository; repeatable)")
+    parser.add_argument("--env", action="append", metavar="NAME",
+                        help="only the stacks of this environment, in every project (repeatable)")
     parser.set_defaults(handler=run)
