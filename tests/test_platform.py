@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, shared
+from helpers.browser import headless_chromium, open_file
 from helpers.cli import run_cli
+from cli.test_status_html import _assert_every_credential_shown
 
 from mlops_cicd.checks import run_checks
 from mlops_cicd.config import ConfigError
@@ -226,7 +228,8 @@ def test_commands_take_stack_names_and_globs_and_refuse_unknown_ones(capsys, tmp
 
 @pytest.mark.terraform
 @pytest.mark.slow
-def test_the_example_rehearses_and_reports_the_fleet(capsys, tmp_path):
+@pytest.mark.browser
+def test_the_example_rehearses_and_reports_the_fleet(capsys, tmp_path, tmp_path_factory):
     """The example repository end to end: synth, checks, offline deploy of every stack (two at a time) with "No
     changes" on the re-plan, reported in stack order, then the fleet status: every project, soonest expiry first, filtered and failing within a window."""
     config = platform_copy(tmp_path)
@@ -240,8 +243,14 @@ def test_the_example_rehearses_and_reports_the_fleet(capsys, tmp_path):
     assert code == 0 and [s["name"] for s in rehearsal["stacks"]] == EXAMPLE_STACKS
     assert all(s["ok"] and s["steps"][-1]["step"] == "replan" and s["steps"][-1]["ok"] for s in rehearsal["stacks"])
 
-    code, out, _ = cli("status", "--rehearsal", "--json")
+    report = tmp_path / "fleet.html"
+    code, out, _ = cli("status", "--rehearsal", "--json", "--html", str(report))
     document = json.loads(out)
+    # the fleet report, read by a real browser (its profile under a short path: Chromium's socket path has a limit)
+    with headless_chromium(tmp_path_factory.mktemp("chromium")) as browser:
+        table, _ = _assert_every_credential_shown(open_file(browser, report), document)
+    assert {row["stack"] for row in table} == {"churn-model-staging", "churn-model-prod", "demand-forecast-staging",
+                                               "demand-forecast-prod"}
     assert code == 0 and {s["project"] for s in document["stacks"]} == {"churn-model", "demand-forecast", "fraud-scoring"}
     soonest = [min((c["days_left"] for c in s["credentials"] if c["days_left"] is not None), default=None)
                for s in document["stacks"]]
@@ -253,6 +262,7 @@ def test_the_example_rehearses_and_reports_the_fleet(capsys, tmp_path):
                        "--project", "churn-model")
     assert code == 0 and sorted(s["name"] for s in json.loads(out)["stacks"]) == ["churn-model-prod", "demand-forecast-prod"]
 
-    code, _, err = cli("status", "--rehearsal", "--fail-within", "90")
-    assert code == 1 and "churn-model-staging databricks_obo_token." in err and "within --fail-within 90" in err
-    assert cli("status", "--rehearsal", "--fail-within", "30")[0] == 0
+    code, _, err = cli("status", "--rehearsal", "--fail-within", "89")  # the tokens and secrets expire in 89 days
+    assert code == 1 and "churn-model-staging databricks_obo_token." in err and "within --fail-within 89" in err
+    assert "time_rotating" not in err  # a schedule's next rotation (59 days) is no expiry
+    assert cli("status", "--rehearsal", "--fail-within", "88")[0] == 0

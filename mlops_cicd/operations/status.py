@@ -255,9 +255,10 @@ def _soonest(stack: dict) -> tuple[bool, int]:
 
 
 def within(document: dict, days: int) -> list[tuple[str, str, int]]:
-    """(stack, address, days left) of every credential expiring or due within `days` days (`--fail-within`)."""
+    """(stack, address, days left) of every credential that expires within `days` days (`--fail-within`); a
+    rotation schedule does not expire (its days left count to its next rotation, which is no fault)."""
     return [(stack["name"], c["address"], c["days_left"]) for stack in document["stacks"] for c in stack["credentials"]
-            if c["days_left"] is not None and c["days_left"] <= days]
+            if c["expires"] is not None and c["days_left"] is not None and c["days_left"] <= days]
 
 
 def _workspace_api(config: Config, name: str, source: Source):
