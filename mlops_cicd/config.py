@@ -351,12 +351,19 @@ class Config(_Model):
     checks: ChecksConfig = ChecksConfig()
 
     def environment(self, name: str) -> EnvironmentConfig:
-        """The environment `name`, or the one whose stack is `name` (they differ in a platform repository)."""
         for env in self.environments:
-            if name in (env.name, self.stack_name(env.name)):
+            if env.name == name:
                 return env
         known = ", ".join(e.name for e in self.environments)
         raise KeyError(f"no environment named {name!r} (known: {known})")
+
+    def environment_of_stack(self, stack: str) -> EnvironmentConfig:
+        """The environment whose stack is `stack` (its name; in a platform repository `<project>-<env>`, where
+        `eu-prod` may be the stack of environment `prod` and also the name of another environment)."""
+        for env in self.environments:
+            if self.stack_name(env.name) == stack:
+                return env
+        raise KeyError(f"no stack named {stack!r} (known: {', '.join(self.stack_names)})")
 
     def stack_name(self, environment: str) -> str:
         """The stack of `environment` (its cdktf id and directory under `stacks/`): the environment's name, or in a

@@ -9,13 +9,14 @@ folder beside it):
     [defaults.github]                     # under every project file's [github]
     owner = "my-org"
     [defaults.environment]                # under every environment of every project
-    token_usage = { group = "ml-token-users" }
+    token_usage = { group = "ml-token-users" }   # (pat environments only: the others grant no token use)
     [defaults.environments.prod]          # under every project's `prod` (a project without [[environments]]
     workspace_host = "https://..."        # gets one environment per table here, in this order)
     [defaults.checks]
 
-A project file's own values win; tables merge key by key, lists and values replace. Its stacks are named
-`<project>-<env>`; a project file without `[project]` is named after the file.
+A project file's own values win; tables merge key by key, lists and values replace (and so does a `backend` of
+another `type`). Its stacks are named `<project>-<env>`. A project file names its project (`[project] name`): the
+name keys its state, so renaming the file must not move it.
 """
 
 from __future__ import annotations
@@ -179,14 +180,13 @@ def _project(file: Path, defaults: dict, root_file: Path) -> Config:
         raw = tomllib.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(str(file), [Problem("(file)", f"cannot be read as TOML ({error}); fix it")]) from None
-    merged = merged_project(raw, defaults, file.stem)
+    merged = merged_project(raw, defaults)
     return parse_config(merged, f"{file} (over the defaults of {root_file.name})").loaded_from(file)
 
 
-def merged_project(raw: dict, defaults: dict, stem: str) -> dict:
+def merged_project(raw: dict, defaults: dict) -> dict:
     """A project file's table over the platform defaults (the project's values win)."""
     merged = dict(raw)
-    merged.setdefault("project", {"name": stem})
     for key in ("github", "checks"):
         if isinstance(defaults.get(key), dict):
             merged[key] = _merge(defaults[key], raw.get(key))
@@ -195,29 +195,50 @@ def merged_project(raw: dict, defaults: dict, stem: str) -> dict:
     if environments is None and named:
         environments = [{"name": name} for name in named]
     if isinstance(environments, list):
-        merged["environments"] = [
-            _merge(_merge(every, named.get(env.get("name"), {})), env) if isinstance(env, dict) else env
-            for env in environments
-        ]
+        merged["environments"] = [_environment(env, every, named) for env in environments]
+    return merged
+
+
+def _environment(env: object, every: dict, named: dict) -> object:
+    """One environment of a project file over `[defaults.environment]` and its `[defaults.environments.<name>]`."""
+    if not isinstance(env, dict):
+        return env  # validation names it
+    name = env.get("name")
+    merged = _merge(_merge(every, named.get(name, {}) if isinstance(name, str) else {}), env)
+    if merged.get("credential_mode", "pat") != "pat" and "token_usage" not in env:
+        # Token use is granted in pat mode only (any token_usage elsewhere is refused): a default of it is not
+        # meant for this environment.
+        merged.pop("token_usage", None)
     return merged
 
 
 def _merge(base: object, over: object) -> object:
-    """`over` on top of `base`: tables merge key by key, anything else replaces."""
+    """`over` on top of `base`: tables merge key by key, anything else replaces, and so does a table of another
+    kind (a `backend` whose `type` differs: the default's fields are not the project's backend's)."""
     if not isinstance(base, dict) or not isinstance(over, dict):
         return base if over is None else over
+    if "type" in over and over.get("type") != base.get("type"):
+        return over
     return {**base, **{key: _merge(base.get(key), value) for key, value in over.items()}}
 
 
 def _fleet_problems(projects: list[Config], root: Path) -> list[Problem]:
-    """Every project and every stack has its own name across the fleet."""
+    """Every project and every stack has its own name across the fleet, and no project's stacks are matched by
+    another's glob (`cdktf deploy 'churn-model-*'` would deploy `churn-model-v2`'s stacks too, with the first
+    project's TF_VAR_* values)."""
     problems, owners = [], {}
+    names = {project.project.name: _relative(project.source, root) for project in projects}
     for project in projects:
         where = _relative(project.source, root)
         if (other := owners.get(("project", project.project.name))) is not None:
             problems.append(Problem(f"{where}: project.name", f"{shown(project.project.name)} is also the name of "
                                     f"{other}: give each project its own name"))
         owners.setdefault(("project", project.project.name), where)
+        for prefix, file in names.items():
+            if project.project.name.startswith(f"{prefix}-"):
+                problems.append(Problem(f"{where}: project.name", f"starts with {shown(prefix + '-')}, the stack "
+                                        f"names of project {shown(prefix)} ({file}): `cdktf deploy '{prefix}-*'` would "
+                                        "deploy this project's stacks too; choose a name that does not"))
         for stack in project.stack_names:
             if (other := owners.get(("stack", stack))) is not None and other != where:
                 problems.append(Problem(f"{where}: environments", f"its stack {shown(stack)} (<project>-<env>) is also "

@@ -68,7 +68,13 @@ def _read_owner(state_file: Path) -> dict | None:
 
 
 def _owned_by(owner: dict | None, config: Config) -> bool:
-    return owner is not None and owner["config"] == str(config.source)
+    """Whether a state's owner record names this configuration: its file, or (a single-project repository turned
+    into a platform one) the platform's file with this project's name."""
+    if owner is None:
+        return False
+    return owner["config"] == str(config.source) or (
+        config.owner_file != config.source and owner["config"] == str(config.owner_file)
+        and owner.get("project") == config.project.name)
 
 
 @dataclass(frozen=True)

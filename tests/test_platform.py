@@ -82,14 +82,18 @@ def test_defaults_lie_under_every_project_and_the_project_wins():
                 "environments": {"staging": {"workspace_host": "https://s.example.com"},
                                  "prod": {"workspace_host": "https://p.example.com", "rotation_days": 45}}}
     own = {"github": {"repository": "r", "owner": "other"}, "environments": [{"name": "prod", "rotation_days": 20}]}
-    merged = merged_project(own, defaults, "my-project")
-    assert merged["project"] == {"name": "my-project"}  # named after its file when it has no [project]
+    merged = merged_project(own, defaults)
+    assert "project" not in merged  # a project file names its project itself (test_platform_review.py)
     assert merged["github"] == {"owner": "other", "server_url": "https://github.com", "repository": "r"}
     assert merged["environments"] == [{"cloud": "aws", "rotation_days": 20, "workspace_host": "https://p.example.com",
                                        "name": "prod"}]
     # no [[environments]]: one per [defaults.environments.<name>], in order
-    assert [e["name"] for e in merged_project({}, defaults, "p")["environments"]] == ["staging", "prod"]
-    assert merged_project({}, defaults, "p")["environments"][1]["rotation_days"] == 45
+    assert [e["name"] for e in merged_project({}, defaults)["environments"]] == ["staging", "prod"]
+    assert merged_project({}, defaults)["environments"][1]["rotation_days"] == 45
+    # a backend of another type replaces the default's instead of inheriting its fields
+    backend = {"environment": {"backend": {"type": "s3", "bucket": "b", "region": "eu-west-1"}}}
+    assert merged_project({"environments": [{"name": "x", "backend": {"type": "pg"}}]}, backend)["environments"] == [
+        {"backend": {"type": "pg"}, "name": "x"}]
 
 
 def test_a_single_project_file_is_a_fleet_of_one_with_stacks_named_after_environments():

@@ -55,10 +55,12 @@ KINDS = (
     Kind("github_actions_secret", "secret_name", "repository secret",
          "each apply overwrites the other's value, and destroying either stack deletes it for both",
          "let one stack write it: secret_placement = \"environment\" for the others, or "
-         "github.shared_secrets_stack for shared secrets", _repository, str.casefold),
+         "github.shared_secrets_stack for shared secrets; or, where two projects share the repository, give the "
+         "others' another name ([environments.github_names])", _repository, str.casefold),
     Kind("github_actions_variable", "variable_name", "repository variable",
          "each apply overwrites the other's value, and destroying either stack deletes it for both",
-         "let one stack write it: secret_placement = \"environment\" for the others", _repository, str.casefold),
+         "let one stack write it: secret_placement = \"environment\" for the others; or, where two projects share "
+         "the repository, give the others' another name ([environments.github_names])", _repository, str.casefold),
     Kind("databricks_directory", "path", "workspace directory",
          "each apply replaces the other's directory permissions (the list is authoritative), and destroying "
          "either stack removes every direct grant on it",

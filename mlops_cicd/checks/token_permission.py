@@ -77,12 +77,12 @@ def other_stacks_keep_token_use(synthesis: Synthesis) -> Iterator[Issue]:
                 group = _group_users(other)
                 if other is stack or group is None or group in kept or host_of(other.env.workspace_host) != host:
                     continue
-                yield Issue(
-                    stack.name,
-                    f"{address} replaces the whole token permission of workspace {host}, but stack {other.name} "
-                    f"on that workspace uses tokens through group {group!r}, which it does not list: the apply "
-                    f"revokes {other.name}'s tokens and its CI stops",
-                    f"add \"group:{group}\" to [environments.token_usage] keep_can_use in [[environments]] "
-                    f"{stack.name}",
-                    address,
-                )
+                harm = (f"{address} of stack {stack.name} replaces the whole token permission of workspace {host}, but "
+                        f"stack {other.name} on that workspace uses tokens through group {group!r}, which it does not "
+                        f"list: the apply revokes {other.name}'s tokens and its CI stops")
+                fix = (f"add \"group:{group}\" to [environments.token_usage] keep_can_use in [[environments]] "
+                       f"{stack.name}")
+                # Reported on both stacks, so that neither one's suppression (in a platform repository: neither
+                # project's) silences the harm done to the other.
+                yield Issue(stack.name, harm, fix, address)
+                yield Issue(other.name, harm, fix, address)

@@ -63,7 +63,11 @@ def fleet_of(args: argparse.Namespace) -> Fleet:
 
 def stack_of(args: argparse.Namespace, name: str) -> StackRef:
     """The one stack `name` (ENV; in a platform repository `<project>-<env>`) of the configuration."""
-    stacks = fleet_of(args).select([name])
+    return one_stack(fleet_of(args), name)
+
+
+def one_stack(fleet: Fleet, name: str) -> StackRef:
+    stacks = fleet.select([name])
     if len(stacks) != 1 or stacks[0].name != name:
         raise usage_error(f"{name} names {len(stacks)} stacks, not one", "name one stack, without wildcards")
     return stacks[0]

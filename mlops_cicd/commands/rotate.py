@@ -13,15 +13,17 @@ from .options import (
     add_json_option,
     add_output_option,
     add_rehearsal_dir_option,
+    fleet_of,
+    one_stack,
     rehearsal_directory,
-    stack_of,
 )
 from .printing import print_json
 
 
 def run(args: argparse.Namespace) -> int:
-    stack = stack_of(args, args.environment)
-    rotation = rotate_environment(stack.config, stack.name, output=existing_output(args.output),
+    fleet = fleet_of(args)
+    stack = one_stack(fleet, args.environment)
+    rotation = rotate_environment(stack.config, stack.name, fleet=fleet, output=existing_output(args.output),
                                   rehearsal_dir=rehearsal_directory(args) if args.rehearsal else None)
     if args.json:
         print_json(rotation.as_dict())

@@ -106,8 +106,9 @@ def refuse_unschedulable(fleet: Fleet, source: str) -> None:
                         "give each of them a remote [environments.backend] (s3, azurerm, gcs, pg or cloud), move the "
                         "state there (`terraform init -migrate-state` in its stack directory), then run this again",
                         EXIT_CONFIG_ERROR)
-    taken = {stack.env.github_environment_name for stack in fleet.stacks}
-    clashes = sorted(taken & {deploy_environment(stack.name) for stack in fleet.stacks})
+    taken = {stack.env.github_environment_name.casefold() for stack in fleet.stacks}  # GitHub ignores case
+    clashes = sorted(deploy_environment(stack.name) for stack in fleet.stacks
+                     if deploy_environment(stack.name).casefold() in taken)
     if clashes:
         raise UserError(f"{source}: the GitHub environment(s) {', '.join(clashes)} are a project's own, and also "
                         "where this workflow would keep a stack's deployer credentials; no workflow was written",

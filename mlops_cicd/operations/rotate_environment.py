@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..config import Config
+from ..fleet import Fleet
 from ..errors import UserError
 from ..locks import claim, exclusive
 from ..synthesized import STACK_FILE, required_variables, stack_dir
@@ -73,7 +74,7 @@ def _state_in_place(config: Config, output: Path) -> None:
                         "run `mlops-cicd synth` (or `cdktf synth`) first: it moves the state; then rotate")
 
 
-def rotate_deployed(config: Config, name: str, output: Path) -> Rotation:
+def rotate_deployed(config: Config, name: str, output: Path, fleet: Fleet) -> Rotation:
     with exclusive(output, "rotate"):  # as synth: alone on the output directory, on this config's stacks
         claim(output, config, "stacks")
         directory = stack_dir(output, name)
@@ -81,8 +82,9 @@ def rotate_deployed(config: Config, name: str, output: Path) -> Rotation:
             raise UserError(f"{directory} has not been initialized: {name} was never deployed from here",
                             f"deploy it first (`cdktf deploy {name}`); to try rotation offline use --rehearsal")
         _state_in_place(config, output)
-        # The stack must match the config (and pass the checks) to be applied.
-        document = synthesized_aside(config, str(config.source), enforce_checks=True)[name]
+        # The stack must match the config and pass the checks to be applied: those of the whole fleet, as synth runs
+        # them (the checks comparing stacks compare every project's; each project's suppressions its own stacks).
+        document = synthesized_aside(fleet, str(fleet.owner_file), enforce_checks=True)[name]
         targets = rotation_targets(document)
         if not targets:
             return Rotation(name, False, reason=NOTHING_TO_ROTATE)
@@ -108,10 +110,12 @@ def rotate_rehearsed(config: Config, name: str, rehearsal_dir: Path) -> Rotation
             return Rotation(name, True, tuple(rotate(name, targets, stack.stack.work_dir, stack.terraform)))
 
 
-def rotate_environment(config: Config, name: str, *, output: Path, rehearsal_dir: Path | None) -> Rotation:
-    """Replace the credentials of environment `name` now (in the rehearsal when `rehearsal_dir` is given)."""
-    if config.environment(name).credential_mode == "oidc":
+def rotate_environment(config: Config, name: str, *, output: Path, rehearsal_dir: Path | None,
+                       fleet: Fleet | None = None) -> Rotation:
+    """Replace the credentials of stack `name` of `config` now (in the rehearsal when `rehearsal_dir` is given);
+    `fleet`: every project the configuration file describes (default: `config` alone), checked together."""
+    if config.environment_of_stack(name).credential_mode == "oidc":
         return Rotation(name, rehearsal_dir is not None, reason=NOTHING_TO_ROTATE)
     if rehearsal_dir is not None:
         return rotate_rehearsed(config, name, rehearsal_dir)
-    return rotate_deployed(config, name, output)
+    return rotate_deployed(config, name, output, fleet or Fleet.of(config))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -120,7 +120,7 @@ class Unread:
 def _unread(config: Config, name: str, directory: Path) -> Unread | None:
     """Why the state of stack `name`, whose directory was not initialized, cannot be read; None when it is known
     not to exist: a local backend without its state file. Any other backend may hold one (remote state)."""
-    env = config.environment(name)
+    env = config.environment_of_stack(name)
     backend = env.backend
     if isinstance(backend, LocalBackend):
         state_file = local_state_path(config.directory, config.project.name, env.name, backend.path)
@@ -232,9 +232,17 @@ def fleet_status(fleet: Fleet, stacks: list[StackRef], source: Source, *, now: d
     """The status document of `stacks` (`Fleet.select`), project by project; in a platform repository each stack
     names its `project`, and the stacks come soonest-expiring first (`days_left` of their nearest credential; a
     stack without one last). `warning_days` is each project's own window; the document's is the widest."""
-    # A project with all its stacks selected asks for none in particular (with --from-json: those given).
-    documents = [(project, status(project, [] if names == project.stack_names else names, source, now=now, live=live))
-                 for project, names in by_project(stacks)]
+    if fleet.platform and source.from_json:
+        _from_json_stacks_known(source.from_json, fleet)
+    documents = []
+    for project, names in by_project(stacks):
+        own = source
+        if fleet.platform and source.from_json:  # each project reads the saved states of its own stacks only
+            own = replace(source, from_json=tuple(p for p in source.from_json if p.partition("=")[0] in project.stack_names))
+            if not own.from_json:
+                continue
+        # A project with all its stacks selected asks for none in particular (with --from-json: those given).
+        documents.append((project, status(project, [] if names == project.stack_names else names, own, now=now, live=live)))
     if not documents:
         raise usage_error("no stack selected", "leave out the filters, or name a configured stack")
     merged = {**documents[0][1], "stacks": [], "warnings": 0,
@@ -247,6 +255,17 @@ def fleet_status(fleet: Fleet, stacks: list[StackRef], source: Source, *, now: d
     if fleet.platform:
         merged["stacks"].sort(key=_soonest)
     return merged
+
+
+def _from_json_stacks_known(pairs: tuple[str, ...], fleet: Fleet) -> None:
+    """Each STACK=PATH names a stack of the fleet (each project then checks the pairs of its own stacks)."""
+    for pair in pairs:
+        stack, sep, path = pair.partition("=")
+        if not sep or not stack or not path:
+            raise usage_error(f"--from-json {pair} is not STACK=PATH", "e.g. --from-json proj-a-prod=prod-state.json")
+        if stack not in fleet.stack_names:
+            raise usage_error(f"--from-json {pair}: {stack} is not a configured stack",
+                              f"use one of: {', '.join(fleet.stack_names)}")
 
 
 def _soonest(stack: dict) -> tuple[bool, int]:
@@ -262,7 +281,7 @@ def within(document: dict, days: int) -> list[tuple[str, str, int]]:
 
 
 def _workspace_api(config: Config, name: str, source: Source):
-    host = config.environment(name).workspace_host
+    host = config.environment_of_stack(name).workspace_host
     if source.rehearsal_dir is not None:
         from .rehearsal import rehearsal_workspace_api
 
