@@ -4,6 +4,7 @@ world's emulated clock). The emulator is the `[offline]` extra, reached only thr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import asdict
@@ -58,16 +59,17 @@ class RehearsedStack:
     manager. Pooled, its terraform commands reattach to stand-ins it runs until the block ends, as the
     rehearsal's do (worth it for several commands; one `show` is faster launching them)."""
 
-    def __init__(self, directory: Path, name: str, pooled: bool = True):
+    def __init__(self, directory: Path, name: str, pooled: bool = True, pool=None):
+        """`pool`: stand-ins already running for several stacks (`rehearsal_pool`), left running at the end."""
         Harness = load("harness.terraform").Harness
-        ProviderPool = load("harness.pool").ProviderPool
 
         work = directory / "work" / name
         if not (work / "terraform.tfstate").exists():
             raise UserError(f"no rehearsed state for {name} under {directory}",
                             "run `mlops-cicd rehearse` (or `make rehearse`) first")
         harness = Harness(directory / "work", directory / "state")
-        self.pool = harness.pool = ProviderPool(harness.build, directory / "state") if pooled else None
+        self.own_pool = rehearsal_pool(directory) if pooled and pool is None else None
+        harness.pool = pool or self.own_pool
         self.stack = harness.prepare(name, work, fresh=False)  # same path and seed: nothing changes
         self.name = name
 
@@ -75,8 +77,8 @@ class RehearsedStack:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.close()
+        if self.own_pool is not None:
+            self.own_pool.close()
 
     @property
     def document(self) -> dict:
@@ -103,11 +105,21 @@ def emulated_now(directory: Path) -> datetime:
     return datetime.fromtimestamp(store.now(store.snapshot(directory / "state")), timezone.utc)
 
 
+def rehearsal_pool(directory: Path):
+    """Stand-ins running for the rehearsal kept in `directory` (pool.py), to reattach several commands to; close it."""
+    ProviderPool, ensure_build = load("harness.pool").ProviderPool, load("build.build_dir").ensure_build
+
+    return ProviderPool(ensure_build(None), directory / "state")
+
+
 def rehearsal_states(names: list[str], directory: Path) -> tuple[list[StackState], datetime]:
-    """(StackState per stack, the emulated clock's now) for `status --rehearsal`."""
+    """(StackState per stack, the emulated clock's now) for `status --rehearsal`. One stack's `show` is faster
+    launching the stand-ins; several reattach to one pool (three processes instead of three a stack)."""
     states = []
-    for name in track(names, "reading the rehearsed state (terraform show -json)"):
-        with RehearsedStack(directory, name, pooled=False) as stack:
-            show = json.loads(stack.terraform(["show", "-json", "-no-color"], fix="rerun `mlops-cicd rehearse`"))
-            states.append(StackState(name, show, stack.document))
+    with contextlib.ExitStack() as running:
+        pool = running.enter_context(rehearsal_pool(directory)) if len(names) > 1 else None
+        for name in track(names, "reading the rehearsed state (terraform show -json)"):
+            with RehearsedStack(directory, name, pooled=False, pool=pool) as stack:
+                show = json.loads(stack.terraform(["show", "-json", "-no-color"], fix="rerun `mlops-cicd rehearse`"))
+                states.append(StackState(name, show, stack.document))
     return states, emulated_now(directory)

@@ -167,7 +167,7 @@ def test_rotate_in_oauth_mode(capsys, tmp_path):
     (sp,) = world.service_principals(STAGING_HOST)
     assert list(world.git_credentials(STAGING_HOST)) == [sp["application_id"]]
     replan = stack.plan()
-    rehearsed.pool.close()
+    rehearsed.own_pool.close()
     assert replan.no_changes, replan.output
 
     code, out, _ = run_cli(capsys, "rotate", "staging", "--rehearsal", *on)  # text output, rotating again
