@@ -77,6 +77,7 @@ def two_machines(pg_conn, tmp_path):
     return machines, harness.state_dir
 
 
+@pytest.mark.slow
 def test_concurrent_applies_cannot_both_write_and_no_state_is_lost(two_machines, pg_conn):
     (first, second), world_dir = two_machines
     with _world_paused(world_dir):

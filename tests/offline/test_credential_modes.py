@@ -71,6 +71,7 @@ def test_a_due_rotation_applies_with_a_plain_redeploy_and_converges(harness, wor
     _rotation_converges(harness, world, raw_config, synth_raw, mode, deployer)
 
 
+@pytest.mark.slow
 def test_an_oauth_m2m_deployer_rotates_alike_when_terraform_launches_the_providers(launched_harness, world, raw_config,
                                                                                    synth_raw):
     """The only deployer whose credentials are DATABRICKS_CLIENT_* of the environment, on the launch path too."""

@@ -41,6 +41,7 @@ def _step(framework: str, step: str, tmp_path) -> dict:
     return json.loads(run.stdout.splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_a_stack_deployed_with_cdktf_plans_no_change_on_cdk_terrain(tmp_path):
     shutil.copy(SHIPPED_CONFIG, tmp_path / "mlops-cicd.toml")
     for framework in SETUPS:
