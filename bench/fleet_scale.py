@@ -45,6 +45,8 @@ teams = ["ml-platform-leads"]
 """
 
 PROJECT_FILE = """
+[project]
+name = "{name}"
 [github]
 repository = "{name}"
 [[environments]]
