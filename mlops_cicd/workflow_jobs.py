@@ -128,11 +128,25 @@ def _environment(value: object) -> tuple[str | None, str | None]:
     return (None, name) if "${{" in name else (name, None)
 
 
+def _passed_renamed(secrets: object) -> Iterator[Read]:
+    """What a calling job's `secrets:` mapping passes under another name than it reads: the calling job reads it
+    itself, with no environment (GitHub gives a calling job none). Passed under its own name (or `inherit`), an
+    environment's secret reaches a called job that declares that environment from the environment itself
+    (docs.github.com, "Reusing workflows": environment secrets cannot be passed from the caller), and the called
+    job is checked on its own."""
+    if not isinstance(secrets, dict):
+        return
+    for key, value in secrets.items():
+        yield from (read for read in reads_in(value, f"secrets.{key}") if read.key != str(key).upper())
+
+
 def _job(workflow: str, job_id: str, line: int, body: dict, workflow_env: object) -> Job:
     calls = body.get("uses") if isinstance(body.get("uses"), str) else None
     # A calling job hands `secrets:` on; a job of steps gets the workflow's `env` too.
     scanned = {key: value for key, value in body.items() if not (calls and key == "secrets")}
     reads = list(reads_in(scanned))
+    if calls is not None:
+        reads += list(_passed_renamed(body.get("secrets")))
     if calls is None:
         reads += [Read(r.context, r.name, f"{r.where} (workflow level)") for r in reads_in(workflow_env, "env")]
     sets_oidc_auth = any(text.strip() == OIDC_AUTH_TYPE

@@ -159,28 +159,63 @@ def test_each_stack_runs_in_its_own_environment_prod_included_and_one_at_a_time(
     assert "churn-model-prod" in jobs_by_stack(document)
 
 
+def terraform_env(job: dict) -> dict:
+    """What the job's terraform steps see: its own env and the secrets the plan step gets."""
+    plan = next(step for step in job["steps"] if step.get("id") == "plan")
+    return {**job["env"], **plan.get("env", {})}
+
+
 def test_oidc_stacks_get_an_id_token_and_no_databricks_secret(generated):
     document = load(generated["platform"][1])
     by_stack = jobs_by_stack(document)
     assert {s for s, (job, _) in by_stack.items() if job == "redeploy-oidc"} == {"fraud-scoring-staging", "fraud-scoring-prod"}
     oidc, secrets = document["jobs"]["redeploy-oidc"], document["jobs"]["redeploy"]
     assert oidc["permissions"] == {"contents": "read", "id-token": "write"}
-    assert oidc["env"]["DATABRICKS_AUTH_TYPE"] == "github-oidc"
-    assert oidc["env"]["DATABRICKS_CLIENT_ID"] == "${{ vars.DATABRICKS_CLIENT_ID }}"
-    assert not {"DATABRICKS_TOKEN", "DATABRICKS_CLIENT_SECRET"} & set(oidc["env"])
-    assert not any("secrets.DATABRICKS" in str(value) for value in oidc["env"].values())
+    oidc_env, secrets_env = terraform_env(oidc), terraform_env(secrets)
+    assert oidc_env["DATABRICKS_AUTH_TYPE"] == "github-oidc"
+    assert oidc_env["DATABRICKS_CLIENT_ID"] == "${{ vars.DATABRICKS_CLIENT_ID }}"
+    # the token's audience is the account id, as the deployer's federation policy accepts by default
+    assert oidc_env["DATABRICKS_TOKEN_AUDIENCE"] == "${{ matrix.stack.audience }}"
+    select = document["jobs"]["stacks"]["steps"][0]["env"]
+    assert {entry["audience"] for entry in json.loads(select["OIDC_STACKS"])} == {"0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"}
+    assert not {"DATABRICKS_TOKEN", "DATABRICKS_CLIENT_SECRET"} & set(oidc_env)
+    assert not any("secrets.DATABRICKS" in str(value) for value in oidc_env.values())
     # the stacks signing in with secrets get no OIDC token, and the workflow as a whole only reads the code
     assert "permissions" not in secrets and document["permissions"] == {"contents": "read"}
-    assert secrets["env"]["DATABRICKS_TOKEN"] == "${{ secrets.DATABRICKS_TOKEN }}"
-    assert "DATABRICKS_AUTH_TYPE" not in secrets["env"]
-    for job in (oidc, secrets):
-        assert job["env"]["GITHUB_TOKEN"] == "${{ secrets.DEPLOYER_GITHUB_TOKEN }}"
+    assert secrets_env["DATABRICKS_TOKEN"] == "${{ secrets.DATABRICKS_TOKEN }}"
+    assert "DATABRICKS_AUTH_TYPE" not in secrets_env
+    for env in (oidc_env, secrets_env):
+        assert env["GITHUB_TOKEN"] == "${{ secrets.DEPLOYER_GITHUB_TOKEN }}"
+
+
+def test_only_the_terraform_steps_see_the_deployers_secrets(generated):
+    """Set-up and install steps run other people's code (actions, pip and npm install scripts): no secret there."""
+    document = load(generated["platform"][1])
+    for job_id in ("redeploy", "redeploy-oidc"):
+        job = document["jobs"][job_id]
+        assert not [name for name, value in job["env"].items() if "secrets." in str(value)]
+        seeing = [step["name"] for step in job["steps"] if "secrets." in str(step.get("env", {}))]
+        assert seeing == ["Preflight", "Terraform init", "Status before", "Plan", "Apply", "Status after"], job_id
+
+
+def test_a_fleet_beyond_githubs_matrix_limit_gets_one_matrix_job_per_256_stacks(tmp_path):
+    targets = [StackTarget(f"p{n}-prod", f"mlops-cicd-p{n}-prod", False, ("TF_VAR_git_read_token",)) for n in range(300)]
+    path = tmp_path / ".github" / "workflows" / WORKFLOW_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text(workflow_text(targets, config="mlops-cicd.toml"))
+    document = load(path)
+    select = document["jobs"]["stacks"]["steps"][0]["env"]
+    assert [len(json.loads(select[key])) for key in ("SECRETS_STACKS", "SECRETS_2_STACKS")] == [256, 44]
+    second = document["jobs"]["redeploy-2"]
+    assert second["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.secrets_2) }}"
+    assert second["if"] == "needs.stacks.outputs.secrets_2 != '[]'"
+    assert actionlint(path).returncode == 0, actionlint(path).stdout
 
 
 @pytest.mark.parametrize("name,staging,prod", [("s3", "s3", "s3"), ("pg+azurerm", "pg", "azurerm"),
                                                ("gcs+s3", "gcs", "s3")])
 def test_each_job_reads_the_deploy_variables_and_its_backends_credentials(generated, name, staging, prod):
-    env = load(generated[name][1])["jobs"]["redeploy"]["env"]
+    env = terraform_env(load(generated[name][1])["jobs"]["redeploy"])
     wanted = {"TF_VAR_git_read_token", "TF_VAR_trigger_workflows_github_token",
               *SECRET_BACKENDS[staging], *SECRET_BACKENDS[prod]}
     assert wanted <= set(env)
@@ -199,7 +234,7 @@ def test_hcp_terraform_stacks_read_the_token_of_their_host(tmp_path, hostname, v
     path = tmp_path / ".github" / "workflows" / WORKFLOW_FILE
     path.parent.mkdir(parents=True)
     path.write_text(workflow_text([target], config="mlops-cicd.toml"))
-    assert load(path)["jobs"]["redeploy"]["env"][variable] == f"${{{{ secrets.{variable} }}}}"
+    assert terraform_env(load(path)["jobs"]["redeploy"])[variable] == f"${{{{ secrets.{variable} }}}}"
     result = actionlint(path)
     assert result.returncode == 0, result.stdout
 
@@ -231,8 +266,15 @@ case "$2" in
   state) [ -z "$FAKE_STATE_FAILS" ] || { echo "Error: Failed to load state" >&2; exit 1; }
          if [ -n "$FAKE_STATE" ]; then echo "$FAKE_STATE"; fi ;;
   plan) echo "planned" ; exit "$FAKE_PLAN_EXIT" ;;
+  show) if [ -n "$FAKE_SHOW" ]; then echo "$FAKE_SHOW"; else echo '{"resource_changes": []}'; fi ;;
 esac
 """
+
+
+def plan_json(*changes: tuple[str, list[str]]) -> str:
+    """`terraform show -json` of a plan with these (address, actions)."""
+    return json.dumps({"resource_changes": [{"address": address, "type": address.split(".")[0],
+                                             "change": {"actions": actions}} for address, actions in changes]})
 
 
 def run_step(script: str, tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess, str]:
@@ -414,3 +456,34 @@ def test_preflight_accepts_a_github_oidc_deployer_given_the_jobs_id_token(oidc_j
 def test_preflight_names_the_missing_id_token_permission(oidc_job_environment, tmp_path):
     result = deployer(oidc_job_environment, tmp_path)
     assert result["severity"] == "error" and "id-token: write" in result["fix"]
+
+
+def test_preflight_in_a_github_actions_job_fails_without_the_deployers_github_token(default_stacks, tmp_path):
+    gh = tmp_path / "bin" / "gh"
+    gh.parent.mkdir()
+    gh.write_text("#!/bin/sh\necho 'no oauth token' >&2\nexit 1\n")
+    gh.chmod(0o755)
+    environ = {"GITHUB_ACTIONS": "true", "GITHUB_TOKEN": "", "DATABRICKS_TOKEN": "x", "PATH": str(gh.parent),
+               "TF_VAR_git_read_token": "x", "TF_VAR_trigger_workflows_github_token": "x",
+               "TF_CLI_CONFIG_FILE": ""}
+    found = preflight(default_stacks["prod"], environ, home=tmp_path, registry_url="http://127.0.0.1:9/")  # nothing answers there
+    github = [r for r in found if r.what == "GitHub deployer"]
+    assert github and github[0].severity == "error"
+
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq (on GitHub's runners) is not installed here")
+def test_a_scheduled_plan_that_replaces_more_than_a_rotation_waits_for_a_person(generated, tmp_path):
+    plan = {s["name"]: s for s in load(generated["s3"][1])["jobs"]["redeploy"]["steps"]}["Plan"]["run"]
+    rotation = plan_json(("databricks_obo_token.workspace_token", ["delete", "create"]),
+                         ("time_rotating.schedule", ["create"]),
+                         ("github_actions_secret.github_secret_staging_workspace_token", ["create", "delete"]))
+    result, output = run_step(plan, tmp_path, FAKE_STATE="time_rotating.schedule", FAKE_PLAN_EXIT="2", FAKE_SHOW=rotation)
+    assert result.returncode == 0 and output == "changes=true\n", result.stdout + result.stderr
+    moved = plan_json(("databricks_directory.project", ["delete", "create"]), ("databricks_permissions.x", ["update"]))
+    result, output = run_step(plan, tmp_path, FAKE_STATE="time_rotating.schedule", FAKE_PLAN_EXIT="2", FAKE_SHOW=moved)
+    assert result.returncode == 1 and output == ""
+    assert "deletes or replaces more than a due rotation does: databricks_directory.project" in result.stdout
+    result, output = run_step(plan, tmp_path, FAKE_STATE="time_rotating.schedule", FAKE_PLAN_EXIT="2", FAKE_SHOW=moved,
+                              ALLOW_REPLACE="true")  # run by hand, after reading the plan
+    assert result.returncode == 0 and output == "changes=true\n"

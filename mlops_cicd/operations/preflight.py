@@ -119,6 +119,13 @@ def _deployer(document: dict, environ: Mapping[str, str], home: Path) -> list[Re
                                  "DATABRICKS_CLIENT_SECRET of an admin service principal"))
     if _any_set(environ, GITHUB):
         found.append(Requirement("GitHub deployer", "ok", "credentials set"))
+    elif environ.get("GITHUB_ACTIONS") == "true":
+        # A hosted runner has `gh` but no login: its `gh auth token` fails, the provider then reads GitHub
+        # anonymously (integrations/terraform-provider-github v6.11.0, github/provider.go providerConfigure and
+        # tokenFromGhCli, which returns "" on error), and the plan finds no private repository's objects.
+        found.append(Requirement("GitHub deployer", "error", "GITHUB_TOKEN is empty in this GitHub Actions job: "
+                                 "the provider would read GitHub anonymously", "set the secret DEPLOYER_GITHUB_TOKEN "
+                                 "(a token of a repository admin) in this stack's GitHub environment"))
     elif shutil.which("gh", path=environ.get("PATH")):
         found.append(Requirement("GitHub deployer", "warning", "GITHUB_TOKEN is not set: the provider asks "
                                  "`gh auth token`, the GitHub CLI's login", "export GITHUB_TOKEN of a repository admin "

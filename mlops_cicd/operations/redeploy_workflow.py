@@ -76,6 +76,11 @@ class StackTarget:
     """The deployer signs in with GitHub OIDC (no Databricks secret)."""
     secrets: tuple[str, ...]
     """The secrets its job reads beyond the deployer's own: TF_VAR_* and the state backend's credentials."""
+    audience: str | None = None
+    """With `oidc`: the audience of the OIDC token the deployer asks GitHub for, the Databricks account id. Without
+    it the SDK asks for the workspace's token endpoint as audience (databricks-sdk-go, config/experimental/auth/oidc
+    tokensource.go determineAudience), which a federation policy with the default audience (the account id) refuses;
+    the projects' own jobs get it likewise (constructs/oidc_federation.py)."""
 
 
 def deploy_environment(stack: str) -> str:
@@ -88,7 +93,8 @@ def stack_targets(fleet: Fleet, documents: dict[str, dict]) -> list[StackTarget]
     return [
         StackTarget(stack.name, deploy_environment(stack.name), stack.env.credential_mode == "oidc",
                     tuple(f"TF_VAR_{name}" for name in required_variables(documents[stack.name]))
-                    + backend_variables(documents[stack.name]))
+                    + backend_variables(documents[stack.name]),
+                    stack.env.account.account_id if stack.env.credential_mode == "oidc" and stack.env.account else None)
         for stack in fleet.stacks
     ]
 
@@ -156,6 +162,16 @@ def _action(action: str, name: str, with_: dict) -> Commented:
                  **{"with": with_})
 
 
+ROTATED_TYPES = ("databricks_obo_token", "databricks_service_principal_secret", "time_rotating", "time_static",
+                 "github_actions_secret", "github_actions_environment_secret", "databricks_secret")
+"""What a rotation deletes or replaces: the credential, its schedule, and the copies holding it (a GitHub secret is
+replaced where its value is ForceNew, github 6.9.0; the CD scope's secrets where theirs is). A scheduled plan that
+deletes anything else (a service principal, a scope, a directory, a GitHub environment: a configuration change
+merged, a manual change, a provider upgrade) waits for a person: the workflow run by hand with allow_replace."""
+UNEXPECTED_DELETES = ('[.resource_changes[]? | select(.change.actions | index("delete")) '
+                      '| select(.type as $t | $rotated | index($t) | not) | .address] | join(" ")')
+"""jq over `terraform show -json <plan>`: the addresses the plan deletes or replaces outside ROTATED_TYPES."""
+
 PLAN_SCRIPT = f"""\
 # An assignment, so that a failing `state list` (the backend refused) fails the step as itself.
 resources="$(terraform -chdir="$STACK_DIR" state list)"
@@ -169,7 +185,12 @@ code=$?
 set -e
 case "$code" in
   0) echo "changes=false" >> "$GITHUB_OUTPUT" ;;
-  2) echo "changes=true" >> "$GITHUB_OUTPUT" ;;
+  2) unexpected="$(terraform -chdir="$STACK_DIR" show -json {PLAN_FILE} | jq -r --argjson rotated '{json.dumps(list(ROTATED_TYPES))}' '{UNEXPECTED_DELETES}')"
+     if [ -n "$unexpected" ] && [ "$ALLOW_REPLACE" != "true" ]; then
+       echo "::error::the plan of $STACK deletes or replaces more than a due rotation does: $unexpected. Review the plan above; if it is meant, run this workflow by hand for $STACK with allow_replace"
+       exit 1
+     fi
+     echo "changes=true" >> "$GITHUB_OUTPUT" ;;
   *) exit "$code" ;;
 esac
 """
@@ -191,7 +212,9 @@ mlops-cicd workflow --check "${{workflow%@*}}"{options}
 """
 
 
-def _steps(options: str) -> list:
+def _steps(options: str, secrets: dict) -> list:
+    """The job's steps; `secrets` (the deployer's credentials, TF_VAR_*, the backend's) reach only the steps that run
+    terraform or read its state: never the set-up and install steps, whose packages' scripts could read them."""
     return [
         _action("checkout", "Check out the configuration", {"persist-credentials": False}),
         _action("python", "Set up Python", {"python-version": PYTHON_VERSION}),
@@ -205,25 +228,29 @@ def _steps(options: str) -> list:
               "A stack added to the configuration after this file was generated would never be re-deployed: fail "
               "until it is generated again.", run=_check_script(options)),
         _step("Preflight", "Names every secret this stack's environment lacks (never a value).",
-              run='mlops-cicd preflight "$STACK"'),
+              env=dict(secrets), run='mlops-cicd preflight "$STACK"'),
         _step("Synthesize", "Every stack, with the synth-time checks.", run="mlops-cicd synth"),
         _step("Terraform init", "Opens the stack's remote state.",
-              run='terraform -chdir="$STACK_DIR" init -input=false -no-color'),
+              env=dict(secrets), run='terraform -chdir="$STACK_DIR" init -input=false -no-color'),
         _step("Status before", "What is due, for the log; warnings do not fail the job yet: the apply may fix them.",
-              run='mlops-cicd status "$STACK"'),
+              env=dict(secrets), run='mlops-cicd status "$STACK"'),
         _step("Plan", "Exit code 2 of -detailed-exitcode: changes, among them a due rotation (its schedule is "
-                      "planned anew).", id="plan", run=PLAN_SCRIPT),
+                      "planned anew). A plan deleting or replacing anything else stops here unless run by hand "
+                      "with allow_replace.", id="plan",
+              env={**secrets, "ALLOW_REPLACE": "${{ inputs.allow_replace || false }}"}, run=PLAN_SCRIPT),
         _step("Apply", "Only the saved plan, and only when it has changes.",
-              **{"if": "steps.plan.outputs.changes == 'true'"},
+              **{"if": "steps.plan.outputs.changes == 'true'"}, env=dict(secrets),
               run=f'terraform -chdir="$STACK_DIR" apply -input=false -no-color -lock-timeout=10m {PLAN_FILE}'),
         _step("Remove the saved plan", "It holds the stack's secrets in plain text.", **{"if": "always()"},
               run=f'rm -f "$STACK_DIR/{PLAN_FILE}"'),
         _step("Status after", "Fails loudly when a credential is still within the warning window (or any other "
-                              "warning) after the apply.", run='mlops-cicd status "$STACK" --fail-on-warning'),
+                              "warning) after the apply.", env=dict(secrets),
+              run='mlops-cicd status "$STACK" --fail-on-warning'),
     ]
 
 
-def _job_env(targets: list[StackTarget], oidc: bool, config: str) -> dict:
+def _job_env(oidc: bool, config: str) -> dict:
+    """What every step sees: the stack, and how the deployer signs in when that takes no secret."""
     env: dict[str, object] = {
         "MLOPS_CICD_CONFIG": config,
         "STACK": "${{ matrix.stack.name }}",
@@ -234,7 +261,15 @@ def _job_env(targets: list[StackTarget], oidc: bool, config: str) -> dict:
         env["DATABRICKS_AUTH_TYPE"] = Commented(GITHUB_OIDC, "The deployer signs in with this job's OIDC token: no "
                                                 "Databricks secret.")
         env["DATABRICKS_CLIENT_ID"] = "${{ vars.DATABRICKS_CLIENT_ID }}"
-    else:
+        env["DATABRICKS_TOKEN_AUDIENCE"] = Commented("${{ matrix.stack.audience }}", "The Databricks account id: the "
+                                                     "audience the deployer's federation policy accepts.")
+    return env
+
+
+def _secret_env(targets: list[StackTarget], oidc: bool) -> dict:
+    """The secrets the terraform steps read: the deployer's, TF_VAR_* and the state backend's."""
+    env: dict[str, object] = {}
+    if not oidc:
         for name in DATABRICKS_SECRETS:
             env[name] = f"${{{{ secrets.{name} }}}}"
     env["GITHUB_TOKEN"] = f"${{{{ secrets.{DEPLOYER_GITHUB_SECRET} }}}}"
@@ -243,8 +278,7 @@ def _job_env(targets: list[StackTarget], oidc: bool, config: str) -> dict:
     return env
 
 
-def _job(targets: list[StackTarget], oidc: bool, config: str, options: str) -> dict:
-    output = "oidc" if oidc else "secrets"
+def _job(targets: list[StackTarget], oidc: bool, config: str, options: str, output: str) -> dict:
     job: dict[str, object] = {
         "name": "Re-deploy ${{ matrix.stack.name }}",
         "needs": "stacks",
@@ -261,34 +295,64 @@ def _job(targets: list[StackTarget], oidc: bool, config: str, options: str) -> d
                                     "cancel-in-progress": False},
                                    "One run at a time per stack; an apply in progress is never cancelled.")
     job["strategy"] = {"fail-fast": False, "matrix": {"stack": f"${{{{ fromJSON(needs.stacks.outputs.{output}) }}}}"}}
-    job["env"] = _job_env(targets, oidc, config)
-    job["steps"] = _steps(options)
+    job["env"] = _job_env(oidc, config)
+    job["steps"] = _steps(options, _secret_env(targets, oidc))
     return job
 
 
-SELECT_SCRIPT = """\
-pick() { jq -c --arg chosen "$CHOSEN" '[.[] | select($chosen == "all" or .name == $chosen)]' <<<"$1"; }
-# Assignments, so that a failing jq fails the step (inside echo's arguments it would not).
-secrets="$(pick "$SECRETS_STACKS")"
-oidc="$(pick "$OIDC_STACKS")"
-echo "secrets=$secrets" >> "$GITHUB_OUTPUT"
-echo "oidc=$oidc" >> "$GITHUB_OUTPUT"
-"""
+MATRIX_LIMIT = 256
+"""GitHub runs at most 256 jobs of one matrix ("Using a matrix for your jobs": "A matrix will generate a maximum of
+256 jobs per workflow run"): a larger fleet gets one matrix job per 256 stacks."""
 
 
-def _matrix(targets: list[StackTarget]) -> str:
-    return json.dumps([{"name": t.name, "environment": t.environment} for t in targets], separators=(",", ":"))
+@dataclass(frozen=True)
+class MatrixGroup:
+    """Stacks deployed by one matrix job: its id, the list job's output naming them, the variable holding them."""
+
+    job: str
+    output: str
+    oidc: bool
+    targets: tuple[StackTarget, ...]
+
+    @property
+    def variable(self) -> str:
+        return f"{self.output.upper()}_STACKS"
 
 
-def _list_job(by_secrets: list[StackTarget], by_oidc: list[StackTarget]) -> dict:
+def matrix_groups(targets: list[StackTarget]) -> list[MatrixGroup]:
+    groups = []
+    for oidc, job, output in ((False, "redeploy", "secrets"), (True, "redeploy-oidc", "oidc")):
+        kind = [t for t in targets if t.oidc == oidc]
+        for index in range(0, max(len(kind), 1), MATRIX_LIMIT):  # one group of each kind, if empty (selects none)
+            part = index // MATRIX_LIMIT + 1
+            suffix = "" if part == 1 else f"-{part}"
+            groups.append(MatrixGroup(job + suffix, output + suffix.replace("-", "_"), oidc,
+                                      tuple(kind[index:index + MATRIX_LIMIT])))
+    return groups
+
+
+def _select_script(groups: list[MatrixGroup]) -> str:
+    lines = ["pick() { jq -c --arg chosen \"$CHOSEN\" '[.[] | select($chosen == \"all\" or .name == $chosen)]' <<<\"$1\"; }",
+             "# Assignments, so that a failing jq fails the step (inside echo's arguments it would not)."]
+    for group in groups:
+        lines += [f'{group.output}="$(pick "${group.variable}")"', f'echo "{group.output}=${group.output}" >> "$GITHUB_OUTPUT"']
+    return "\n".join(lines) + "\n"
+
+
+def _matrix(targets: tuple[StackTarget, ...]) -> str:
+    return json.dumps([{"name": t.name, "environment": t.environment, **({"audience": t.audience} if t.audience else {})}
+                       for t in targets], separators=(",", ":"))
+
+
+def _list_job(groups: list[MatrixGroup]) -> dict:
     return {
         "name": "List the stacks",
         "runs-on": RUNNER,
-        "outputs": {"secrets": "${{ steps.select.outputs.secrets }}", "oidc": "${{ steps.select.outputs.oidc }}"},
+        "outputs": {group.output: f"${{{{ steps.select.outputs.{group.output} }}}}" for group in groups},
         "steps": [_step("Select", "Every stack on the schedule; the one picked when run by hand.", id="select",
-                        env={"CHOSEN": "${{ inputs.stack || 'all' }}", "SECRETS_STACKS": _matrix(by_secrets),
-                             "OIDC_STACKS": _matrix(by_oidc)},
-                        run=SELECT_SCRIPT)],
+                        env={"CHOSEN": "${{ inputs.stack || 'all' }}",
+                             **{group.variable: _matrix(group.targets) for group in groups}},
+                        run=_select_script(groups))],
     }
 
 
@@ -307,22 +371,23 @@ def _header(targets: list[StackTarget], command: str) -> str:
 def workflow_text(targets: list[StackTarget], *, config: str, cron: str = DEFAULT_CRON) -> str:
     """The workflow for `targets`; `config` is the configuration file's path from the repository's root."""
     options = "" if cron == DEFAULT_CRON else f" --cron {shlex.quote(cron)}"
-    by_secrets = [t for t in targets if not t.oidc]
-    by_oidc = [t for t in targets if t.oidc]
-    jobs: dict[str, object] = {"stacks": _list_job(by_secrets, by_oidc)}
-    if by_secrets:
-        jobs["redeploy"] = Commented(_job(by_secrets, False, config, options),
-                                     "Stacks whose deployer signs in with secrets of its environment.")
-    if by_oidc:
-        jobs["redeploy-oidc"] = Commented(_job(by_oidc, True, config, options),
-                                          "Stacks whose deployer signs in with GitHub OIDC.")
+    groups = matrix_groups(targets)
+    jobs: dict[str, object] = {"stacks": _list_job(groups)}
+    for group in groups:
+        if group.targets:
+            how = "GitHub OIDC" if group.oidc else "secrets of its environment"
+            jobs[group.job] = Commented(_job(list(group.targets), group.oidc, config, options, group.output),
+                                        f"Stacks whose deployer signs in with {how}.")
     document = {
         "name": "mlops-cicd re-deploy",
         "on": {
             "schedule": [{"cron": cron}],
-            "workflow_dispatch": {"inputs": {"stack": {
-                "description": "The stack to re-deploy", "type": "choice", "default": "all",
-                "options": ["all", *(t.name for t in targets)]}}},
+            "workflow_dispatch": {"inputs": {
+                "stack": {"description": "The stack to re-deploy", "type": "choice", "default": "all",
+                          "options": ["all", *(t.name for t in targets)]},
+                "allow_replace": {"description": "Apply a plan that deletes or replaces more than a due rotation "
+                                                 "(reviewed in a previous run's plan)", "type": "boolean",
+                                  "default": False}}},
         },
         "permissions": {"contents": "read"},
         "defaults": Commented({"run": {"shell": "bash"}}, "bash -eo pipefail: a failing command fails its step."),

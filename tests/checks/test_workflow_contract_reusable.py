@@ -1,8 +1,8 @@
 """Review of issue 11 (`check --workflows`, MLOPS017): a secret the stacks write to GitHub environment `prod` only,
 handed by a calling job to a reusable workflow through an explicit `secrets:` mapping, reaches it empty (a calling job
 has no environment; GitHub gives the called job its own environment's secret only under the same name: docs,
-"Reusing workflows", "Environment secrets cannot be passed from the caller workflow"). The check skips the caller's
-`secrets:` entirely (workflow_jobs.py `_job`: `scanned` drops it), so these go unflagged."""
+"Reusing workflows", "Environment secrets cannot be passed from the caller workflow"). Found by a review: the
+check used to skip the caller's `secrets:` entirely."""
 
 from __future__ import annotations
 
@@ -36,14 +36,21 @@ CALLED = ("on:\n  workflow_call:\n    secrets:\n      databricks_token: {require
           "      - run: databricks bundle deploy -t prod\n        env: {DATABRICKS_TOKEN: '${{ secrets.databricks_token }}'}\n")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="the caller's explicit `secrets:` mapping is not read")
 def test_an_environment_secret_passed_under_another_name_to_a_local_reusable_workflow_is_flagged(default_stacks,
                                                                                                  tmp_path):
     files = {"release.yml": CALLER % "./.github/workflows/deploy.yml", "deploy.yml": CALLED}
     assert ("MLOPS017", "error", "prod") in findings(default_stacks, files, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="the caller's explicit `secrets:` mapping is not read")
 def test_an_environment_secret_passed_to_another_repositorys_reusable_workflow_is_flagged(default_stacks, tmp_path):
     files = {"release.yml": CALLER % "acme/shared-workflows/.github/workflows/deploy.yml@v1"}
     assert ("MLOPS017", "error", "prod") in findings(default_stacks, files, tmp_path)
+
+
+def test_an_environment_secret_passed_under_its_own_name_to_a_job_of_its_environment_is_fine(default_stacks, tmp_path):
+    caller = CALLER.replace("databricks_token: ${{ secrets.PROD_WORKSPACE_TOKEN }}",
+                            "PROD_WORKSPACE_TOKEN: ${{ secrets.PROD_WORKSPACE_TOKEN }}")
+    called = CALLED.replace("databricks_token: {required: true}", "PROD_WORKSPACE_TOKEN: {required: true}").replace(
+        "secrets.databricks_token", "secrets.PROD_WORKSPACE_TOKEN")
+    files = {"release.yml": caller % "./.github/workflows/deploy.yml", "deploy.yml": called}
+    assert ("MLOPS017", "error", "prod") not in findings(default_stacks, files, tmp_path)
