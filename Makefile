@@ -23,7 +23,7 @@ export PATH := $(NODE22_BIN):$(NODE_DIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin
 # cdktf and terraform call HashiCorp's checkpoint service on every run; offline it fails and prints an error.
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: setup setup-other setup-browser synth test test-fast rehearse bench mutation clean
+.PHONY: setup setup-other setup-browser setup-tools synth test test-fast rehearse bench mutation clean
 
 setup: $(VENV)/.installed $(NODE_DIR)/node_modules/.installed
 
@@ -45,7 +45,7 @@ synth: setup
 # Every test, two at a time (pytest-xdist; a module whose tests share an expensive fixture carries an
 # xdist_group mark and runs on one worker). PYTEST_ARGS adds options, e.g. PYTEST_ARGS='-n 0' for one process.
 PYTEST := $(PY) -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
-test: setup setup-other setup-browser
+test: setup setup-other setup-browser setup-tools
 	$(PYTEST)
 
 # The other framework's set-up as well: tests/offline/test_framework_migration.py deploys a stack with CDKTF and
@@ -69,9 +69,22 @@ setup-browser:
 	  fi; \
 	fi
 
+# The generated workflow's shell steps are run by the tests as GitHub's runners run them, with jq (on every runner).
+setup-tools:
+	@if ! command -v jq >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "setup: installing Debian's jq for the workflow tests (apt-get)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null; \
+	  else \
+	    echo "make setup-tools: jq is missing, and installing it needs root and apt-get" >&2; \
+	    echo "  fix: sudo apt-get install -y jq  (then make test again)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
 # Everything but terraform and the slow end-to-end tests: under a minute (the `terraform` marker is audited:
 # tests/helpers/terraform_audit.py fails a test that launches terraform without it).
-test-fast: setup setup-browser
+test-fast: setup setup-browser setup-tools
 	$(PYTEST) -m "not terraform and not slow"
 
 # Offline rehearsal: real terraform against the stand-in providers (mlops_cicd_offline), no credentials.
