@@ -54,33 +54,30 @@ OTHER_CDK := $(if $(filter cdktf,$(CDK)),cdktn,cdktf)
 setup-other:
 	@$(MAKE) --no-print-directory setup CDK=$(OTHER_CDK)
 
+# A Debian package a test needs, installed with apt-get where `$(1)` fails (as root; otherwise the command to run).
+# $(1): the test for it, $(2): the package, $(3): the make target, $(4): what it is for.
+define debian_package
+	@if ! $(1) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "setup: installing Debian's $(2) for $(4) (apt-get)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	  else \
+	    echo "make $(3): $(2) is missing, and installing it needs root and apt-get" >&2; \
+	    echo "  fix: sudo apt-get install -y $(2)  (then make test again)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+endef
+
 # The browser tests (marker `browser`: the HTML fleet report) drive Debian's Chromium through Playwright (pinned in
 # requirements-common.txt), which never downloads a browser of its own: install Chromium where it is missing.
 CHROMIUM := /usr/bin/chromium
 setup-browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "setup: installing Debian's chromium for the browser tests (apt-get; a minute or two the first time)..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "make setup-browser: $(CHROMIUM) is missing, and installing it needs root and apt-get" >&2; \
-	    echo "  fix: sudo apt-get install -y chromium  (then make test again)" >&2; \
-	    exit 1; \
-	  fi; \
-	fi
+	$(call debian_package,test -x $(CHROMIUM),chromium,setup-browser,the browser tests; a minute or two the first time)
 
 # The generated workflow's shell steps are run by the tests as GitHub's runners run them, with jq (on every runner).
 setup-tools:
-	@if ! command -v jq >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "setup: installing Debian's jq for the workflow tests (apt-get)..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null; \
-	  else \
-	    echo "make setup-tools: jq is missing, and installing it needs root and apt-get" >&2; \
-	    echo "  fix: sudo apt-get install -y jq  (then make test again)" >&2; \
-	    exit 1; \
-	  fi; \
-	fi
+	$(call debian_package,command -v jq,jq,setup-tools,the workflow tests)
 
 # Everything but terraform and the slow end-to-end tests: under a minute (the `terraform` marker is audited:
 # tests/helpers/terraform_audit.py fails a test that launches terraform without it).
