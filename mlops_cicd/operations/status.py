@@ -90,15 +90,24 @@ def read_show_json(option: str, path: Path) -> dict:
     return show
 
 
+def from_json_pair(pair: str, known: list[str], kind: str = "environment") -> tuple[str, str]:
+    """(stack, path) of a `--from-json` value naming one of `known` (stacks, called `kind` in messages)."""
+    stack, sep, path = pair.partition("=")
+    option = f"--from-json {pair}"
+    if not sep or not stack or not path:
+        example = "prod" if kind == "environment" else "proj-a-prod"
+        raise usage_error(f"{option} is not {'ENV' if kind == 'environment' else 'STACK'}=PATH",
+                          f"e.g. --from-json {example}=prod-state.json")
+    if stack not in known:
+        raise usage_error(f"{option}: {stack} is not a configured {kind}", f"use one of: {', '.join(known)}")
+    return stack, path
+
+
 def saved_states(pairs: tuple[str, ...], output: Path, known: list[str], requested: list[str]) -> list[StackState]:
     states = []
     for pair in pairs:
-        stack, sep, path = pair.partition("=")
+        stack, path = from_json_pair(pair, known)
         option = f"--from-json {pair}"
-        if not sep or not stack or not path:
-            raise usage_error(f"{option} is not ENV=PATH", "e.g. --from-json prod=prod-state.json")
-        if stack not in known:
-            raise usage_error(f"{option}: {stack} is not a configured environment", f"use one of: {', '.join(known)}")
         if any(state.name == stack for state in states):
             raise usage_error(f"{option}: {stack} is given twice", "give one --from-json per environment")
         states.append(StackState(stack, read_show_json(option, Path(path)), stack_document(output, stack)))
@@ -232,8 +241,9 @@ def fleet_status(fleet: Fleet, stacks: list[StackRef], source: Source, *, now: d
     """The status document of `stacks` (`Fleet.select`), project by project; in a platform repository each stack
     names its `project`, and the stacks come soonest-expiring first (`days_left` of their nearest credential; a
     stack without one last). `warning_days` is each project's own window; the document's is the widest."""
-    if fleet.platform and source.from_json:
-        _from_json_stacks_known(source.from_json, fleet)
+    if fleet.platform:  # each STACK=PATH names a stack of the fleet; each project then reads its own pairs
+        for pair in source.from_json:
+            from_json_pair(pair, fleet.stack_names, "stack")
     documents = []
     for project, names in by_project(stacks):
         own = source
@@ -255,17 +265,6 @@ def fleet_status(fleet: Fleet, stacks: list[StackRef], source: Source, *, now: d
     if fleet.platform:
         merged["stacks"].sort(key=_soonest)
     return merged
-
-
-def _from_json_stacks_known(pairs: tuple[str, ...], fleet: Fleet) -> None:
-    """Each STACK=PATH names a stack of the fleet (each project then checks the pairs of its own stacks)."""
-    for pair in pairs:
-        stack, sep, path = pair.partition("=")
-        if not sep or not stack or not path:
-            raise usage_error(f"--from-json {pair} is not STACK=PATH", "e.g. --from-json proj-a-prod=prod-state.json")
-        if stack not in fleet.stack_names:
-            raise usage_error(f"--from-json {pair}: {stack} is not a configured stack",
-                              f"use one of: {', '.join(fleet.stack_names)}")
 
 
 def _soonest(stack: dict) -> tuple[bool, int]:
