@@ -160,17 +160,19 @@ def _platform_problems(raw: dict) -> list[Problem]:
             continue
         problems += [Problem(f"{table}.{key}", f"unknown field; remove it or fix its spelling (the fields here: "
                              f"{', '.join(sorted(known))})") for key in value if key not in known]
-    folder = raw.get("platform", {}).get("projects", PROJECTS_DIR) if isinstance(raw.get("platform", {}), dict) else None
-    if folder is not None and not (isinstance(folder, str) and folder and not Path(folder).is_absolute()):
+    platform, defaults = raw.get("platform", {}), raw.get("defaults", {})
+    folder = platform.get("projects", PROJECTS_DIR) if isinstance(platform, dict) else PROJECTS_DIR
+    if not (isinstance(folder, str) and folder and not Path(folder).is_absolute()):
         problems.append(Problem("platform.projects", "must be a folder relative to this file, e.g. \"projects\""))
-    defaults = raw.get("defaults", {})
-    if isinstance(defaults, dict):
-        for key in ("github", "environment", "environments", "checks"):
-            if key in defaults and not isinstance(defaults[key], dict):
-                problems.append(Problem(f"defaults.{key}", "must be a table, e.g. [defaults." + key + "] with its fields"))
-        for name, table in (defaults.get("environments") or {}).items() if isinstance(defaults.get("environments"), dict) else ():
-            if not isinstance(table, dict):
-                problems.append(Problem(f"defaults.environments.{name}", "must be a table of that environment's fields"))
+    if not isinstance(defaults, dict):
+        return problems
+    for key in sorted(_DEFAULTS_KEYS & defaults.keys()):
+        if not isinstance(defaults[key], dict):
+            problems.append(Problem(f"defaults.{key}", f"must be a table, e.g. [defaults.{key}] with its fields"))
+    environments = defaults.get("environments")
+    for name, table in environments.items() if isinstance(environments, dict) else ():
+        if not isinstance(table, dict):
+            problems.append(Problem(f"defaults.environments.{name}", "must be a table of that environment's fields"))
     return problems
 
 

@@ -81,16 +81,12 @@ def existing_output(path: str | Path | None, option: str = "--output") -> Path:
     return output
 
 
-def _stack_count(config: Config | Fleet) -> int:
-    return len(config.stack_names)
-
-
 def synthesize(config: Config | Fleet, source: str, output: str | Path | None, option: str = "--output") -> Path:
     """Synthesize every stack, checks enforced, into `output` (default $CDKTF_OUTDIR, else cdktf.out): checked
     first, so a bad one fails before any work; on any failure nothing is written."""
     ready_to_synthesize()
     target = writable_directory(output_directory(output), option)
-    with step(f"synthesizing {_stack_count(config)} stack(s) and running the checks"), building(source):
+    with step(f"synthesizing {len(config.stack_names)} stack(s) and running the checks"), building(source):
         from ..app import synth  # cdktf start-up is slow: inside the step, which it is part of
 
         try:
@@ -104,7 +100,7 @@ def synthesized_aside(config: Config | Fleet, source: str, *, enforce_checks: bo
     """Synthesize every stack into a throwaway directory and return each stack's document by name; with
     `enforce_checks`, a check error raises ChecksFailed. Nothing is written anywhere else."""
     ready_to_synthesize()
-    with step(f"synthesizing {_stack_count(config)} stack(s)"), tempfile.TemporaryDirectory(prefix="mlops-cicd-") as scratch:
+    with step(f"synthesizing {len(config.stack_names)} stack(s)"), tempfile.TemporaryDirectory(prefix="mlops-cicd-") as scratch:
         from ..app import synth_into  # cdktf start-up is slow: inside the step, which it is part of
 
         with building(source):

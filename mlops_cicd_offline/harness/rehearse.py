@@ -112,8 +112,9 @@ def rehearse(stacks_dir: Path = DEFAULT_STACKS, out_dir: Path = DEFAULT_OUT, env
                     reports[name] = report
                     echo(format_report(report, out_dir))
 
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(names)))) as executor:
-        for started in [executor.submit(worker) for _ in range(max(1, min(jobs, len(names))))]:
+    workers = max(1, min(jobs, len(names)))
+    with ThreadPoolExecutor(max_workers=workers) as executor:
+        for started in [executor.submit(worker) for _ in range(workers)]:
             started.result()  # a worker's exception (not a failed step: that is in its report) is raised here
     ordered = [reports[name] for name in names]
     (out_dir / "summary.json").write_text(json.dumps([asdict(r) for r in ordered], indent=2))
