@@ -95,6 +95,9 @@ def _write_version(root: Path, pb, extracted: dict) -> None:
     for tf_type, block in extracted["data_sources"].items():
         response.data_source_schemas[tf_type].block.CopyFrom(_block_proto(pb, block))
     response.server_capabilities.plan_destroy = False
+    # as the real providers announce (terraform-plugin-mux, the SDK and the framework all do): Terraform may then
+    # reuse one decoded schema per provider for the whole command instead of fetching it per provider instance
+    response.server_capabilities.get_provider_schema_optional = True
     (root / "schema.pb").write_bytes(response.SerializeToString())
 
 

@@ -77,7 +77,9 @@ class Provider:
         return self.schemas.response_bytes()  # pre-serialized at build time
 
     def GetMetadata(self, request, context):
-        return self.pb.GetMetadata.Response()
+        response = self.pb.GetMetadata.Response()
+        response.server_capabilities.get_provider_schema_optional = True  # as in the served schema (build/schema.py)
+        return response
 
     def GetFunctions(self, request, context):
         return self.pb.GetFunctions.Response()

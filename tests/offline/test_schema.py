@@ -52,3 +52,16 @@ def test_no_attribute_is_both_computed_and_required(offline_build):
     root = offline_build.schemas("databricks").root / "data"
     for path in root.glob("*.json"):
         walk(json.loads(path.read_text()))
+
+
+def test_the_served_schema_announces_the_capabilities_of_the_real_providers(offline_build):
+    """terraform-plugin-mux (databricks), the SDK v2 (github) and the framework (time) all announce that the
+    schema need not be fetched again: Terraform then decodes it once per command, not once per provider
+    configuration (and every command of the suite is faster for it)."""
+    from mlops_cicd_offline.build import protocol
+
+    pb = protocol.load(offline_build.root / "proto")
+    for name, versions in offline_build.served.items():
+        for version in versions:
+            response = pb.GetProviderSchema.Response.FromString(offline_build.schemas(name, version).response_bytes())
+            assert response.server_capabilities.get_provider_schema_optional, (name, version)
