@@ -95,8 +95,13 @@ def _write_version(root: Path, pb, extracted: dict) -> None:
     for tf_type, block in extracted["data_sources"].items():
         response.data_source_schemas[tf_type].block.CopyFrom(_block_proto(pb, block))
     response.server_capabilities.plan_destroy = False
-    # as the real providers announce (terraform-plugin-mux, the SDK and the framework all do): Terraform may then
-    # reuse one decoded schema per provider for the whole command instead of fetching it per provider instance
+    # All three real providers announce this, so Terraform reuses one decoded schema per provider for the whole
+    # command instead of fetching it again for each provider instance (terraform v1.11.4
+    # internal/plugin6/grpc_provider.go GetProviderSchema). Read at the served versions: databricks 1.99.0-1.128.0
+    # serve through terraform-plugin-mux v0.21.0/v0.22.0 (tf6muxserver/server_capabilities.go, always true);
+    # github 6.9.0-6.13.0 through plugin SDK v2.38.1/v2.40.1 (helper/schema/grpc_provider.go serverCapabilities);
+    # time 0.13.1/0.14.0 through plugin framework v1.14.1/v1.19.0 (internal/fwserver/server_capabilities.go).
+    # (plan_destroy above differs from mux and the framework, which announce it: the emulator plans destroys itself.)
     response.server_capabilities.get_provider_schema_optional = True
     (root / "schema.pb").write_bytes(response.SerializeToString())
 

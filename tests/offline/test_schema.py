@@ -56,8 +56,8 @@ def test_no_attribute_is_both_computed_and_required(offline_build):
 
 def test_the_served_schema_announces_the_capabilities_of_the_real_providers(offline_build):
     """terraform-plugin-mux (databricks), the SDK v2 (github) and the framework (time) all announce that the
-    schema need not be fetched again: Terraform then decodes it once per command, not once per provider
-    configuration (and every command of the suite is faster for it)."""
+    schema need not be fetched again (build/schema.py cites where): Terraform then decodes it once per command,
+    not once per provider instance (and every command of the suite is faster for it)."""
     from mlops_cicd_offline.build import protocol
 
     pb = protocol.load(offline_build.root / "proto")
