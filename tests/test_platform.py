@@ -17,6 +17,7 @@ from cli.test_status_html import _assert_every_credential_shown
 from mlops_cicd.checks import run_checks
 from mlops_cicd.config import ConfigError
 from mlops_cicd.fleet import load_fleet, merged_project
+from mlops_cicd.operations import rehearsal as rehearsal_operations
 
 EXAMPLE = ROOT / "examples" / "platform"
 EXAMPLE_STACKS = ["churn-model-staging", "churn-model-prod", "demand-forecast-staging", "demand-forecast-prod",
@@ -233,7 +234,7 @@ def test_commands_take_stack_names_and_globs_and_refuse_unknown_ones(capsys, tmp
 @pytest.mark.terraform
 @pytest.mark.slow
 @pytest.mark.browser
-def test_the_example_rehearses_and_reports_the_fleet(capsys, tmp_path, tmp_path_factory):
+def test_the_example_rehearses_and_reports_the_fleet(capsys, tmp_path, tmp_path_factory, monkeypatch):
     """The example repository end to end: synth, checks, offline deploy of every stack (two at a time) with "No
     changes" on the re-plan, reported in stack order, then the fleet status: every project, soonest expiry first, filtered and failing within a window."""
     config = platform_copy(tmp_path)
@@ -248,7 +249,11 @@ def test_the_example_rehearses_and_reports_the_fleet(capsys, tmp_path, tmp_path_
     assert all(s["ok"] and s["steps"][-1]["step"] == "replan" and s["steps"][-1]["ok"] for s in rehearsal["stacks"])
 
     report = tmp_path / "fleet.html"
+    pools, started = [], rehearsal_operations.rehearsal_pool  # the stand-ins reading the states: one pool for every project
+    monkeypatch.setattr(rehearsal_operations, "rehearsal_pool", lambda directory: pools.append(directory) or started(directory))
     code, out, _ = cli("status", "--rehearsal", "--json", "--html", str(report))
+    assert len(pools) == 1
+    monkeypatch.undo()
     document = json.loads(out)
     # the fleet report, read by a real browser (its profile under a short path: Chromium's socket path has a limit)
     with headless_chromium(tmp_path_factory.mktemp("chromium")) as browser:

@@ -112,12 +112,14 @@ def rehearsal_pool(directory: Path):
     return ProviderPool(ensure_build(None), directory / "state")
 
 
-def rehearsal_states(names: list[str], directory: Path) -> tuple[list[StackState], datetime]:
+def rehearsal_states(names: list[str], directory: Path, pool=None) -> tuple[list[StackState], datetime]:
     """(StackState per stack, the emulated clock's now) for `status --rehearsal`. One stack's `show` is faster
-    launching the stand-ins; several reattach to one pool (three processes instead of three a stack)."""
+    launching the stand-ins; several reattach to one pool (three processes instead of three a stack): `pool`
+    (`rehearsal_pool`, left running) when the caller reads other stacks too, else one of its own."""
     states = []
     with contextlib.ExitStack() as running:
-        pool = running.enter_context(rehearsal_pool(directory)) if len(names) > 1 else None
+        if pool is None and len(names) > 1:
+            pool = running.enter_context(rehearsal_pool(directory))
         for name in track(names, "reading the rehearsed state (terraform show -json)"):
             with RehearsedStack(directory, name, pooled=False, pool=pool) as stack:
                 show = json.loads(stack.terraform(["show", "-json", "-no-color"], fix="rerun `mlops-cicd rehearse`"))

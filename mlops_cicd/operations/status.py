@@ -4,6 +4,7 @@ as one JSON-ready document (the command only prints it)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass, replace
@@ -207,17 +208,17 @@ def as_json(states: list[StackState], report: dict[str, list[Assessment]], now: 
 
 
 def status(config: Config, requested: list[str], source: Source, *, now: datetime | None = None,
-           live: bool = False) -> dict:
+           live: bool = False, rehearsal_pool=None) -> dict:
     """The status document (see `as_json`) of the environments `requested` (default: all); `now` overrides the
     clock (default: the system's, or the rehearsal's emulated one); `live` also asks the workspace API for
-    credentials no state holds."""
+    credentials no state holds; `rehearsal_pool`: running stand-ins to read a rehearsal's states with."""
     names = selected_environments(config, requested)
     clock_now, clock, unread = datetime.now(timezone.utc), "system", {}
     if source.rehearsal_dir is not None:
         from .rehearsal import rehearsal_states  # the emulator is an extra: loaded only for a rehearsal
 
         with shared(source.rehearsal_dir, "status"):  # not while a rehearse or rotate rewrites it
-            states, clock_now = rehearsal_states(names, source.rehearsal_dir)
+            states, clock_now = rehearsal_states(names, source.rehearsal_dir, rehearsal_pool)
         clock, where = "emulated", source.rehearsal_dir / "work"
     elif source.from_json:
         states = saved_states(source.from_json, source.output, config.stack_names, requested)
@@ -245,14 +246,22 @@ def fleet_status(fleet: Fleet, stacks: list[StackRef], source: Source, *, now: d
         for pair in source.from_json:
             from_json_pair(pair, fleet.stack_names, "stack")
     documents = []
-    for project, names in by_project(stacks):
-        own = source
-        if fleet.platform and source.from_json:  # each project reads the saved states of its own stacks only
-            own = replace(source, from_json=tuple(p for p in source.from_json if p.partition("=")[0] in project.stack_names))
-            if not own.from_json:
-                continue
-        # A project with all its stacks selected asks for none in particular (with --from-json: those given).
-        documents.append((project, status(project, [] if names == project.stack_names else names, own, now=now, live=live)))
+    with contextlib.ExitStack() as running:
+        pool = None
+        if source.rehearsal_dir is not None and fleet.platform and len(stacks) > 1:  # one pool for every project
+            from .rehearsal import rehearsal_pool
+
+            pool = running.enter_context(rehearsal_pool(source.rehearsal_dir))
+        for project, names in by_project(stacks):
+            own = source
+            if fleet.platform and source.from_json:  # each project reads the saved states of its own stacks only
+                own = replace(source, from_json=tuple(p for p in source.from_json
+                                                      if p.partition("=")[0] in project.stack_names))
+                if not own.from_json:
+                    continue
+            # A project with all its stacks selected asks for none in particular (with --from-json: those given).
+            documents.append((project, status(project, [] if names == project.stack_names else names, own, now=now,
+                                              live=live, rehearsal_pool=pool)))
     if not documents:
         raise usage_error("no stack selected", "leave out the filters, or name a configured stack")
     merged = {**documents[0][1], "stacks": [], "warnings": 0,
