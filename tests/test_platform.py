@@ -249,8 +249,10 @@ def test_the_example_rehearses_and_reports_the_fleet(capsys, tmp_path, tmp_path_
     assert all(s["ok"] and s["steps"][-1]["step"] == "replan" and s["steps"][-1]["ok"] for s in rehearsal["stacks"])
 
     report = tmp_path / "fleet.html"
-    pools, started = [], rehearsal_operations.rehearsal_pool  # the stand-ins reading the states: one pool for every project
-    monkeypatch.setattr(rehearsal_operations, "rehearsal_pool", lambda directory: pools.append(directory) or started(directory))
+    # the stand-ins reading the states: one pool for every project
+    pools, started = [], rehearsal_operations.rehearsal_pool
+    monkeypatch.setattr(rehearsal_operations, "rehearsal_pool",
+                        lambda directory: pools.append(directory) or started(directory))
     code, out, _ = cli("status", "--rehearsal", "--json", "--html", str(report))
     assert len(pools) == 1
     monkeypatch.undo()

@@ -4,7 +4,6 @@ world's emulated clock). The emulator is the `[offline]` extra, reached only thr
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from dataclasses import asdict
@@ -113,15 +112,12 @@ def rehearsal_pool(directory: Path):
 
 
 def rehearsal_states(names: list[str], directory: Path, pool=None) -> tuple[list[StackState], datetime]:
-    """(StackState per stack, the emulated clock's now) for `status --rehearsal`. One stack's `show` is faster
-    launching the stand-ins; several reattach to one pool (three processes instead of three a stack): `pool`
-    (`rehearsal_pool`, left running) when the caller reads other stacks too, else one of its own."""
+    """(StackState per stack, the emulated clock's now) for `status --rehearsal`. `pool`: stand-ins already
+    running (`rehearsal_pool`, left running), which the caller starts when it reads several stacks (three processes
+    instead of three a stack); None lets terraform launch them, faster for one stack's `show`."""
     states = []
-    with contextlib.ExitStack() as running:
-        if pool is None and len(names) > 1:
-            pool = running.enter_context(rehearsal_pool(directory))
-        for name in track(names, "reading the rehearsed state (terraform show -json)"):
-            with RehearsedStack(directory, name, pooled=False, pool=pool) as stack:
-                show = json.loads(stack.terraform(["show", "-json", "-no-color"], fix="rerun `mlops-cicd rehearse`"))
-                states.append(StackState(name, show, stack.document))
+    for name in track(names, "reading the rehearsed state (terraform show -json)"):
+        with RehearsedStack(directory, name, pooled=False, pool=pool) as stack:
+            show = json.loads(stack.terraform(["show", "-json", "-no-color"], fix="rerun `mlops-cicd rehearse`"))
+            states.append(StackState(name, show, stack.document))
     return states, emulated_now(directory)

@@ -248,7 +248,7 @@ def fleet_status(fleet: Fleet, stacks: list[StackRef], source: Source, *, now: d
     documents = []
     with contextlib.ExitStack() as running:
         pool = None
-        if source.rehearsal_dir is not None and fleet.platform and len(stacks) > 1:  # one pool for every project
+        if source.rehearsal_dir is not None and len(stacks) > 1:  # one pool for every stack of every project
             from .rehearsal import rehearsal_pool
 
             pool = running.enter_context(rehearsal_pool(source.rehearsal_dir))
